@@ -1,0 +1,42 @@
+# harden: the two quick-start commands are `make demo` and `make test`.
+SHELL := /bin/bash
+GO ?= go
+BIN := bin/harden
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X github.com/harden-dev/harden/internal/cli.version=$(VERSION)
+
+.PHONY: all build setup fixtures test unit demo bench lint clean
+
+all: build
+
+build:
+	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/harden
+
+# setup installs Docker, debootstrap, skopeo, docker-registry and Chromium
+# when missing and starts dockerd; fixtures builds the test images (cached).
+setup:
+	scripts/setup.sh
+
+fixtures: setup
+	scripts/fixtures.sh
+
+# test runs every test, integration tests included, against a real Docker engine.
+test: fixtures
+	CI=$${CI:-true} $(GO) test -count=1 -timeout 60m ./...
+
+# unit runs what needs neither Docker nor fixtures (integration tests skip).
+unit:
+	env -u CI $(GO) test ./...
+
+demo: build fixtures
+	scripts/demo.sh
+
+bench: build setup
+	scripts/bench.sh
+
+lint:
+	gofmt -l . | (! grep .)
+	$(GO) vet ./...
+
+clean:
+	rm -rf bin

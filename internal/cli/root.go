@@ -1,0 +1,125 @@
+// Package cli is harden's command line: one file per subcommand, each a thin
+// layer that reads flags, calls one library function and renders its result.
+// It is the only package that reads flags or the environment or picks exit codes.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// globals holds the flags every command shares and the streams it writes to.
+type globals struct {
+	format  string
+	quiet   bool
+	noColor bool
+	debug   bool
+
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	// getenv reads the environment; tests replace it.
+	getenv func(string) string
+	log    *slog.Logger
+}
+
+// Main runs harden with args and returns the process exit code. Errors are
+// printed to stderr as one line.
+func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	g := &globals{stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv}
+	root := New(g)
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.ExecuteContext(ctx)
+	if err != nil {
+		msg := err.Error()
+		if errors.Is(err, context.Canceled) {
+			msg = "interrupted"
+		}
+		fmt.Fprintf(stderr, "harden: %s\n", strings.ReplaceAll(msg, "\n", " "))
+	}
+	return exitCode(err)
+}
+
+// New builds the root command with every subcommand.
+func New(g *globals) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "harden",
+		Short: "Harden container images the way distroless does, and prove it with numbers",
+		Long: `harden lints Dockerfiles, audits images for what an attacker could use
+(shells, package managers, tools, root, secrets, CVEs), minifies images into
+distroless-style ones that still work, builds distroless bases from Debian
+packages, and compares images before and after.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			return g.setup()
+		},
+	}
+	pf := root.PersistentFlags()
+	pf.StringVarP(&g.format, "format", "f", "table", "output format (table, json; some commands have more)")
+	pf.BoolVarP(&g.quiet, "quiet", "q", false, "no progress and no informational messages")
+	pf.BoolVar(&g.noColor, "no-color", false, "no colour in output (NO_COLOR is honoured too)")
+	pf.BoolVar(&g.debug, "debug", false, "log debug details to stderr, such as which image source was chosen")
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+
+	for _, c := range commands(g) {
+		root.AddCommand(c)
+	}
+	return root
+}
+
+// setup validates the global flags and builds the logger.
+func (g *globals) setup() error {
+	if g.getenv("NO_COLOR") != "" {
+		g.noColor = true
+	}
+	level := slog.LevelWarn
+	if g.debug {
+		level = slog.LevelDebug
+	}
+	if g.quiet && !g.debug {
+		level = slog.LevelError
+	}
+	g.log = slog.New(slog.NewTextHandler(g.stderr, &slog.HandlerOptions{
+		Level: level,
+		ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
+			if a.Key == slog.TimeKey {
+				return slog.Attr{}
+			}
+			return a
+		},
+	}))
+	return nil
+}
+
+// usageError marks a flag or argument problem (exit 2).
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+// checkFormat rejects a --format the command does not support.
+func (g *globals) checkFormat(allowed ...string) error {
+	for _, a := range allowed {
+		if g.format == a {
+			return nil
+		}
+	}
+	return usageError{fmt.Errorf("unknown --format %q for this command (want %s)", g.format, strings.Join(allowed, ", "))}
+}
+
+// info prints an informational line to stderr unless --quiet.
+func (g *globals) info(format string, args ...any) {
+	if !g.quiet {
+		fmt.Fprintf(g.stderr, format+"\n", args...)
+	}
+}

@@ -1,0 +1,88 @@
+// Package testutil holds helpers shared by harden's tests: finding the Docker
+// engine and the fixture images, and building small synthetic images.
+package testutil
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+)
+
+// InCI reports whether the tests run in CI, where nothing may be skipped for
+// lack of Docker or fixtures.
+func InCI() bool { return os.Getenv("CI") != "" }
+
+// Unavailable skips the test, or fails it in CI, because something it needs
+// is missing.
+func Unavailable(t testing.TB, format string, args ...any) {
+	t.Helper()
+	if InCI() {
+		t.Fatalf("CI is set and "+format, args...)
+	}
+	t.Skipf(format, args...)
+}
+
+// RequireDocker makes sure a Docker engine answers; otherwise it skips (or
+// fails in CI). It returns the path of the docker client.
+func RequireDocker(t testing.TB) string {
+	t.Helper()
+	docker, err := exec.LookPath("docker")
+	if err != nil {
+		Unavailable(t, "the docker client is not installed")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if out, err := exec.CommandContext(ctx, docker, "version", "--format", "{{.Server.Version}}").CombinedOutput(); err != nil {
+		Unavailable(t, "no Docker engine answers: %s", strings.TrimSpace(string(out)))
+	}
+	return docker
+}
+
+// RequireImage makes sure a fixture image is in the local engine; it skips
+// (or fails in CI) with a hint to run scripts/fixtures.sh.
+func RequireImage(t testing.TB, ref string) {
+	t.Helper()
+	docker := RequireDocker(t)
+	if err := exec.Command(docker, "image", "inspect", ref).Run(); err != nil {
+		Unavailable(t, "fixture image %s is missing; build it with scripts/fixtures.sh", ref)
+	}
+}
+
+// Fixture image references built by scripts/fixtures.sh.
+const (
+	Node18Image = "harden-fixture/node18:latest"
+	AppImage    = "harden-fixture/app:latest"
+	BigImage    = "harden-fixture/big:latest"
+)
+
+// SharedDir returns ../shared (beside the repository), the read-only test
+// data others made; it skips (fails in CI) when it is absent.
+func SharedDir(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for d := dir; d != "/" && d != "."; d = parent(d) {
+		if _, err := os.Stat(d + "/go.mod"); err == nil {
+			shared := parent(d) + "/shared"
+			if _, err := os.Stat(shared); err != nil {
+				Unavailable(t, "%s is missing", shared)
+			}
+			return shared
+		}
+	}
+	t.Fatal("no go.mod above " + dir)
+	return ""
+}
+
+func parent(p string) string {
+	i := strings.LastIndex(p, "/")
+	if i <= 0 {
+		return "/"
+	}
+	return p[:i]
+}
