@@ -1,0 +1,412 @@
+package fsindex
+
+import (
+	"archive/tar"
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"io/fs"
+	"path"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/klauspost/compress/gzip"
+	"github.com/klauspost/compress/zstd"
+)
+
+// Whiteout names from the OCI image spec (layer.md, "Whiteouts").
+const (
+	whiteoutPrefix = ".wh."
+	opaqueMarker   = ".wh..wh..opq"
+)
+
+// recordKind says what a tar entry does to the filesystem.
+type recordKind uint8
+
+const (
+	kindEntry    recordKind = iota // adds or replaces a path
+	kindWhiteout                   // removes a path of a lower layer
+	kindOpaque                     // hides a directory's lower contents
+)
+
+// record is one tar entry of a layer, parsed and with its kept contents.
+type record struct {
+	kind    recordKind
+	path    string
+	typ     Type
+	mode    fs.FileMode
+	uid     int
+	gid     int
+	size    int64
+	link    string
+	modTime time.Time
+	xattrs  map[string]string
+	// data is the kept content; parsed holds Want.Parse results by want name.
+	data   []byte
+	parsed map[string]any
+}
+
+// layerResult is what a worker hands to the applier for one layer.
+type layerResult struct {
+	records          []record
+	anomalies        []Anomaly
+	skipped          []Skipped
+	compressed       bool
+	uncompressedSize int64
+}
+
+// rawStreamer is implemented by layers that know the cheapest way to read
+// their stored bytes (harden's image package wraps every layer with one).
+type rawStreamer interface {
+	RawStream() (io.ReadCloser, int64, error)
+}
+
+// openRaw returns a layer's stored bytes and their size (-1 if unknown).
+// Layers of other origins are read through Uncompressed, which never
+// recompresses.
+func openRaw(l v1.Layer) (io.ReadCloser, int64, error) {
+	if r, ok := l.(rawStreamer); ok {
+		return r.RawStream()
+	}
+	rc, err := l.Uncompressed()
+	return rc, -1, err
+}
+
+// rawSize is the stored size of a layer without reading it, or -1.
+func rawSize(l v1.Layer) int64 {
+	if r, ok := l.(interface{ RawSize() int64 }); ok {
+		return r.RawSize()
+	}
+	return -1
+}
+
+// countingReader counts bytes, reports them to a Progress, and stops when
+// the context is done.
+type countingReader struct {
+	r   io.Reader
+	p   Progress
+	ctx context.Context
+	n   int64
+}
+
+func (c *countingReader) Read(b []byte) (int, error) {
+	if c.ctx != nil {
+		if err := c.ctx.Err(); err != nil {
+			return 0, err
+		}
+	}
+	n, err := c.r.Read(b)
+	c.n += int64(n)
+	if c.p != nil && n > 0 {
+		c.p.Add(int64(n))
+	}
+	return n, err
+}
+
+// parser turns one layer's tar stream into records.
+type parser struct {
+	o      *options
+	layer  int
+	kept   *atomic.Int64 // bytes kept over all layers
+	count  *atomic.Int64 // entries over all layers
+	result layerResult
+	head   [HeadSize]byte
+}
+
+// parseLayer reads layer l once: decompresses it, checks its digests, and
+// parses every tar entry.
+func (o *options) parseLayer(ctx context.Context, l v1.Layer, index int, wantDiffID v1.Hash, kept, count *atomic.Int64) (*layerResult, error) {
+	raw, _, err := openRaw(l)
+	if err != nil {
+		return nil, fmt.Errorf("opening: %w", err)
+	}
+	defer raw.Close()
+	counted := &countingReader{r: raw, p: o.progress, ctx: ctx}
+	br := bufio.NewReaderSize(counted, 1<<20)
+	magic, _ := br.Peek(4)
+
+	var rawHash hash.Hash
+	var src io.Reader = br
+	p := &parser{o: o, layer: index, kept: kept, count: count}
+	switch {
+	case bytes.HasPrefix(magic, []byte{0x1f, 0x8b}):
+		p.result.compressed = true
+		rawHash = sha256.New()
+		zr, err := gzip.NewReader(io.TeeReader(br, rawHash))
+		if err != nil {
+			return nil, fmt.Errorf("bad gzip stream: %w", err)
+		}
+		defer zr.Close()
+		src = zr
+	case bytes.HasPrefix(magic, []byte{0x28, 0xb5, 0x2f, 0xfd}):
+		p.result.compressed = true
+		rawHash = sha256.New()
+		zr, err := zstd.NewReader(io.TeeReader(br, rawHash), zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(1<<30))
+		if err != nil {
+			return nil, fmt.Errorf("bad zstd stream: %w", err)
+		}
+		defer zr.Close()
+		src = zr
+	}
+
+	diffHash := sha256.New()
+	tee := &countingReader{r: io.TeeReader(src, diffHash)}
+	if err := p.readTar(tar.NewReader(tee)); err != nil {
+		return nil, err
+	}
+	// Drain what follows the tar end so the digests cover the whole blob.
+	if _, err := io.Copy(io.Discard, tee); err != nil {
+		return nil, fmt.Errorf("reading layer end: %w", decompressError(err))
+	}
+	p.result.uncompressedSize = tee.n
+
+	if !o.verify {
+		return &p.result, nil
+	}
+	if wantDiffID.Hex != "" {
+		got := "sha256:" + hex.EncodeToString(diffHash.Sum(nil))
+		if wantDiffID.Algorithm == "sha256" && got != wantDiffID.String() {
+			return nil, fmt.Errorf("content digest %s does not match the diff_id %s in the image config (corrupt or tampered layer)", got, wantDiffID)
+		}
+	}
+	if rawHash != nil {
+		if d, err := l.Digest(); err == nil && d.Algorithm == "sha256" {
+			got := "sha256:" + hex.EncodeToString(rawHash.Sum(nil))
+			if got != d.String() {
+				return nil, fmt.Errorf("blob digest %s does not match the manifest digest %s (corrupt or tampered layer)", got, d)
+			}
+		}
+	}
+	return &p.result, nil
+}
+
+// decompressError names a decompression failure as such.
+func decompressError(err error) error {
+	if errors.Is(err, gzip.ErrChecksum) || errors.Is(err, gzip.ErrHeader) {
+		return fmt.Errorf("bad gzip stream: %w", err)
+	}
+	return err
+}
+
+func (p *parser) anomaly(name, problem string) {
+	p.result.anomalies = append(p.result.anomalies, Anomaly{Layer: p.layer, Name: name, Problem: problem})
+}
+
+// readTar parses every entry of the layer tar.
+func (p *parser) readTar(tr *tar.Reader) error {
+	for n := 0; ; n++ {
+		h, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			if errors.Is(err, io.ErrUnexpectedEOF) {
+				return fmt.Errorf("truncated layer tar after %d entries", n)
+			}
+			return fmt.Errorf("corrupt layer tar after %d entries: %w", n, decompressError(err))
+		}
+		if c := p.count.Add(1); c > int64(p.o.maxEntries) {
+			return fmt.Errorf("image has more than %d entries; refusing to index it (see WithMaxEntries)", p.o.maxEntries)
+		}
+		if err := p.entry(tr, h); err != nil {
+			return err
+		}
+	}
+}
+
+// cleanName confines a tar member name to the root. It returns "" and a
+// problem for names that cannot be used.
+func cleanName(name string) (string, string) {
+	switch {
+	case strings.IndexByte(name, 0) >= 0:
+		return "", "name contains a NUL byte"
+	case len(name) > maxPathLen:
+		return "", fmt.Sprintf("name longer than %d bytes", maxPathLen)
+	}
+	rel := path.Clean(strings.TrimLeft(name, "/"))
+	if rel == ".." || strings.HasPrefix(rel, "../") {
+		return "", "name escapes the image root with .."
+	}
+	if rel == "." {
+		return "/", ""
+	}
+	return "/" + rel, ""
+}
+
+// entry turns one tar header into a record.
+func (p *parser) entry(tr *tar.Reader, h *tar.Header) error {
+	name, problem := cleanName(h.Name)
+	if problem != "" {
+		p.anomaly(h.Name, problem)
+		return nil
+	}
+	if name == "/" {
+		return nil // the root itself: its metadata does not matter here
+	}
+	dir, base := path.Split(name)
+	dir = path.Clean(dir)
+	if strings.HasPrefix(base, whiteoutPrefix) {
+		if base == opaqueMarker {
+			p.result.records = append(p.result.records, record{kind: kindOpaque, path: dir})
+			return nil
+		}
+		target := base[len(whiteoutPrefix):]
+		if target == "" || target == "." || target == ".." {
+			p.anomaly(h.Name, "whiteout names no file")
+			return nil
+		}
+		p.result.records = append(p.result.records, record{kind: kindWhiteout, path: path.Join(dir, target)})
+		return nil
+	}
+	r := record{
+		path:    name,
+		mode:    fileMode(h.Mode),
+		uid:     h.Uid,
+		gid:     h.Gid,
+		modTime: h.ModTime,
+		xattrs:  xattrs(h.PAXRecords),
+	}
+	switch h.Typeflag {
+	case tar.TypeReg, tar.TypeRegA, tar.TypeGNUSparse:
+		r.typ, r.size = TypeRegular, h.Size
+		if err := p.contents(tr, &r); err != nil {
+			return err
+		}
+	case tar.TypeDir:
+		r.typ = TypeDir
+	case tar.TypeSymlink:
+		r.typ, r.link = TypeSymlink, h.Linkname
+	case tar.TypeLink:
+		target, problem := cleanName(h.Linkname)
+		if problem != "" || target == "/" {
+			p.anomaly(h.Name, "hardlink target "+h.Linkname+" is outside the image root")
+			return nil
+		}
+		r.typ, r.link = TypeHardlink, target
+	case tar.TypeChar:
+		r.typ = TypeChar
+	case tar.TypeBlock:
+		r.typ = TypeBlock
+	case tar.TypeFifo:
+		r.typ = TypeFIFO
+	default:
+		p.anomaly(h.Name, fmt.Sprintf("unsupported tar entry type %q", h.Typeflag))
+		return nil
+	}
+	p.result.records = append(p.result.records, r)
+	return nil
+}
+
+// contents reads the head of a regular file, asks every want, and keeps the
+// bytes (or the parsed value) for those that match.
+func (p *parser) contents(tr *tar.Reader, r *record) error {
+	if len(p.o.wants) == 0 {
+		return nil
+	}
+	n := int(min(r.size, HeadSize))
+	head := p.head[:n]
+	if _, err := io.ReadFull(tr, head); err != nil {
+		return fmt.Errorf("reading %s: %w", r.path, truncated(err))
+	}
+	var matched []*Want
+	var need int64
+	for i := range p.o.wants {
+		w := &p.o.wants[i]
+		if !w.Match(r.path, head) {
+			continue
+		}
+		if r.size > w.maxSize() {
+			p.result.skipped = append(p.result.skipped, Skipped{Path: r.path, Want: w.Name, Size: r.size,
+				Reason: fmt.Sprintf("larger than the %d bytes this want reads", w.maxSize())})
+			continue
+		}
+		matched = append(matched, w)
+		need = r.size
+	}
+	if len(matched) == 0 {
+		return nil
+	}
+	keepBytes := false
+	for _, w := range matched {
+		if w.Parse == nil {
+			keepBytes = true
+		}
+	}
+	if keepBytes && p.kept.Add(need) > p.o.maxKeptBytes {
+		p.kept.Add(-need)
+		for _, w := range matched {
+			p.result.skipped = append(p.result.skipped, Skipped{Path: r.path, Want: w.Name, Size: r.size,
+				Reason: fmt.Sprintf("all kept contents would exceed %d bytes", p.o.maxKeptBytes)})
+		}
+		return nil
+	}
+	data := make([]byte, r.size)
+	copy(data, head)
+	if _, err := io.ReadFull(tr, data[n:]); err != nil {
+		return fmt.Errorf("reading %s: %w", r.path, truncated(err))
+	}
+	for _, w := range matched {
+		if w.Parse == nil {
+			continue
+		}
+		v, err := w.Parse(r.path, data)
+		if err != nil {
+			p.result.skipped = append(p.result.skipped, Skipped{Path: r.path, Want: w.Name, Size: r.size, Reason: "parse: " + err.Error()})
+			continue
+		}
+		if r.parsed == nil {
+			r.parsed = map[string]any{}
+		}
+		r.parsed[w.Name] = v
+	}
+	if keepBytes {
+		r.data = data
+	}
+	return nil
+}
+
+func truncated(err error) error {
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return errors.New("truncated layer tar")
+	}
+	return decompressError(err)
+}
+
+// fileMode converts tar mode bits to fs.FileMode permission and special bits.
+func fileMode(m int64) fs.FileMode {
+	mode := fs.FileMode(m & 0o777)
+	if m&0o4000 != 0 {
+		mode |= fs.ModeSetuid
+	}
+	if m&0o2000 != 0 {
+		mode |= fs.ModeSetgid
+	}
+	if m&0o1000 != 0 {
+		mode |= fs.ModeSticky
+	}
+	return mode
+}
+
+// xattrs keeps the extended attributes of a PAX header, bounded in size.
+func xattrs(pax map[string]string) map[string]string {
+	var out map[string]string
+	for k, v := range pax {
+		name, ok := strings.CutPrefix(k, "SCHILY.xattr.")
+		if !ok || len(v) > 4096 {
+			continue
+		}
+		if out == nil {
+			out = map[string]string{}
+		}
+		out[name] = v
+	}
+	return out
+}
