@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"io/fs"
 	"sort"
 	"strings"
@@ -218,8 +219,10 @@ func TestWantsKeepOnlyWhatIsAsked(t *testing.T) {
 	)
 	var parsedCalls int
 	wants := []fsindex.Want{
-		{Name: "os", Match: func(p string, _ []byte) bool { return strings.HasPrefix(p, "/etc/") }, MaxSize: 50},
-		{Name: "elf", Match: func(_ string, head []byte) bool { return bytes.HasPrefix(head, []byte("\x7fELF")) },
+		{Name: "os", Match: fsindex.MatchPath(func(p string) bool { return strings.HasPrefix(p, "/etc/") }), MaxSize: 50},
+		{Name: "elf", Match: func(c *fsindex.Candidate) bool {
+			return bytes.HasPrefix(c.Head, []byte("\x7fELF")) && c.Mode&0o100 != 0
+		},
 			Parse: func(p string, data []byte) (any, error) { parsedCalls++; return len(data), nil }},
 	}
 	x := build(t, img, fsindex.WithWants(wants...), fsindex.WithWorkers(1))
@@ -250,7 +253,7 @@ func TestWantsKeepOnlyWhatIsAsked(t *testing.T) {
 
 func TestKeptBytesBudget(t *testing.T) {
 	img := tu.Image(t, nil, []tu.File{tu.Reg("a", "0123456789"), tu.Reg("b", "0123456789")})
-	all := fsindex.Want{Name: "all", Match: func(string, []byte) bool { return true }}
+	all := fsindex.Want{Name: "all", Match: func(*fsindex.Candidate) bool { return true }}
 	x := build(t, img, fsindex.WithWants(all), fsindex.WithMaxKeptBytes(15))
 	if len(x.KeptPaths()) != 1 || len(x.Skipped) != 1 {
 		t.Errorf("kept %v, skipped %+v; want one of each with a 15-byte budget", x.KeptPaths(), x.Skipped)
@@ -295,5 +298,25 @@ func TestLayerOrderWithManyWorkers(t *testing.T) {
 		if e.Size != 12 || e.Layer != 11 || len(e.Modified) != 11 {
 			t.Errorf("workers=%d: /f size %d layer %d modified %d; want 12, 11, 11", w, e.Size, e.Layer, len(e.Modified))
 		}
+	}
+}
+
+func TestReadFiles(t *testing.T) {
+	img := tu.Image(t, nil,
+		[]tu.File{tu.Reg("a", "old a"), tu.Reg("b", "b"), tu.Reg("c", "c")},
+		[]tu.File{tu.Reg("a", "new a"), tu.Whiteout("", "c"), tu.Hardlink("b2", "b")},
+	)
+	x := build(t, img)
+	got := map[string]string{}
+	err := x.ReadFiles(context.Background(), img, func(e *fsindex.Entry) bool { return e.Path != "/b" }, func(e *fsindex.Entry, r io.Reader) error {
+		data, err := io.ReadAll(r)
+		got[e.Path] = string(data)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(map[string]string{"/a": "new a"}, got); d != "" {
+		t.Errorf("ReadFiles (-want +got):\n%s", d)
 	}
 }

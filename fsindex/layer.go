@@ -121,70 +121,103 @@ type parser struct {
 	head   [HeadSize]byte
 }
 
-// parseLayer reads layer l once: decompresses it, checks its digests, and
-// parses every tar entry.
-func (o *options) parseLayer(ctx context.Context, l v1.Layer, index int, wantDiffID v1.Hash, kept, count *atomic.Int64) (*layerResult, error) {
+// layerStream is a layer's tar stream: decompressed, counted and hashed, so
+// its digests can be checked once it has been read to the end.
+type layerStream struct {
+	raw        io.ReadCloser
+	closers    []func()
+	tar        *countingReader // the uncompressed tar bytes
+	diffHash   hash.Hash
+	rawHash    hash.Hash // nil when the blob is not compressed
+	compressed bool
+}
+
+// openLayerStream opens layer l for one sequential read.
+func openLayerStream(ctx context.Context, l v1.Layer, progress Progress) (*layerStream, error) {
 	raw, _, err := openRaw(l)
 	if err != nil {
 		return nil, fmt.Errorf("opening: %w", err)
 	}
-	defer raw.Close()
-	counted := &countingReader{r: raw, p: o.progress, ctx: ctx}
+	s := &layerStream{raw: raw, diffHash: sha256.New()}
+	counted := &countingReader{r: raw, p: progress, ctx: ctx}
 	br := bufio.NewReaderSize(counted, 1<<20)
 	magic, _ := br.Peek(4)
-
-	var rawHash hash.Hash
 	var src io.Reader = br
-	p := &parser{o: o, layer: index, kept: kept, count: count}
 	switch {
 	case bytes.HasPrefix(magic, []byte{0x1f, 0x8b}):
-		p.result.compressed = true
-		rawHash = sha256.New()
-		zr, err := gzip.NewReader(io.TeeReader(br, rawHash))
+		s.compressed, s.rawHash = true, sha256.New()
+		zr, err := gzip.NewReader(io.TeeReader(br, s.rawHash))
 		if err != nil {
+			raw.Close()
 			return nil, fmt.Errorf("bad gzip stream: %w", err)
 		}
-		defer zr.Close()
+		s.closers = append(s.closers, func() { zr.Close() })
 		src = zr
 	case bytes.HasPrefix(magic, []byte{0x28, 0xb5, 0x2f, 0xfd}):
-		p.result.compressed = true
-		rawHash = sha256.New()
-		zr, err := zstd.NewReader(io.TeeReader(br, rawHash), zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(1<<30))
+		s.compressed, s.rawHash = true, sha256.New()
+		zr, err := zstd.NewReader(io.TeeReader(br, s.rawHash), zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(1<<30))
 		if err != nil {
+			raw.Close()
 			return nil, fmt.Errorf("bad zstd stream: %w", err)
 		}
-		defer zr.Close()
+		s.closers = append(s.closers, zr.Close)
 		src = zr
 	}
+	s.tar = &countingReader{r: io.TeeReader(src, s.diffHash)}
+	return s, nil
+}
 
-	diffHash := sha256.New()
-	tee := &countingReader{r: io.TeeReader(src, diffHash)}
-	if err := p.readTar(tar.NewReader(tee)); err != nil {
-		return nil, err
+// finish drains what follows the tar end, so the digests cover the whole
+// blob, and checks them: the uncompressed digest against the config's
+// diff_id, the stored digest against the manifest's.
+func (s *layerStream) finish(l v1.Layer, wantDiffID v1.Hash, verify bool) error {
+	if _, err := io.Copy(io.Discard, s.tar); err != nil {
+		return fmt.Errorf("reading layer end: %w", decompressError(err))
 	}
-	// Drain what follows the tar end so the digests cover the whole blob.
-	if _, err := io.Copy(io.Discard, tee); err != nil {
-		return nil, fmt.Errorf("reading layer end: %w", decompressError(err))
+	if !verify {
+		return nil
 	}
-	p.result.uncompressedSize = tee.n
-
-	if !o.verify {
-		return &p.result, nil
-	}
-	if wantDiffID.Hex != "" {
-		got := "sha256:" + hex.EncodeToString(diffHash.Sum(nil))
-		if wantDiffID.Algorithm == "sha256" && got != wantDiffID.String() {
-			return nil, fmt.Errorf("content digest %s does not match the diff_id %s in the image config (corrupt or tampered layer)", got, wantDiffID)
+	if wantDiffID.Hex != "" && wantDiffID.Algorithm == "sha256" {
+		got := "sha256:" + hex.EncodeToString(s.diffHash.Sum(nil))
+		if got != wantDiffID.String() {
+			return fmt.Errorf("content digest %s does not match the diff_id %s in the image config (corrupt or tampered layer)", got, wantDiffID)
 		}
 	}
-	if rawHash != nil {
+	if s.rawHash != nil {
 		if d, err := l.Digest(); err == nil && d.Algorithm == "sha256" {
-			got := "sha256:" + hex.EncodeToString(rawHash.Sum(nil))
+			got := "sha256:" + hex.EncodeToString(s.rawHash.Sum(nil))
 			if got != d.String() {
-				return nil, fmt.Errorf("blob digest %s does not match the manifest digest %s (corrupt or tampered layer)", got, d)
+				return fmt.Errorf("blob digest %s does not match the manifest digest %s (corrupt or tampered layer)", got, d)
 			}
 		}
 	}
+	return nil
+}
+
+func (s *layerStream) Close() {
+	for _, c := range s.closers {
+		c()
+	}
+	s.raw.Close()
+}
+
+// parseLayer reads layer l once: decompresses it, checks its digests, and
+// parses every tar entry.
+func (o *options) parseLayer(ctx context.Context, l v1.Layer, index int, wantDiffID v1.Hash, kept, count *atomic.Int64) (*layerResult, error) {
+	s, err := openLayerStream(ctx, l, o.progress)
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	p := &parser{o: o, layer: index, kept: kept, count: count}
+	p.result.compressed = s.compressed
+	if err := p.readTar(tar.NewReader(s.tar)); err != nil {
+		return nil, err
+	}
+	if err := s.finish(l, wantDiffID, o.verify); err != nil {
+		return nil, err
+	}
+	p.result.uncompressedSize = s.tar.n
 	return &p.result, nil
 }
 
@@ -318,9 +351,10 @@ func (p *parser) contents(tr *tar.Reader, r *record) error {
 	}
 	var matched []*Want
 	var need int64
+	cand := Candidate{Path: r.path, Mode: r.mode, Size: r.size, Head: head}
 	for i := range p.o.wants {
 		w := &p.o.wants[i]
-		if !w.Match(r.path, head) {
+		if !w.Match(&cand) {
 			continue
 		}
 		if r.size > w.maxSize() {

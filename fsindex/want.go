@@ -1,14 +1,15 @@
 package fsindex
 
+import "io/fs"
+
 // Want asks the walker to keep the contents of some files. Analyzers
 // declare their wants before the walk; the walker never reads a layer twice.
 type Want struct {
 	// Name identifies the analyzer that asks, e.g. "sbom/dpkg".
 	Name string
-	// Match is asked once per regular file with its path and its first
-	// bytes (at most HeadSize; fewer for small files). It runs on the
-	// walker's goroutines and must not keep head.
-	Match func(path string, head []byte) bool
+	// Match is asked once per regular file of every layer. It runs on the
+	// walker's goroutines and must not keep the candidate.
+	Match func(c *Candidate) bool
 	// MaxSize skips larger files (they are listed in Index.Skipped); zero
 	// means DefaultMaxFileSize.
 	MaxSize int64
@@ -17,6 +18,22 @@ type Want struct {
 	// goroutines, may be called for files a higher layer later replaces,
 	// and must not keep data.
 	Parse func(path string, data []byte) (any, error)
+}
+
+// Candidate is a regular file as the walker meets it in a layer tar.
+type Candidate struct {
+	// Path is absolute and clean.
+	Path string
+	// Mode holds permission bits and setuid/setgid/sticky; Size the length.
+	Mode fs.FileMode
+	Size int64
+	// Head is the file's first bytes: at most HeadSize, fewer for small files.
+	Head []byte
+}
+
+// MatchPath makes a Match function from a path predicate.
+func MatchPath(f func(path string) bool) func(*Candidate) bool {
+	return func(c *Candidate) bool { return f(c.Path) }
 }
 
 func (w *Want) maxSize() int64 {
