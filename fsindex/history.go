@@ -76,8 +76,14 @@ type Layer struct {
 }
 
 // Instruction returns the layer's build instruction without the shell
-// prefix Docker's legacy builder adds, e.g. "RUN npm install".
-func (l *Layer) Instruction() string { return Instruction(l.CreatedBy) }
+// prefix Docker's legacy builder adds, e.g. "RUN npm install". A layer
+// without created_by (docker import) shows its history comment.
+func (l *Layer) Instruction() string {
+	if l.CreatedBy == "" && l.Comment != "" {
+		return "(" + l.Comment + ")"
+	}
+	return Instruction(l.CreatedBy)
+}
 
 // Instruction turns a history created_by into the Dockerfile instruction.
 func Instruction(createdBy string) string {

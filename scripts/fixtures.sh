@@ -7,8 +7,9 @@
 #
 # Fixtures:
 #   node18  a node:18-like image: Debian bookworm minbase + nodejs, ca-certificates,
-#           npm; tagged node:18 (the seed Dockerfile says FROM node:18) and
-#           harden-fixture/node18
+#           npm and the tools the real node:18 (buildpack-deps) carries: curl,
+#           wget, git, ssh client, procps, less, gnupg; tagged node:18 (the seed
+#           Dockerfile says FROM node:18) and harden-fixture/node18
 #   app     the seed's reference app (examples/node-app) built FROM node:18,
 #           tagged harden-fixture/app
 #   big     a ~1 GB image with many packages (scripts/big-image.packages), tagged
@@ -91,7 +92,7 @@ fixture_node18() {
 		log "node18: up to date"; docker tag harden-fixture/node18:latest node:18; return
 	fi
 	local tarball
-	tarball=$(rootfs node18 "$k" nodejs,ca-certificates npm)
+	tarball=$(rootfs node18 "$k" nodejs,ca-certificates npm curl wget git openssh-client procps less xz-utils gnupg dirmngr)
 	log "node18: docker import"
 	import "$tarball" "$k" harden-fixture/node18:latest node:18
 }
