@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"context"
 	"os"
 	"testing"
@@ -25,6 +26,9 @@ func TestScripts(t *testing.T) {
 		UpdateScripts:       updateScripts(),
 		RequireExplicitExec: true,
 		Setup: func(env *testscript.Env) error {
+			if _, err := os.Stat(sharedDir()); err != nil {
+				return fmt.Errorf("the shared test data beside the repository is missing: %w", err)
+			}
 			env.Setenv("SHARED", sharedDir())
 			env.Setenv("NO_COLOR", "1")
 			return nil
