@@ -28,7 +28,9 @@ func TestInstruction(t *testing.T) {
 }
 
 func TestGuessOrigins(t *testing.T) {
-	h := func(createdBy string, empty bool) v1.History { return v1.History{CreatedBy: createdBy, EmptyLayer: empty} }
+	h := func(createdBy string, empty bool) v1.History {
+		return v1.History{CreatedBy: createdBy, EmptyLayer: empty}
+	}
 	tests := []struct {
 		name    string
 		history []v1.History
