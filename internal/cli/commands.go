@@ -7,6 +7,7 @@ func commands(g *globals) []*cobra.Command {
 	return []*cobra.Command{
 		newLayersCmd(g),
 		newFilesCmd(g),
+		newBaseCmd(g),
 		newVersionCmd(g),
 	}
 }
