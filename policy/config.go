@@ -66,6 +66,14 @@ type Lint struct {
 	RequireDigest bool `yaml:"requireDigest,omitempty"`
 	// Overrides apply to Dockerfiles whose path matches one of Paths.
 	Overrides []LintOverride `yaml:"overrides,omitempty"`
+	// DisableIgnorePragma makes inline "# harden ignore=" (and hadolint,
+	// trivy, check=skip) comments have no effect.
+	DisableIgnorePragma bool `yaml:"disableIgnorePragma,omitempty"`
+	// LabelSchema requires labels and checks their values (DL3049–DL3058):
+	// label name → text, url, semver, hash, rfc3339, spdx or email.
+	LabelSchema map[string]string `yaml:"labelSchema,omitempty"`
+	// StrictLabels flags labels that are not in LabelSchema (DL3050).
+	StrictLabels bool `yaml:"strictLabels,omitempty"`
 }
 
 // LintOverride changes lint settings for some files.
@@ -73,6 +81,8 @@ type LintOverride struct {
 	Paths    []string          `yaml:"paths"`
 	Ignore   []string          `yaml:"ignore,omitempty"`
 	Severity map[string]string `yaml:"severity,omitempty"`
+	// TrustedRegistries, when set, replaces the top-level list for these files.
+	TrustedRegistries []string `yaml:"trustedRegistries,omitempty"`
 }
 
 // Audit is the `audit:` section.
@@ -83,6 +93,8 @@ type Audit struct {
 	AcceptKeys []string `yaml:"acceptKeys,omitempty"`
 	// RequireELFHardening fails on app binaries without PIE, RELRO, canary or NX.
 	RequireELFHardening bool `yaml:"requireELFHardening,omitempty"`
+	// MinScore makes audit exit 1 when the image scores lower (0–100; 0 is off).
+	MinScore int `yaml:"minScore,omitempty"`
 }
 
 // Scan is the `scan:` section.
@@ -93,6 +105,9 @@ type Scan struct {
 	OnlyFixed bool `yaml:"onlyFixed,omitempty"`
 	// VEX lists OpenVEX documents to apply.
 	VEX []string `yaml:"vex,omitempty"`
+	// DB is the vulnerability database directory (default: the user cache
+	// directory's harden/db).
+	DB string `yaml:"db,omitempty"`
 }
 
 // Load parses a configuration and checks its values.

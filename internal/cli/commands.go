@@ -5,6 +5,8 @@ import "github.com/spf13/cobra"
 // commands lists every subcommand, in the order help prints them.
 func commands(g *globals) []*cobra.Command {
 	return []*cobra.Command{
+		newLintCmd(g),
+		newFixCmd(g),
 		newLayersCmd(g),
 		newFilesCmd(g),
 		newBaseCmd(g),

@@ -1,0 +1,439 @@
+package rules
+
+import (
+	"fmt"
+	"path"
+	"strings"
+
+	"github.com/harden-dev/harden/dockerfile"
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+)
+
+// copyParts returns the sources and destination of a COPY or ADD.
+func copyParts(in *dockerfile.Instruction) (srcs []string, dest string, ok bool) {
+	switch c := in.Command.(type) {
+	case *instructions.CopyCommand:
+		return unquoteAll(c.SourcePaths), unquote(c.DestPath), true
+	case *instructions.AddCommand:
+		return unquoteAll(c.SourcePaths), unquote(c.DestPath), true
+	}
+	return nil, "", false
+}
+
+func unquoteAll(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = unquote(s)
+	}
+	return out
+}
+
+var archiveExts = []string{".tar", ".Z", ".bz2", ".gz", ".lz", ".lzma", ".tZ", ".tb2", ".tbz", ".tbz2", ".tgz", ".tlz", ".tpz", ".txz", ".xz"}
+
+func isArchive(p string) bool {
+	for _, e := range archiveExts {
+		if strings.HasSuffix(p, e) {
+			return true
+		}
+	}
+	return false
+}
+
+func isURL(p string) bool {
+	return strings.HasPrefix(p, "http://") || strings.HasPrefix(p, "https://")
+}
+
+// baseName is path.Base that also splits on Windows separators.
+func baseName(p string) string {
+	p = strings.ReplaceAll(p, `\`, "/")
+	return path.Base(p)
+}
+
+// DL3010 flags COPY of an archive that a later RUN extracts.
+type DL3010 struct{}
+
+var metaDL3010 = Meta{
+	ID: "DL3010", Level: dockerfile.Info,
+	Title:       "Use ADD for extracting archives into an image",
+	Description: "COPY then tar -x keeps the archive in a layer as well as its contents; ADD extracts a local archive in one step.",
+	Fix:         "ADD the archive to its destination directory and drop the extraction step.",
+	Bad:         "FROM debian:12\nCOPY app.tar /src/\nRUN tar -xf /src/app.tar\n", Good: "FROM debian:12\nADD app.tar /src/\n",
+}
+
+func (DL3010) Meta() *Meta { return &metaDL3010 }
+func (DL3010) Check(in *Input) []Problem {
+	var out []Problem
+	for _, s := range in.File.Stages {
+		for i, inst := range s.Instructions {
+			if inst.Cmd != "copy" {
+				continue
+			}
+			if _, ok := inst.Flag("from"); ok {
+				continue
+			}
+			srcs, _, _ := copyParts(inst)
+			for _, src := range srcs {
+				if !isArchive(src) {
+					continue
+				}
+				if extractedLater(s.Instructions[i+1:], baseName(src)) {
+					out = append(out, at(inst, fmt.Sprintf("%s is copied, then extracted", baseName(src))))
+					break
+				}
+			}
+		}
+	}
+	return out
+}
+
+func extractedLater(rest []*dockerfile.Instruction, name string) bool {
+	for _, inst := range rest {
+		if inst.Script == nil {
+			continue
+		}
+		for _, c := range inst.Script.Commands {
+			extract := c.Is("unzip", "gunzip", "bunzip2", "unlzma", "unxz", "zgz", "uncompress", "zcat", "gzcat") ||
+				c.Is("tar") && (c.HasFlag("x", "extract", "get") || len(c.Args) > 0 && !strings.HasPrefix(c.Args[0], "-") && strings.Contains(c.Args[0], "x"))
+			if !extract {
+				continue
+			}
+			for _, a := range c.Args {
+				if baseName(a) == name {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// DL3020 flags ADD for plain files and folders.
+type DL3020 struct{}
+
+var metaDL3020 = Meta{
+	ID: "DL3020", Aliases: []string{"DS005", "CIS-DI-0009", "CIS-4.9"}, Level: dockerfile.Error,
+	Title:       "Use COPY instead of ADD for files and folders",
+	Description: "ADD also fetches URLs and unpacks archives, so a plain ADD hides what it does. COPY does only the copy.",
+	Fix:         "Use COPY; keep ADD for local archives to extract and for URLs with --checksum.",
+	Bad:         "FROM debian:12\nADD app.jar /app/\n", Good: "FROM debian:12\nCOPY app.jar /app/\n",
+}
+
+func (DL3020) Meta() *Meta { return &metaDL3020 }
+func (DL3020) Check(in *Input) []Problem {
+	var out []Problem
+	instructionsOf(in.File, "add", true, func(top, inst *dockerfile.Instruction) {
+		srcs, _, _ := copyParts(inst)
+		for _, s := range srcs {
+			if !isArchive(s) && !isURL(s) {
+				out = append(out, at(top, fmt.Sprintf("ADD %s copies a plain file or folder", s)))
+				return
+			}
+		}
+	})
+	return out
+}
+
+// DL3021 flags COPY of several sources to a destination without a slash.
+type DL3021 struct{}
+
+var metaDL3021 = Meta{
+	ID: "DL3021", Aliases: []string{"DS011"}, Level: dockerfile.Error,
+	Title:       "COPY with more than 2 arguments requires the last argument to end with /",
+	Description: "With several sources the destination must be a directory; BuildKit fails otherwise.",
+	Fix:         "End the destination with /.",
+	Bad:         "FROM debian:12\nCOPY a b /app\n", Good: "FROM debian:12\nCOPY a b /app/\n",
+}
+
+func (DL3021) Meta() *Meta { return &metaDL3021 }
+func (DL3021) Check(in *Input) []Problem {
+	var out []Problem
+	instructionsOf(in.File, "copy", true, func(top, inst *dockerfile.Instruction) {
+		srcs, dest, ok := copyParts(inst)
+		if ok && len(srcs) >= 2 && !strings.HasSuffix(dest, "/") && !strings.HasSuffix(dest, `\`) {
+			out = append(out, at(top, fmt.Sprintf("destination %q of %d sources does not end with /", dest, len(srcs))))
+		}
+	})
+	return out
+}
+
+// DL3022 flags COPY --from naming no earlier stage.
+type DL3022 struct{}
+
+var metaDL3022 = Meta{
+	ID: "DL3022", Level: dockerfile.Warning,
+	Title:       "COPY --from should reference a previously defined FROM alias",
+	Description: "A --from that names no earlier stage is taken as an image reference and pulled from a registry, which is rarely what was meant.",
+	Fix:         "Define the stage first, or write the image with a tag (--from=nginx:1.27).",
+	Bad:         "FROM debian:12\nCOPY --from=build /app /app\n", Good: "FROM golang:1.22 AS build\nFROM debian:12\nCOPY --from=build /app /app\n",
+}
+
+func (DL3022) Meta() *Meta { return &metaDL3022 }
+func (DL3022) Check(in *Input) []Problem {
+	var out []Problem
+	f := in.File
+	for _, inst := range f.Instructions {
+		v, ok := inst.Flag("from")
+		if inst.Cmd != "copy" || !ok || strings.ContainsAny(v, ":/@$") {
+			continue
+		}
+		before := 0
+		if inst.Stage != nil {
+			before = inst.Stage.Index + 1
+		}
+		if f.StageByName(v, before) == nil {
+			out = append(out, at(inst, fmt.Sprintf("--from=%s names no earlier stage", v)))
+		}
+	}
+	return out
+}
+
+// DL3023 flags COPY --from naming its own stage.
+type DL3023 struct{}
+
+var metaDL3023 = Meta{
+	ID: "DL3023", Aliases: []string{"DS006"}, Level: dockerfile.Error,
+	Title:       "COPY --from cannot reference its own FROM alias",
+	Description: "A stage cannot copy from itself; BuildKit reports a circular dependency.",
+	Fix:         "Copy from an earlier stage.",
+	Bad:         "FROM node:20 AS app\nCOPY --from=app /a /b\n", Good: "FROM node:20 AS build\nFROM node:20 AS app\nCOPY --from=build /a /b\n",
+}
+
+func (DL3023) Meta() *Meta { return &metaDL3023 }
+func (DL3023) Check(in *Input) []Problem {
+	var out []Problem
+	for _, inst := range in.File.Instructions {
+		v, ok := inst.Flag("from")
+		if inst.Cmd == "copy" && ok && inst.Stage != nil && inst.Stage.Name != "" && strings.EqualFold(v, inst.Stage.Name) {
+			out = append(out, at(inst, ""))
+		}
+	}
+	return out
+}
+
+// DL3045 flags COPY to a relative destination with no WORKDIR set.
+type DL3045 struct{}
+
+var metaDL3045 = Meta{
+	ID: "DL3045", Level: dockerfile.Warning,
+	Title:       "COPY to a relative destination without WORKDIR set",
+	Description: "A relative destination lands in the base image's working directory, which can change with the base.",
+	Fix:         "Set WORKDIR first or use an absolute destination.",
+	Bad:         "FROM debian:12\nCOPY app.sh app.sh\n", Good: "FROM debian:12\nWORKDIR /app\nCOPY app.sh app.sh\n",
+}
+
+func (DL3045) Meta() *Meta { return &metaDL3045 }
+func (DL3045) Check(in *Input) []Problem {
+	var out []Problem
+	for _, s := range in.File.Stages {
+		inherited := false
+		for _, p := range s.Chain()[1:] {
+			if hasWorkdir(p.Instructions) {
+				inherited = true
+			}
+		}
+		seen, seenOnbuild := inherited, inherited
+		for _, inst := range s.Instructions {
+			switch {
+			case inst.Cmd == "workdir":
+				seen = true
+			case inst.Trigger != nil && inst.Trigger.Cmd == "workdir":
+				seenOnbuild = true
+			}
+			c, ok := inst, seen
+			if inst.Trigger != nil {
+				c, ok = inst.Trigger, seenOnbuild || seen
+			}
+			if c.Cmd != "copy" || ok {
+				continue
+			}
+			_, dest, _ := copyParts(c)
+			if dest != "" && !strings.HasPrefix(dest, "/") && !strings.HasPrefix(dest, "$") && !isWindowsAbs(dest) {
+				out = append(out, at(inst, fmt.Sprintf("destination %q is relative", dest)))
+			}
+		}
+	}
+	return out
+}
+
+func hasWorkdir(ins []*dockerfile.Instruction) bool {
+	for _, in := range ins {
+		if in.Cmd == "workdir" {
+			return true
+		}
+	}
+	return false
+}
+
+// DL3067 flags copying a stage's whole filesystem.
+type DL3067 struct{}
+
+var metaDL3067 = Meta{
+	ID: "DL3067", Level: dockerfile.Warning,
+	Title:       "Do not copy an entire filesystem from another stage",
+	Description: "COPY --from=stage / / brings every file of the build stage, compilers and caches included, which defeats the multi-stage build.",
+	Fix:         "Copy only the artefacts the final image needs.",
+	Bad:         "FROM golang:1.22 AS build\nFROM scratch\nCOPY --from=build / /\n", Good: "FROM golang:1.22 AS build\nFROM scratch\nCOPY --from=build /out/app /app\n",
+}
+
+func (DL3067) Meta() *Meta { return &metaDL3067 }
+func (DL3067) Check(in *Input) []Problem {
+	var out []Problem
+	for _, inst := range in.File.Instructions {
+		if _, ok := inst.Flag("from"); !ok || inst.Cmd != "copy" {
+			continue
+		}
+		srcs, dest, _ := copyParts(inst)
+		if len(srcs) == 1 && srcs[0] == "/" && dest == "/" {
+			out = append(out, at(inst, ""))
+		}
+	}
+	return out
+}
+
+// copiesContext reports whether a COPY or ADD (without --from) copies the
+// whole build context ("." or "./").
+func copiesContext(in *dockerfile.Instruction) bool {
+	if in.Cmd != "copy" && in.Cmd != "add" {
+		return false
+	}
+	if _, ok := in.Flag("from"); ok {
+		return false
+	}
+	srcs, _, _ := copyParts(in)
+	for _, s := range srcs {
+		if s == "." || s == "./" || s == "/" {
+			return true
+		}
+	}
+	return false
+}
+
+// HD006 flags COPY . without a .dockerignore.
+type HD006 struct{}
+
+var metaHD006 = Meta{
+	ID: "HD006", Level: dockerfile.Warning,
+	Title:       "COPY . copies the whole build context and there is no .dockerignore",
+	Description: "Without a .dockerignore, COPY . . sends .git, .env files, local node_modules, credentials and build output into the image.",
+	Fix:         "Add a .dockerignore next to the Dockerfile (.git, node_modules, *.env, Dockerfile), or copy named files only.",
+	Bad:         "FROM node:20\nCOPY . .\n", Good: "FROM node:20\nCOPY package.json index.js ./\n",
+	Needs: "the Dockerfile on disk, to look for .dockerignore",
+}
+
+func (HD006) Meta() *Meta { return &metaHD006 }
+func (HD006) Check(in *Input) []Problem {
+	if !in.Config.DockerignoreKnown || in.Config.Dockerignore != nil {
+		return nil // unknown (standard input), or there is one
+	}
+	var out []Problem
+	for _, inst := range in.File.Instructions {
+		if copiesContext(inst) {
+			out = append(out, at(inst, fmt.Sprintf("%s copies the whole build context and no .dockerignore was found", strings.ToUpper(inst.Cmd))))
+		}
+	}
+	return out
+}
+
+// CopyIgnoredFile flags COPY and ADD sources excluded by .dockerignore.
+type CopyIgnoredFile struct{}
+
+var metaCopyIgnoredFile = Meta{
+	ID: "CopyIgnoredFile", Level: dockerfile.Warning,
+	Title:       "Attempting to Copy file that is excluded by .dockerignore",
+	Description: "The file is not in the build context, so the COPY fails or copies nothing.",
+	Fix:         "Remove the pattern from .dockerignore or the source from COPY.",
+	Bad:         "FROM debian:12\nCOPY tmp/a.txt /\n", Good: "FROM debian:12\nCOPY src/a.txt /\n",
+	Needs: "a .dockerignore next to the Dockerfile",
+}
+
+func (CopyIgnoredFile) Meta() *Meta { return &metaCopyIgnoredFile }
+func (CopyIgnoredFile) Check(in *Input) []Problem {
+	pats := in.Config.Dockerignore
+	if len(pats) == 0 {
+		return nil
+	}
+	for _, p := range pats {
+		if strings.HasPrefix(strings.TrimSpace(p), "!") {
+			return nil // BuildKit skips the check when there are exclusions
+		}
+	}
+	var out []Problem
+	instructionsOf(in.File, "copy", false, func(top, inst *dockerfile.Instruction) { out = append(out, ignoredSources(inst, pats)...) })
+	instructionsOf(in.File, "add", false, func(top, inst *dockerfile.Instruction) { out = append(out, ignoredSources(inst, pats)...) })
+	return out
+}
+
+func ignoredSources(inst *dockerfile.Instruction, pats []string) []Problem {
+	if _, ok := inst.Flag("from"); ok {
+		return nil
+	}
+	srcs, _, _ := copyParts(inst)
+	for _, s := range srcs {
+		if isURL(s) || strings.Contains(s, "$") {
+			continue
+		}
+		if ignored(s, pats) {
+			return []Problem{at(inst, fmt.Sprintf("%s is excluded by .dockerignore", s))}
+		}
+	}
+	return nil
+}
+
+// ignored matches a context path against .dockerignore patterns; a path is
+// ignored when it or one of its parents matches. "." and "/" only match
+// the catch-all patterns.
+func ignored(src string, pats []string) bool {
+	src = strings.TrimPrefix(path.Clean("/"+src), "/")
+	for _, raw := range pats {
+		p := strings.TrimPrefix(path.Clean("/"+strings.TrimSpace(raw)), "/")
+		if p == "" || strings.HasPrefix(raw, "#") {
+			continue
+		}
+		if src == "" {
+			if p == "*" || p == "**" || p == "**/*" {
+				return true
+			}
+			continue
+		}
+		for cand := src; cand != "." && cand != ""; cand = path.Dir(cand) {
+			if globMatch(p, cand) {
+				return true
+			}
+			if !strings.Contains(cand, "/") {
+				break
+			}
+		}
+	}
+	return false
+}
+
+// globMatch is path.Match with ** matching any number of directories.
+func globMatch(pat, name string) bool {
+	if !strings.Contains(pat, "**") {
+		ok, _ := path.Match(pat, name)
+		return ok
+	}
+	ps, ns := strings.Split(pat, "/"), strings.Split(name, "/")
+	var rec func(i, j int) bool
+	rec = func(i, j int) bool {
+		if i == len(ps) {
+			return j == len(ns)
+		}
+		if ps[i] == "**" {
+			for k := j; k <= len(ns); k++ {
+				if rec(i+1, k) {
+					return true
+				}
+			}
+			return false
+		}
+		if j == len(ns) {
+			return false
+		}
+		if ok, _ := path.Match(ps[i], ns[j]); !ok {
+			return false
+		}
+		return rec(i+1, j+1)
+	}
+	return rec(0, 0)
+}

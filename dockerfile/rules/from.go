@@ -1,0 +1,369 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/harden-dev/harden/dockerfile"
+)
+
+// DL3006 flags FROM images without a tag.
+type DL3006 struct{}
+
+var metaDL3006 = Meta{
+	ID: "DL3006", Aliases: []string{"DS001", "CIS-4.2"}, Level: dockerfile.Warning,
+	Title:       "Always tag the version of an image explicitly",
+	Description: "An untagged FROM means :latest, which changes under you: builds stop being reproducible and a new major version can break the image.",
+	Fix:         "Name a release tag (node:20.11-bookworm) and, better, pin the digest too.",
+	Bad:         "FROM debian\n", Good: "FROM debian:12.5\n",
+}
+
+func (DL3006) Meta() *Meta { return &metaDL3006 }
+func (DL3006) Check(in *Input) []Problem {
+	var out []Problem
+	for _, s := range in.File.Stages {
+		if ref, ok := baseImage(s); ok && ref.Tag == "" && ref.Digest == "" {
+			out = append(out, at(s.From, fmt.Sprintf("image %q has no tag", s.Base)))
+		}
+	}
+	return out
+}
+
+// DL3007 flags the latest tag.
+type DL3007 struct{}
+
+var metaDL3007 = Meta{
+	ID: "DL3007", Aliases: []string{"DS001", "DKL-DI-0006", "CIS-4.2"}, Level: dockerfile.Warning,
+	Title:       "Using latest is prone to errors if the image will ever update. Pin the version explicitly to a release tag",
+	Description: "The latest tag moves; the same Dockerfile builds a different image tomorrow.",
+	Fix:         "Use a release tag (alpine:3.20) and pin its digest.",
+	Bad:         "FROM debian:latest\n", Good: "FROM debian:12.5\n",
+}
+
+func (DL3007) Meta() *Meta { return &metaDL3007 }
+func (DL3007) Check(in *Input) []Problem {
+	var out []Problem
+	for _, s := range in.File.Stages {
+		if ref, ok := baseImage(s); ok && ref.Tag == "latest" && ref.Digest == "" {
+			out = append(out, at(s.From, ""))
+		}
+	}
+	return out
+}
+
+// DL3026 flags base images from registries not in the trusted list.
+type DL3026 struct{}
+
+var metaDL3026 = Meta{
+	ID: "DL3026", Aliases: []string{"CIS-4.2"}, Level: dockerfile.Error,
+	Title:       "Use only an allowed registry in the FROM image",
+	Description: "Images from unvetted registries are a supply-chain risk. Active only when trustedRegistries is set.",
+	Fix:         "Pull the base from a trusted registry, or add the registry to lint.trustedRegistries.",
+	Bad:         "FROM random.com/debian:12\n", Good: "FROM docker.io/debian:12\n",
+	Needs: "trustedRegistries",
+}
+
+func (DL3026) Meta() *Meta { return &metaDL3026 }
+func (DL3026) Check(in *Input) []Problem {
+	trusted := in.Config.TrustedRegistries
+	if len(trusted) == 0 {
+		return nil
+	}
+	f := in.File
+	var out []Problem
+	check := func(inst *dockerfile.Instruction, ref string, stageIdx int) {
+		if ref == "" || strings.EqualFold(ref, "scratch") || strings.HasPrefix(ref, "$") || f.StageByName(ref, stageIdx) != nil {
+			return
+		}
+		reg := parseImage(ref).RegistryOrHub()
+		if !registryAllowed(reg, trusted) {
+			out = append(out, at(inst, fmt.Sprintf("registry %q is not trusted", reg)))
+		}
+	}
+	for _, s := range f.Stages {
+		if s.Parent == nil {
+			check(s.From, s.Base, s.Index)
+		}
+		for _, inst := range s.Instructions {
+			if v, ok := inst.Flag("from"); ok && inst.Cmd == "copy" {
+				check(inst, v, s.Index+1)
+			}
+			for _, m := range inst.Mounts() {
+				if m.From != "" {
+					check(inst, m.From, s.Index+1)
+				}
+			}
+		}
+	}
+	return out
+}
+
+func registryAllowed(reg string, trusted []string) bool {
+	reg = strings.ToLower(reg)
+	for _, t := range trusted {
+		t = strings.ToLower(strings.TrimSpace(t))
+		switch {
+		case t == "*" || t == reg:
+			return true
+		case strings.HasPrefix(t, "*") && strings.HasSuffix(reg, t[1:]):
+			return true
+		case strings.HasSuffix(t, "*") && strings.HasPrefix(reg, t[:len(t)-1]):
+			return true
+		case t == "docker.io" && (reg == "index.docker.io" || reg == "registry-1.docker.io"):
+			return true
+		}
+	}
+	return false
+}
+
+// DL3029 flags a constant FROM --platform.
+type DL3029 struct{}
+
+var metaDL3029 = Meta{
+	ID: "DL3029", Aliases: []string{"FromPlatformFlagConstDisallowed"}, Level: dockerfile.Warning,
+	Title:       "Do not use --platform flag with FROM",
+	Description: "A fixed platform breaks multi-platform builds and emulates on other hosts. $BUILDPLATFORM and $TARGETPLATFORM are fine.",
+	Fix:         "Drop --platform, or use --platform=$BUILDPLATFORM for build stages.",
+	Bad:         "FROM --platform=linux/amd64 debian:12\n", Good: "FROM --platform=$BUILDPLATFORM debian:12\n",
+}
+
+func (DL3029) Meta() *Meta { return &metaDL3029 }
+func (DL3029) Check(in *Input) []Problem {
+	var out []Problem
+	for _, s := range in.File.Stages {
+		p := s.Platform
+		if p != "" && !strings.Contains(p, "BUILDPLATFORM") && !strings.Contains(p, "TARGETPLATFORM") {
+			out = append(out, at(s.From, fmt.Sprintf("FROM --platform=%s", p)))
+		}
+	}
+	return out
+}
+
+// DL3065 flags --platform=$TARGETPLATFORM, which is the default anyway.
+type DL3065 struct{}
+
+var metaDL3065 = Meta{
+	ID: "DL3065", Aliases: []string{"RedundantTargetPlatform"}, Level: dockerfile.Warning,
+	Title:       "Setting FROM --platform to predefined $TARGETPLATFORM is redundant as this is the default behavior",
+	Description: "FROM already pulls the target platform's image.",
+	Fix:         "Remove --platform=$TARGETPLATFORM.",
+	Bad:         "FROM --platform=$TARGETPLATFORM alpine:3.20\n", Good: "FROM alpine:3.20\n",
+}
+
+func (DL3065) Meta() *Meta { return &metaDL3065 }
+func (DL3065) Check(in *Input) []Problem {
+	var out []Problem
+	for _, s := range in.File.Stages {
+		if p := unquote(s.Platform); p == "$TARGETPLATFORM" || p == "${TARGETPLATFORM}" {
+			out = append(out, at(s.From, ""))
+		}
+	}
+	return out
+}
+
+// DL3063 flags reserved stage names.
+type DL3063 struct{}
+
+var metaDL3063 = Meta{
+	ID: "DL3063", Aliases: []string{"ReservedStageName"}, Level: dockerfile.Warning,
+	Title:       "Stage name should not be a reserved word",
+	Description: "scratch and context have special meanings in FROM and COPY --from; a stage named so is confusing or unreachable.",
+	Fix:         "Rename the stage.",
+	Bad:         "FROM alpine:3.20 AS scratch\n", Good: "FROM alpine:3.20 AS base\n",
+}
+
+func (DL3063) Meta() *Meta { return &metaDL3063 }
+func (DL3063) Check(in *Input) []Problem {
+	var out []Problem
+	for _, s := range in.File.Stages {
+		if n := strings.ToLower(s.Name); n == "scratch" || n == "context" {
+			out = append(out, at(s.From, fmt.Sprintf("stage name %q is reserved", s.Name)))
+		}
+	}
+	return out
+}
+
+// DL3024 flags duplicate stage names.
+type DL3024 struct{}
+
+var metaDL3024 = Meta{
+	ID: "DL3024", Aliases: []string{"DS012", "DuplicateStageName"}, Level: dockerfile.Error,
+	Title:       "FROM aliases (stage names) must be unique",
+	Description: "BuildKit lower-cases stage names, so two stages with the same name (in any case) shadow each other. harden compares case-insensitively, like Trivy and BuildKit; hadolint is case-sensitive.",
+	Fix:         "Give each stage its own name.",
+	Bad:         "FROM node:20 AS build\nFROM node:20 AS build\n", Good: "FROM node:20 AS build\nFROM node:20 AS test\n",
+}
+
+func (DL3024) Meta() *Meta { return &metaDL3024 }
+func (DL3024) Check(in *Input) []Problem {
+	var out []Problem
+	seen := map[string]bool{}
+	for _, s := range in.File.Stages {
+		n := strings.ToLower(s.Name)
+		if n == "" {
+			continue
+		}
+		if seen[n] {
+			out = append(out, at(s.From, fmt.Sprintf("stage name %q is used before", s.Name)))
+		}
+		seen[n] = true
+	}
+	return out
+}
+
+// StageNameCasing reports BuildKit's warning for upper-case stage names.
+type StageNameCasing struct{}
+
+var metaStageNameCasing = Meta{
+	ID: "StageNameCasing", Level: dockerfile.Warning,
+	Title:       "Stage names should be lowercase",
+	Description: "BuildKit lower-cases stage names; writing them in another case hides that COPY --from and FROM match case-insensitively.",
+	Fix:         "Write the stage name in lower case.",
+	Bad:         "FROM alpine:3.20 AS BuilderBase\n", Good: "FROM alpine:3.20 AS builder-base\n",
+}
+
+func (StageNameCasing) Meta() *Meta { return &metaStageNameCasing }
+func (StageNameCasing) Check(in *Input) []Problem {
+	return buildkitWarnings(in.File, "StageNameCasing")
+}
+
+// FromAsCasing reports BuildKit's warning for "FROM x as y".
+type FromAsCasing struct{}
+
+var metaFromAsCasing = Meta{
+	ID: "FromAsCasing", Level: dockerfile.Warning,
+	Title:       "The 'as' keyword should match the case of the 'from' keyword",
+	Description: "Mixed keyword casing makes the file harder to read and grep.",
+	Fix:         "Write FROM … AS … (or from … as …).",
+	Bad:         "FROM debian:12 as builder\n", Good: "FROM debian:12 AS builder\n",
+}
+
+func (FromAsCasing) Meta() *Meta               { return &metaFromAsCasing }
+func (FromAsCasing) Check(in *Input) []Problem { return buildkitWarnings(in.File, "FromAsCasing") }
+
+func buildkitWarnings(f *dockerfile.File, rule string) []Problem {
+	var out []Problem
+	for _, w := range f.BuildKitWarnings {
+		if w.Rule == rule {
+			p := Problem{Line: w.Line, Column: 1, EndLine: w.Line, Message: w.Message}
+			if in := f.InstructionAt(w.Line); in != nil {
+				p.EndLine = logicalEnd(in)
+			}
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// DL3061 flags instructions before the first FROM other than ARG.
+type DL3061 struct{}
+
+var metaDL3061 = Meta{
+	ID: "DL3061", Level: dockerfile.Error,
+	Title:       "Invalid instruction order. Dockerfile must begin with FROM, ARG or comment",
+	Description: "BuildKit refuses any instruction but ARG before the first FROM.",
+	Fix:         "Move the instruction after FROM.",
+	Bad:         "LABEL a=b\nFROM alpine:3.20\n", Good: "ARG V=3.20\nFROM alpine:${V}\n",
+}
+
+func (DL3061) Meta() *Meta { return &metaDL3061 }
+func (DL3061) Check(in *Input) []Problem {
+	for _, inst := range in.File.Instructions {
+		if inst.Cmd == "from" {
+			return nil
+		}
+		if inst.Cmd != "arg" {
+			return []Problem{at(inst, fmt.Sprintf("%s before the first FROM", strings.ToUpper(inst.Cmd)))}
+		}
+	}
+	return nil
+}
+
+// platformArgs are the ARGs BuildKit defines for FROM without a declaration.
+var platformArgs = map[string]bool{
+	"BUILDPLATFORM": true, "BUILDOS": true, "BUILDARCH": true, "BUILDVARIANT": true,
+	"TARGETPLATFORM": true, "TARGETOS": true, "TARGETARCH": true, "TARGETVARIANT": true,
+	"TARGETSTAGE": true, "BUILDKIT_SYNTAX": true,
+}
+
+// UndefinedArgInFrom flags FROM variables not declared as global ARGs.
+type UndefinedArgInFrom struct{}
+
+var metaUndefinedArgInFrom = Meta{
+	ID: "UndefinedArgInFrom", Level: dockerfile.Warning,
+	Title:       "FROM command must use declared ARGs",
+	Description: "A variable in FROM that no ARG before the first FROM declares expands to nothing (or to a build-arg nobody documents).",
+	Fix:         "Declare the ARG, with a default, before the first FROM.",
+	Bad:         "FROM node:22${VARIANT}\n", Good: "ARG VARIANT=-alpine\nFROM node:22${VARIANT}\n",
+}
+
+func (UndefinedArgInFrom) Meta() *Meta { return &metaUndefinedArgInFrom }
+func (UndefinedArgInFrom) Check(in *Input) []Problem {
+	meta := in.File.MetaArgs()
+	var out []Problem
+	for _, s := range in.File.Stages {
+		for _, v := range append(varsIn(s.Base), varsIn(s.Platform)...) {
+			if _, ok := meta[v]; !ok && !platformArgs[v] {
+				msg := fmt.Sprintf("FROM argument %q is not declared", v)
+				if sug := suggest(v, keys(meta), platformArgs); sug != "" {
+					msg += fmt.Sprintf(" (did you mean %s?)", sug)
+				}
+				out = append(out, at(s.From, msg))
+			}
+		}
+	}
+	return out
+}
+
+// InvalidDefaultArgInFrom flags FROM references that are invalid with only
+// the global ARG defaults.
+type InvalidDefaultArgInFrom struct{}
+
+var metaInvalidDefaultArgInFrom = Meta{
+	ID: "InvalidDefaultArgInFrom", Level: dockerfile.Warning,
+	Title:       "Default value for global ARG results in an empty or invalid base image name",
+	Description: "Without --build-arg the build fails: the global ARG defaults do not make a valid image reference.",
+	Fix:         "Give the ARG a default that makes a valid reference, or use ${VAR:-default}.",
+	Bad:         "ARG TAG\nFROM busybox:${TAG}\n", Good: "ARG TAG=1.36\nFROM busybox:${TAG}\n",
+}
+
+func (InvalidDefaultArgInFrom) Meta() *Meta { return &metaInvalidDefaultArgInFrom }
+func (InvalidDefaultArgInFrom) Check(in *Input) []Problem {
+	f := in.File
+	meta := f.MetaArgs()
+	var out []Problem
+	for _, s := range f.Stages {
+		if !strings.Contains(s.Base, "$") {
+			continue
+		}
+		v, _, err := dockerfile.Expand(s.Base, meta, f.Escape)
+		if err != nil || !validReference(v) {
+			out = append(out, at(s.From, fmt.Sprintf("default value gives base image %q", v)))
+		}
+	}
+	return out
+}
+
+// validReference is a light check of an image reference: lower-case path
+// components, an optional tag and an optional digest.
+func validReference(s string) bool {
+	if s == "" || strings.ContainsAny(s, " \t$") {
+		return false
+	}
+	r := parseImage(s)
+	if r.Repo == "" || strings.HasSuffix(r.Repo, "/") || strings.HasPrefix(r.Repo, "/") {
+		return false
+	}
+	for _, c := range r.Repo {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || strings.ContainsRune("._-/", c)) {
+			return false
+		}
+	}
+	if strings.Contains(s, ":") && r.Tag == "" && r.Registry == "" && r.Digest == "" {
+		return false
+	}
+	if r.Digest != "" && !strings.Contains(r.Digest, ":") {
+		return false
+	}
+	return true
+}

@@ -1,0 +1,142 @@
+package rules
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/harden-dev/harden/dockerfile"
+)
+
+// pipInstall returns the index of "install" for pip, pip3, pipx or
+// python -m pip, or -1. pipenv is not pip.
+func pipInstall(c *dockerfile.Command, withPipx bool) int {
+	b := c.Base()
+	switch {
+	case strings.HasPrefix(b, "pip") && !strings.HasPrefix(b, "pipenv"):
+		if b == "pipx" && !withPipx {
+			return -1
+		}
+		if sub, i := c.Sub(); sub == "install" {
+			return i
+		}
+	case strings.HasPrefix(b, "python"):
+		for i := 0; i+2 < len(c.Args); i++ {
+			if c.Args[i] == "-m" && (c.Args[i+1] == "pip" || withPipx && c.Args[i+1] == "pipx") && c.Args[i+2] == "install" {
+				return i + 2
+			}
+		}
+	}
+	return -1
+}
+
+var pipValued = []string{"index-url", "i", "extra-index-url", "f", "find-links", "t", "target", "prefix", "root", "build", "b",
+	"e", "editable", "src", "platform", "python-version", "implementation", "abi", "trusted-host", "progress-bar", "proxy",
+	"python", "no-binary", "only-binary", "root-user-action", "upgrade-strategy", "c", "constraint", "r", "requirement"}
+
+var pipVersioned = regexp.MustCompile(`==|>=|<=|>|<|!=|~=|===`)
+
+// DL3013 flags pip install without pinned versions.
+type DL3013 struct{}
+
+var metaDL3013 = Meta{
+	ID: "DL3013", Level: dockerfile.Warning,
+	Title:       "Pin versions in pip. Instead of `pip install <package>` use `pip install <package>==<version>` or `pip install --requirement <requirements file>`",
+	Description: "Unpinned packages make the image depend on the day it was built.",
+	Fix:         "Pin package==version, or install from a requirements or constraints file.",
+	Bad:         "FROM python:3.12\nRUN pip install --no-cache-dir flask\n", Good: "FROM python:3.12\nRUN pip install --no-cache-dir flask==3.0.3\n",
+}
+
+func (DL3013) Meta() *Meta { return &metaDL3013 }
+func (DL3013) Check(in *Input) []Problem {
+	var out []Problem
+	runs(in.File, func(inst *dockerfile.Instruction, s *dockerfile.Script) {
+		var bad []string
+		for _, c := range s.Commands {
+			i := pipInstall(c, true)
+			if i < 0 || c.HasFlag("r", "requirement", "c", "constraint") || c.HasArg(".") {
+				continue
+			}
+			for _, p := range packagesAfter(c, i, pipValued...) {
+				if pipPinned(p) {
+					continue
+				}
+				bad = append(bad, p)
+			}
+		}
+		if len(bad) > 0 {
+			out = append(out, at(inst, fmt.Sprintf("unpinned: %s", strings.Join(bad, ", "))))
+		}
+	})
+	return out
+}
+
+func pipPinned(p string) bool {
+	vcs := strings.HasPrefix(p, "git+") || strings.HasPrefix(p, "hg+") || strings.HasPrefix(p, "svn+") || strings.HasPrefix(p, "bzr+")
+	switch {
+	case pipVersioned.MatchString(p), strings.HasPrefix(p, "$"):
+		return true
+	case vcs:
+		rest := p[strings.Index(p, "+")+1:]
+		if i := strings.Index(rest, "://"); i >= 0 {
+			rest = rest[i+3:]
+		}
+		return strings.Contains(rest, "@")
+	case strings.HasSuffix(p, ".whl"), strings.HasSuffix(p, ".tar.gz"), strings.HasSuffix(p, ".zip"), strings.Contains(p, "/"):
+		return true
+	}
+	return false
+}
+
+var truthy = map[string]bool{"1": true, "true": true, "True": true, "TRUE": true, "on": true, "On": true, "ON": true, "yes": true, "Yes": true, "YES": true}
+
+var pipNoCacheInText = regexp.MustCompile(`PIP_NO_CACHE_DIR=["']?(1|[Tt]rue|TRUE|[Oo]n|ON|[Yy]es|YES)\b`)
+
+// DL3042 flags pip install without --no-cache-dir.
+type DL3042 struct{}
+
+var metaDL3042 = Meta{
+	ID: "DL3042", Level: dockerfile.Warning,
+	Title:       "Avoid use of cache directory with pip. Use `pip install --no-cache-dir <package>`",
+	Description: "pip keeps downloaded wheels in ~/.cache/pip, which then ships in the layer. ENV PIP_NO_CACHE_DIR=1 or a cache mount on .cache/pip also does.",
+	Fix:         "Add --no-cache-dir (--fix does this).",
+	Bad:         "FROM python:3.12\nRUN pip install flask==3.0.3\n", Good: "FROM python:3.12\nRUN pip install --no-cache-dir flask==3.0.3\n",
+	Fixable: true,
+}
+
+func (DL3042) Meta() *Meta { return &metaDL3042 }
+func (DL3042) Check(in *Input) []Problem {
+	find := func(c *dockerfile.Command) int { return pipInstall(c, false) }
+	return missingOption(in.File, find, func(c *dockerfile.Command) bool { return c.HasFlag("no-cache-dir") },
+		func(inst *dockerfile.Instruction, s *dockerfile.Script) bool {
+			return !slices.ContainsFunc(s.Commands, func(c *dockerfile.Command) bool { return find(c) >= 0 }) ||
+				cacheMounted(inst, ".cache/pip") || pipNoCacheInText.MatchString(s.Text) || envTruthy(inst, "PIP_NO_CACHE_DIR")
+		}, " --no-cache-dir")
+}
+
+// envTruthy reports whether an ENV before inst, in its stage or an
+// ancestor stage, sets name to a truthy value.
+func envTruthy(inst *dockerfile.Instruction, name string) bool {
+	val := ""
+	if inst.Stage == nil {
+		return false
+	}
+	chain := inst.Stage.Chain()
+	for i := len(chain) - 1; i >= 0; i-- {
+		for _, x := range chain[i].Instructions {
+			if x == inst {
+				return truthy[val]
+			}
+			if x.Cmd != "env" {
+				continue
+			}
+			for _, kv := range x.KeyValues() {
+				if kv.Key == name {
+					val = unquote(kv.Value)
+				}
+			}
+		}
+	}
+	return truthy[val]
+}

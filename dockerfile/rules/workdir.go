@@ -1,0 +1,138 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/harden-dev/harden/dockerfile"
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+)
+
+func workdirOf(in *dockerfile.Instruction) (string, bool) {
+	if w, ok := in.Command.(*instructions.WorkdirCommand); ok {
+		return unquote(strings.TrimSpace(w.Path)), true
+	}
+	return "", false
+}
+
+func absWorkdir(p string) bool {
+	return strings.HasPrefix(p, "/") || strings.HasPrefix(p, "$") || isWindowsAbs(p)
+}
+
+// DL3000 flags relative WORKDIR paths.
+type DL3000 struct{}
+
+var metaDL3000 = Meta{
+	ID: "DL3000", Aliases: []string{"DS009"}, Level: dockerfile.Error,
+	Title:       "Use absolute WORKDIR",
+	Description: "A relative WORKDIR depends on the working directory the base image left behind.",
+	Fix:         "Write an absolute path: WORKDIR /app.",
+	Bad:         "FROM debian:12\nWORKDIR app\n", Good: "FROM debian:12\nWORKDIR /app\n",
+}
+
+func (DL3000) Meta() *Meta { return &metaDL3000 }
+func (DL3000) Check(in *Input) []Problem {
+	var out []Problem
+	instructionsOf(in.File, "workdir", true, func(top, inst *dockerfile.Instruction) {
+		if p, ok := workdirOf(inst); ok && !absWorkdir(p) {
+			out = append(out, at(top, fmt.Sprintf("WORKDIR %s is relative", p)))
+		}
+	})
+	return out
+}
+
+// WorkdirRelativePath flags the first relative WORKDIR of a stage chain
+// that set no absolute one before.
+type WorkdirRelativePath struct{}
+
+var metaWorkdirRelativePath = Meta{
+	ID: "WorkdirRelativePath", Level: dockerfile.Warning,
+	Title:       "Relative workdir without an absolute workdir declared within the build can have unexpected results if the base image changes",
+	Description: "BuildKit's variant of DL3000: a relative WORKDIR is fine after an absolute one in the same stage chain.",
+	Fix:         "Set an absolute WORKDIR first.",
+	Bad:         "FROM scratch\nWORKDIR app/\n", Good: "FROM scratch\nWORKDIR /app\nWORKDIR sub/\n",
+}
+
+func (WorkdirRelativePath) Meta() *Meta { return &metaWorkdirRelativePath }
+func (WorkdirRelativePath) Check(in *Input) []Problem {
+	var out []Problem
+	for _, s := range in.File.Stages {
+		abs := false
+		for _, p := range s.Chain()[1:] {
+			for _, inst := range p.Instructions {
+				if w, ok := workdirOf(inst); ok && absWorkdir(w) {
+					abs = true
+				}
+			}
+		}
+		for _, inst := range s.Instructions {
+			w, ok := workdirOf(inst)
+			if !ok {
+				continue
+			}
+			if absWorkdir(w) {
+				abs = true
+				continue
+			}
+			if !abs {
+				out = append(out, at(inst, fmt.Sprintf("relative WORKDIR %s with no absolute WORKDIR before it", w)))
+				break
+			}
+		}
+	}
+	return out
+}
+
+// DS030 flags WORKDIR in system directories.
+type DS030 struct{}
+
+var metaDS030 = Meta{
+	ID: "DS030", Level: dockerfile.Error,
+	Title:       "WORKDIR should not be mounted on system dirs",
+	Description: "Working in /proc, /boot, /dev, /initrd or /lost+found writes into kernel or system interfaces.",
+	Fix:         "Use an application directory such as /app.",
+	Bad:         "FROM debian:12\nWORKDIR /proc/self/fd/1\n", Good: "FROM debian:12\nWORKDIR /app\n",
+}
+
+func (DS030) Meta() *Meta { return &metaDS030 }
+func (DS030) Check(in *Input) []Problem {
+	var out []Problem
+	instructionsOf(in.File, "workdir", true, func(top, inst *dockerfile.Instruction) {
+		p, _ := workdirOf(inst)
+		for _, d := range []string{"/proc/", "/boot/", "/dev/", "/initrd/", "/lost+found/"} {
+			if strings.HasPrefix(p, d) || p+"/" == d {
+				out = append(out, at(top, fmt.Sprintf("WORKDIR %s is a system directory", p)))
+				return
+			}
+		}
+	})
+	return out
+}
+
+// DKLDI0002 flags VOLUME on kernel interfaces.
+type DKLDI0002 struct{}
+
+var metaDKLDI0002 = Meta{
+	ID: "DKL-DI-0002", Level: dockerfile.Error,
+	Title:       "Avoid sensitive directory mounting",
+	Description: "A VOLUME on /sys, /dev or /proc invites mounting the host's kernel interfaces into the container.",
+	Fix:         "Remove the VOLUME.",
+	Bad:         "FROM debian:12\nVOLUME /proc\n", Good: "FROM debian:12\nVOLUME /data\n",
+}
+
+func (DKLDI0002) Meta() *Meta { return &metaDKLDI0002 }
+func (DKLDI0002) Check(in *Input) []Problem {
+	var out []Problem
+	instructionsOf(in.File, "volume", true, func(top, inst *dockerfile.Instruction) {
+		v, ok := inst.Command.(*instructions.VolumeCommand)
+		if !ok {
+			return
+		}
+		for _, p := range v.Volumes {
+			if p = strings.TrimSuffix(unquote(p), "/"); p == "/sys" || p == "/dev" || p == "/proc" {
+				out = append(out, at(top, fmt.Sprintf("VOLUME %s", p)))
+			}
+		}
+	})
+	return out
+}

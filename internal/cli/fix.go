@@ -1,0 +1,96 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/harden-dev/harden/dockerfile"
+	"github.com/harden-dev/harden/report"
+	"github.com/spf13/cobra"
+)
+
+// fixOptions are the flags of harden fix.
+type fixOptions struct {
+	output string
+	base   string
+}
+
+func newFixCmd(g *globals) *cobra.Command {
+	o := &fixOptions{}
+	cmd := &cobra.Command{
+		Use:   "fix [DOCKERFILE|-]",
+		Short: "Rewrite a single-stage Dockerfile into a multi-stage one with a distroless final stage",
+		Long: `fix rewrites a single-stage Dockerfile for Node.js, Python, Go or Java into a
+multi-stage one: the original steps build in a stage named build, and the final
+stage is distroless (gcr.io/distroless/<runtime>-debian12, or --base), gets only
+the application and its production dependencies, runs as 65532:65532 and starts
+with an exec-form CMD without a shell. ENV, EXPOSE, WORKDIR and LABEL are kept.
+
+The result goes to standard output, or atomically to -o FILE. --format json
+describes the changes and includes the new file.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := g.checkFormat("table", "json"); err != nil {
+				return err
+			}
+			name := "Dockerfile"
+			if len(args) == 1 {
+				name = args[0]
+			}
+			var opts []dockerfile.RewriteOption
+			if o.base != "" {
+				opts = append(opts, dockerfile.WithBase(o.base))
+			}
+			var src io.Reader = g.stdin
+			dir := "."
+			if name != "-" {
+				f, err := os.Open(name)
+				if err != nil {
+					return usageError{fmt.Errorf("opening %s: %w", name, err)}
+				}
+				defer f.Close()
+				src, dir = f, filepath.Dir(name)
+			}
+			opts = append(opts, dockerfile.WithContextFiles(func(n string) bool {
+				_, err := os.Stat(filepath.Join(dir, n))
+				return err == nil
+			}))
+			df, err := dockerfile.Parse(name, src)
+			if err != nil {
+				return err
+			}
+			res, err := dockerfile.Rewrite(df, opts...)
+			if err != nil {
+				if errors.Is(err, dockerfile.ErrNotRewritable) {
+					return usageError{fmt.Errorf("%s: %w", name, err)}
+				}
+				return err
+			}
+			if o.output != "" {
+				if err := writeFileAtomic(o.output, []byte(res.Dockerfile)); err != nil {
+					return err
+				}
+			}
+			if g.format == "json" {
+				return report.WriteJSON(g.stdout, res)
+			}
+			for _, c := range res.Changes {
+				if c.Kind == "warning" {
+					fmt.Fprintf(g.stderr, "harden: warning: %s\n", c.Message)
+				}
+			}
+			if o.output != "" {
+				g.info("harden: wrote %s (%s on %s, %d changes)", o.output, res.Runtime, res.Base, len(res.Changes))
+				return nil
+			}
+			_, err = io.WriteString(g.stdout, res.Dockerfile)
+			return err
+		},
+	}
+	cmd.Flags().StringVarP(&o.output, "output", "o", "", "write the new Dockerfile to FILE (atomically) instead of standard output")
+	cmd.Flags().StringVar(&o.base, "base", "", "final base image (default: the distroless image for the runtime, e.g. gcr.io/distroless/nodejs20-debian12)")
+	return cmd
+}
