@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/types"
 )
 
 // Build indexes img in one pass over its layers. Several layers are
@@ -28,10 +29,6 @@ func Build(ctx context.Context, img v1.Image, opts ...Option) (*Index, error) {
 		return nil, fmt.Errorf("reading layer list: %w", err)
 	}
 	x := &Index{Config: cfg, Layers: make([]Layer, len(layers))}
-	var manifest *v1.Manifest
-	if m, err := img.Manifest(); err == nil && len(m.Layers) == len(layers) {
-		manifest = m
-	}
 	hist := layerHistory(cfg, len(layers))
 	var total int64
 	for i, l := range layers {
@@ -46,10 +43,7 @@ func Build(ctx context.Context, img v1.Image, opts ...Option) (*Index, error) {
 		if i < len(cfg.RootFS.DiffIDs) {
 			info.DiffID = cfg.RootFS.DiffIDs[i]
 		}
-		if manifest != nil {
-			info.Digest = manifest.Layers[i].Digest
-			info.MediaType = manifest.Layers[i].MediaType
-		}
+		info.Digest, info.MediaType = storedDigest(l)
 		info.CreatedBy, info.Comment, info.Created = hist[i].CreatedBy, hist[i].Comment, hist[i].Created.Time
 	}
 	if len(cfg.RootFS.DiffIDs) != 0 && len(cfg.RootFS.DiffIDs) != len(layers) {
@@ -122,6 +116,26 @@ func Build(ctx context.Context, img v1.Image, opts ...Option) (*Index, error) {
 	}
 	a.freeze()
 	return x, nil
+}
+
+// storedDigest returns a layer's blob digest and media type when they are
+// known without reading or recompressing it. go-containerregistry computes
+// the digest of an uncompressed archive's layer by gzipping it, so the index
+// never asks an image for its manifest.
+func storedDigest(l v1.Layer) (v1.Hash, types.MediaType) {
+	if s, ok := l.(interface {
+		StoredDigest() (v1.Hash, types.MediaType)
+	}); ok {
+		return s.StoredDigest()
+	}
+	if d, ok := l.(interface {
+		Descriptor() (*v1.Descriptor, error)
+	}); ok {
+		if desc, err := d.Descriptor(); err == nil {
+			return desc.Digest, desc.MediaType
+		}
+	}
+	return v1.Hash{}, ""
 }
 
 type layerOutcome struct {

@@ -9,7 +9,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
 	"io/fs"
 	"path"
@@ -119,6 +118,8 @@ type parser struct {
 	count  *atomic.Int64 // entries over all layers
 	result layerResult
 	head   [HeadSize]byte
+	// scratch holds the bytes of files only Parse wants read.
+	scratch []byte
 }
 
 // layerStream is a layer's tar stream: decompressed, counted and hashed, so
@@ -127,8 +128,8 @@ type layerStream struct {
 	raw        io.ReadCloser
 	closers    []func()
 	tar        *countingReader // the uncompressed tar bytes
-	diffHash   hash.Hash
-	rawHash    hash.Hash // nil when the blob is not compressed
+	diffHash   *hashingReader
+	rawHash    *hashingReader // nil when the blob is not compressed
 	compressed bool
 }
 
@@ -138,32 +139,36 @@ func openLayerStream(ctx context.Context, l v1.Layer, progress Progress) (*layer
 	if err != nil {
 		return nil, fmt.Errorf("opening: %w", err)
 	}
-	s := &layerStream{raw: raw, diffHash: sha256.New()}
+	s := &layerStream{raw: raw}
 	counted := &countingReader{r: raw, p: progress, ctx: ctx}
-	br := bufio.NewReaderSize(counted, 1<<20)
+	br := bufio.NewReaderSize(counted, hashChunk)
 	magic, _ := br.Peek(4)
 	var src io.Reader = br
 	switch {
 	case bytes.HasPrefix(magic, []byte{0x1f, 0x8b}):
-		s.compressed, s.rawHash = true, sha256.New()
-		zr, err := gzip.NewReader(io.TeeReader(br, s.rawHash))
+		s.compressed, s.rawHash = true, newHashingReader(br, sha256.New())
+		s.closers = append(s.closers, s.rawHash.stop)
+		zr, err := gzip.NewReader(s.rawHash)
 		if err != nil {
-			raw.Close()
+			s.Close()
 			return nil, fmt.Errorf("bad gzip stream: %w", err)
 		}
 		s.closers = append(s.closers, func() { zr.Close() })
 		src = zr
 	case bytes.HasPrefix(magic, []byte{0x28, 0xb5, 0x2f, 0xfd}):
-		s.compressed, s.rawHash = true, sha256.New()
-		zr, err := zstd.NewReader(io.TeeReader(br, s.rawHash), zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(1<<30))
+		s.compressed, s.rawHash = true, newHashingReader(br, sha256.New())
+		s.closers = append(s.closers, s.rawHash.stop)
+		zr, err := zstd.NewReader(s.rawHash, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(1<<30))
 		if err != nil {
-			raw.Close()
+			s.Close()
 			return nil, fmt.Errorf("bad zstd stream: %w", err)
 		}
 		s.closers = append(s.closers, zr.Close)
 		src = zr
 	}
-	s.tar = &countingReader{r: io.TeeReader(src, s.diffHash)}
+	s.diffHash = newHashingReader(src, sha256.New())
+	s.closers = append(s.closers, s.diffHash.stop)
+	s.tar = &countingReader{r: bufio.NewReaderSize(s.diffHash, hashChunk)}
 	return s, nil
 }
 
@@ -178,14 +183,14 @@ func (s *layerStream) finish(l v1.Layer, wantDiffID v1.Hash, verify bool) error 
 		return nil
 	}
 	if wantDiffID.Hex != "" && wantDiffID.Algorithm == "sha256" {
-		got := "sha256:" + hex.EncodeToString(s.diffHash.Sum(nil))
+		got := "sha256:" + hex.EncodeToString(s.diffHash.Sum())
 		if got != wantDiffID.String() {
 			return fmt.Errorf("content digest %s does not match the diff_id %s in the image config (corrupt or tampered layer)", got, wantDiffID)
 		}
 	}
 	if s.rawHash != nil {
-		if d, err := l.Digest(); err == nil && d.Algorithm == "sha256" {
-			got := "sha256:" + hex.EncodeToString(s.rawHash.Sum(nil))
+		if d, _ := storedDigest(l); d.Algorithm == "sha256" {
+			got := "sha256:" + hex.EncodeToString(s.rawHash.Sum())
 			if got != d.String() {
 				return fmt.Errorf("blob digest %s does not match the manifest digest %s (corrupt or tampered layer)", got, d)
 			}
@@ -194,9 +199,10 @@ func (s *layerStream) finish(l v1.Layer, wantDiffID v1.Hash, verify bool) error 
 	return nil
 }
 
+// Close stops the hashing goroutines and closes the decompressor and blob.
 func (s *layerStream) Close() {
-	for _, c := range s.closers {
-		c()
+	for i := len(s.closers) - 1; i >= 0; i-- {
+		s.closers[i]()
 	}
 	s.raw.Close()
 }
@@ -382,7 +388,17 @@ func (p *parser) contents(tr *tar.Reader, r *record) error {
 		}
 		return nil
 	}
-	data := make([]byte, r.size)
+	// Bytes only a Parse reads go into a buffer reused for the next file;
+	// bytes that are kept get their own.
+	var data []byte
+	if keepBytes {
+		data = make([]byte, r.size)
+	} else {
+		if int64(cap(p.scratch)) < r.size {
+			p.scratch = make([]byte, r.size)
+		}
+		data = p.scratch[:r.size]
+	}
 	copy(data, head)
 	if _, err := io.ReadFull(tr, data[n:]); err != nil {
 		return fmt.Errorf("reading %s: %w", r.path, truncated(err))

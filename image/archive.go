@@ -15,6 +15,7 @@ import (
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
+	"github.com/google/go-containerregistry/pkg/v1/types"
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
 )
@@ -249,7 +250,10 @@ func (o *options) fromDockerTar(img *Image, p string, info *archiveInfo) error {
 		// are, while Compressed would gzip them first.
 		img.layers = make([]v1.Layer, len(ls))
 		for i, l := range ls {
-			img.layers[i] = &rawLayer{Layer: l, open: l.Uncompressed, size: info.members[path.Clean(m.Layers[i])].size}
+			// a plain tar's digest is its diff ID, which the config holds
+			d, _ := l.DiffID()
+			img.layers[i] = &rawLayer{Layer: l, open: l.Uncompressed, size: info.members[path.Clean(m.Layers[i])].size,
+				digest: d, mediaType: types.DockerUncompressedLayer}
 		}
 	}
 	img.Image = timg

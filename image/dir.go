@@ -46,7 +46,7 @@ func (o *options) openDir(ref Reference) (*Image, error) {
 		Image:  img,
 		Ref:    ref,
 		Source: "directory " + abs,
-		layers: []v1.Layer{&rawLayer{Layer: l, open: l.Uncompressed, size: -1}},
+		layers: []v1.Layer{&rawLayer{Layer: l, open: l.Uncompressed, size: -1, mediaType: types.OCIUncompressedLayer}},
 	}, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"io"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/types"
 )
 
 // Image is an opened image: a v1.Image plus where it came from. Close it to
@@ -43,12 +44,19 @@ func (i *Image) Close() error {
 	return errors.Join(errs...)
 }
 
-// rawLayer is a layer that knows the cheapest way to read its stored bytes.
+// rawLayer is a layer that knows the cheapest way to read its stored bytes,
+// and its stored digest without computing one.
 type rawLayer struct {
 	v1.Layer
-	open func() (io.ReadCloser, error)
-	size int64
+	open      func() (io.ReadCloser, error)
+	size      int64
+	digest    v1.Hash
+	mediaType types.MediaType
 }
+
+// StoredDigest returns the digest and media type of the blob as stored,
+// known without reading it (zero when the source does not say).
+func (l *rawLayer) StoredDigest() (v1.Hash, types.MediaType) { return l.digest, l.mediaType }
 
 // RawStream returns the layer blob as stored (gzip, zstd or plain tar) and
 // its size, or -1 when the size is not known without reading.
@@ -69,7 +77,9 @@ func wrapCompressed(ls []v1.Layer) []v1.Layer {
 		if err != nil {
 			size = -1
 		}
-		out[i] = &rawLayer{Layer: l, open: l.Compressed, size: size}
+		d, _ := l.Digest()
+		mt, _ := l.MediaType()
+		out[i] = &rawLayer{Layer: l, open: l.Compressed, size: size, digest: d, mediaType: mt}
 	}
 	return out
 }

@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime/pprof"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -21,6 +22,9 @@ type globals struct {
 	quiet   bool
 	noColor bool
 	debug   bool
+	// cpuProfile, when set, writes a CPU profile of the command (hidden flag).
+	cpuProfile  string
+	stopProfile func()
 
 	stdin          io.Reader
 	stdout, stderr io.Writer
@@ -63,12 +67,19 @@ packages, and compares images before and after.`,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
 			return g.setup()
 		},
+		PersistentPostRun: func(*cobra.Command, []string) {
+			if g.stopProfile != nil {
+				g.stopProfile()
+			}
+		},
 	}
 	pf := root.PersistentFlags()
 	pf.StringVarP(&g.format, "format", "f", "table", "output format (table, json; some commands have more)")
 	pf.BoolVarP(&g.quiet, "quiet", "q", false, "no progress and no informational messages")
 	pf.BoolVar(&g.noColor, "no-color", false, "no colour in output (NO_COLOR is honoured too)")
 	pf.BoolVar(&g.debug, "debug", false, "log debug details to stderr, such as which image source was chosen")
+	pf.StringVar(&g.cpuProfile, "cpuprofile", "", "write a CPU profile to this file")
+	_ = pf.MarkHidden("cpuprofile")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 
 	for _, c := range commands(g) {
@@ -88,6 +99,17 @@ func (g *globals) setup() error {
 	}
 	if g.quiet && !g.debug {
 		level = slog.LevelError
+	}
+	if g.cpuProfile != "" {
+		f, err := os.Create(g.cpuProfile)
+		if err != nil {
+			return usageError{fmt.Errorf("--cpuprofile: %w", err)}
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			f.Close()
+			return usageError{fmt.Errorf("--cpuprofile: %w", err)}
+		}
+		g.stopProfile = func() { pprof.StopCPUProfile(); f.Close() }
 	}
 	g.log = slog.New(slog.NewTextHandler(g.stderr, &slog.HandlerOptions{
 		Level: level,
