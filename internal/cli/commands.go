@@ -7,6 +7,7 @@ func commands(g *globals) []*cobra.Command {
 	return []*cobra.Command{
 		newLintCmd(g),
 		newFixCmd(g),
+		newAuditCmd(g),
 		newLayersCmd(g),
 		newFilesCmd(g),
 		newBaseCmd(g),
