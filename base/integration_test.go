@@ -32,9 +32,8 @@ import (
 // ALL --security-opt no-new-privileges, and talk to them over HTTP. Downloads
 // are cached in the user cache dir (harden/debs), so reruns are fast.
 //
-// TODO(lead): when `harden audit` and `harden sbom` exist, check each base
-// here: no shell, no package manager, non-root, grade A or B, and an SBOM
-// listing exactly the locked packages.
+// Each base is also audited (audit_integration_test.go): no shell, no
+// package manager, non-root, grade A or B.
 
 // realSource reads the machine's apt sources; it skips (fails in CI) when
 // there are none or the mirror does not answer. A mirror that answers with a
@@ -200,6 +199,7 @@ func TestIntegrationNodejs(t *testing.T) {
 	src := realSource(t)
 	docker := testutil.RequireDocker(t)
 	img, r := realBuild(t, "nodejs", src)
+	auditBase(t, "nodejs", img)
 
 	// Same lock, same digest.
 	_, again := realBuild(t, "nodejs", src, WithLock(r.Lock))
@@ -231,6 +231,7 @@ func TestIntegrationPython3(t *testing.T) {
 	src := realSource(t)
 	docker := testutil.RequireDocker(t)
 	img, _ := realBuild(t, "python3", src)
+	auditBase(t, "python3", img)
 	ref := load(t, docker, img, "python3")
 	body := serve(t, docker, ref, 8000, "-m", "http.server", "8000", "--directory", "/etc")
 	if !strings.Contains(body, "os-release") || !strings.Contains(body, "passwd") {
@@ -274,6 +275,7 @@ func main() {
 		t.Fatal(err)
 	}
 	img, _ := realBuild(t, "static", src)
+	auditBase(t, "static", img)
 	app := withApp(t, img, map[string][]byte{"server": exe}, 0o755, func(c *v1.Config) { c.Entrypoint = []string{"/server"} })
 	body := serve(t, docker, load(t, docker, app, "static"), 8080)
 	if strings.TrimSpace(body) != "static uid=65532 certs=true" {
