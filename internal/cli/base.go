@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -365,20 +366,9 @@ func readLockFile(path string) (*base.Lock, error) {
 
 // writeLockFile writes the lock atomically (temp file, then rename).
 func writeLockFile(path string, l *base.Lock) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".lock-*")
-	if err != nil {
+	var buf bytes.Buffer
+	if err := l.Write(&buf); err != nil {
 		return fmt.Errorf("writing lock: %w", err)
 	}
-	defer os.Remove(tmp.Name())
-	if err := l.Write(tmp); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing lock: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing lock: %w", err)
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return fmt.Errorf("writing lock: %w", err)
-	}
-	return os.Rename(tmp.Name(), path)
+	return writeFileAtomic(path, buf.Bytes())
 }

@@ -8,6 +8,8 @@ func commands(g *globals) []*cobra.Command {
 		newLintCmd(g),
 		newFixCmd(g),
 		newAuditCmd(g),
+		newCompareCmd(g),
+		newReportCmd(g),
 		newLayersCmd(g),
 		newFilesCmd(g),
 		newBaseCmd(g),
