@@ -1,0 +1,212 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"time"
+
+	"github.com/harden-dev/harden/report"
+	"github.com/harden-dev/harden/vuln"
+	"github.com/spf13/cobra"
+)
+
+func newDBCmd(g *globals) *cobra.Command {
+	var dir string
+	cmd := &cobra.Command{
+		Use:   "db",
+		Short: "Manage the offline vulnerability database (OSV data) that scan uses",
+		Long: `db imports OSV vulnerability data into an indexed file under the user cache
+directory ($XDG_CACHE_HOME/harden/db, or ~/.cache/harden/db; --db to change).
+scan reads only this file: it never goes to the network.`,
+	}
+	cmd.PersistentFlags().StringVar(&dir, "db", "", "database directory (default $XDG_CACHE_HOME/harden/db)")
+	cmd.AddCommand(newDBImportCmd(g, &dir), newDBUpdateCmd(g, &dir), newDBStatusCmd(g, &dir))
+	return cmd
+}
+
+// dbDir picks the database directory: the flag, then .harden.yaml's
+// scan.db, then the user cache directory.
+func (g *globals) dbDir(flag, fromConfig string) (string, error) {
+	if flag != "" {
+		return flag, nil
+	}
+	if fromConfig != "" {
+		return fromConfig, nil
+	}
+	if x := g.getenv("XDG_CACHE_HOME"); x != "" {
+		return filepath.Join(x, "harden", "db"), nil
+	}
+	if h := g.getenv("HOME"); h != "" {
+		return filepath.Join(h, ".cache", "harden", "db"), nil
+	}
+	return "", usageError{errors.New("no cache directory: set XDG_CACHE_HOME or HOME, or pass --db")}
+}
+
+func newDBImportCmd(g *globals, dir *string) *cobra.Command {
+	var replace bool
+	cmd := &cobra.Command{
+		Use:   "import PATH...",
+		Short: "Add OSV records from all.zip exports, folders, JSON files or Debian tracker JSON",
+		Long: `import reads osv.dev's per-ecosystem all.zip exports, folders of OSV JSON
+files (and zips), single OSV records, and Debian's security-tracker JSON
+(https://security-tracker.debian.org/tracker/data/json). Records replace
+those with the same ID; --replace starts from an empty database. Bad files and
+records are reported and skipped. The new database replaces the old one only
+when the import has finished.`,
+		Example: `  harden db import npm-all.zip Debian-all.zip
+  harden db import ./osv-records/ --replace
+  harden db import debian-tracker.json`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usageError{errors.New("import wants at least one PATH")}
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := g.checkFormat("table", "json"); err != nil {
+				return err
+			}
+			d, err := g.dbDir(*dir, "")
+			if err != nil {
+				return err
+			}
+			opts := []vuln.Option{vuln.WithLogger(g.log)}
+			if replace {
+				opts = append(opts, vuln.WithReplace())
+			}
+			rep, err := vuln.Import(cmd.Context(), d, args, opts...)
+			if err != nil {
+				if rep != nil {
+					g.printProblems(rep)
+				}
+				return err
+			}
+			return g.writeImport(d, rep)
+		},
+	}
+	cmd.Flags().BoolVar(&replace, "replace", false, "start from an empty database instead of adding to it")
+	return cmd
+}
+
+func newDBUpdateCmd(g *globals, dir *string) *cobra.Command {
+	var source string
+	cmd := &cobra.Command{
+		Use:   "update [ECOSYSTEM...]",
+		Short: "Download OSV exports (SOURCE/ECOSYSTEM/all.zip) and replace those ecosystems",
+		Long: `update downloads each ecosystem's all.zip from the source (default osv.dev's
+public export) and replaces that ecosystem's records. With no ecosystem it
+refreshes those the database has (Alpine Debian Go Maven npm PyPI Ubuntu for a
+new one). This is the only command that uses the network.`,
+		Example: `  harden db update
+  harden db update npm PyPI
+  harden db update --source https://mirror.example.com/osv Debian`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := g.checkFormat("table", "json"); err != nil {
+				return err
+			}
+			d, err := g.dbDir(*dir, "")
+			if err != nil {
+				return err
+			}
+			opts := []vuln.Option{vuln.WithLogger(g.log)}
+			if source != "" {
+				opts = append(opts, vuln.WithSource(source))
+			}
+			rep, err := vuln.Update(cmd.Context(), d, args, opts...)
+			if err != nil {
+				return err
+			}
+			return g.writeImport(d, rep)
+		},
+	}
+	cmd.Flags().StringVar(&source, "source", vuln.DefaultSource, "URL base the ECOSYSTEM/all.zip files are downloaded from")
+	return cmd
+}
+
+func newDBStatusCmd(g *globals, dir *string) *cobra.Command {
+	return &cobra.Command{
+		Use:   "status",
+		Short: "Show the database's ecosystems, record counts and age",
+		Args:  exactArgs(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := g.checkFormat("table", "json"); err != nil {
+				return err
+			}
+			d, err := g.dbDir(*dir, "")
+			if err != nil {
+				return err
+			}
+			db, err := vuln.Open(d)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			st := db.Status(time.Now())
+			if g.format == "json" {
+				return report.WriteJSON(g.stdout, st)
+			}
+			return writeDBStatus(g.stdout, st)
+		},
+	}
+}
+
+func (g *globals) printProblems(rep *vuln.ImportReport) {
+	for _, p := range rep.Problems {
+		id := ""
+		if p.ID != "" {
+			id = " " + p.ID
+		}
+		g.info("skipped %s%s: %s", p.Source, id, p.Error)
+	}
+	if rep.MoreProblems > 0 {
+		g.info("... and %d more skipped", rep.MoreProblems)
+	}
+}
+
+func (g *globals) writeImport(dir string, rep *vuln.ImportReport) error {
+	g.printProblems(rep)
+	if g.format == "json" {
+		return report.WriteJSON(g.stdout, rep)
+	}
+	fmt.Fprintf(g.stdout, "read %d records (%d skipped: nothing harden can match); the database in %s now holds %d records\n",
+		rep.Read, rep.Skipped, dir, rep.Info.Records)
+	return writeEcosystems(g.stdout, rep.Info)
+}
+
+func writeDBStatus(w io.Writer, st vuln.Status) error {
+	fmt.Fprintf(w, "database  %s (%s)\n", st.Path, report.Bytes(st.SizeBytes))
+	fmt.Fprintf(w, "imported  %s\n", st.Imported.Format(time.RFC3339))
+	if !st.Newest.IsZero() {
+		fmt.Fprintf(w, "data as of %s (%s old)\n", st.Newest.Format(time.RFC3339), age(time.Duration(st.Age*float64(time.Second))))
+	}
+	fmt.Fprintf(w, "records   %d\n\n", st.Records)
+	return writeEcosystems(w, st.Info)
+}
+
+func writeEcosystems(w io.Writer, info vuln.Info) error {
+	t := report.NewTable("ECOSYSTEM", "RECORDS", "NEWEST").AlignRight(1)
+	for _, e := range info.EcosystemNames() {
+		ei := info.Ecosystems[e]
+		newest := ""
+		if !ei.Newest.IsZero() {
+			newest = ei.Newest.Format(time.DateOnly)
+		}
+		t.Add(e, ei.Records, newest)
+	}
+	return t.WriteText(w)
+}
+
+// age prints a duration in days or hours.
+func age(d time.Duration) string {
+	switch {
+	case d >= 48*time.Hour:
+		return fmt.Sprintf("%d days", int(d.Hours()/24))
+	case d >= time.Hour:
+		return fmt.Sprintf("%d hours", int(d.Hours()))
+	case d < 0:
+		return "0 minutes"
+	}
+	return fmt.Sprintf("%d minutes", int(d.Minutes()))
+}
