@@ -10,7 +10,7 @@ LDFLAGS := -X github.com/harden-dev/harden/internal/cli.version=$(VERSION)
 all: build
 
 build:
-	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/harden
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/harden
 
 # setup installs Docker, debootstrap, skopeo, docker-registry and Chromium
 # when missing and starts dockerd; fixtures builds the test images (cached).

@@ -3,7 +3,7 @@
 # registry is reachable, so every image is made here from Debian packages
 # (debootstrap) or from a Dockerfile on top of those.
 #
-#   scripts/fixtures.sh [FIXTURE...]     default: node18 app
+#   scripts/fixtures.sh [FIXTURE...]     default: node18 app python3 java goapp
 #
 # Fixtures:
 #   node18  a node:18-like image: Debian bookworm minbase + nodejs, ca-certificates,
@@ -14,6 +14,16 @@
 #           tagged harden-fixture/app
 #   big     a ~1 GB image with many packages (scripts/big-image.packages), tagged
 #           harden-fixture/big; used by make bench
+#   debian  Debian bookworm minbase + ca-certificates, no command; tagged
+#           harden-fixture/debian (the base of goapp)
+#   python3 bookworm minbase + python3 with minify/testdata/apps/python/server.py
+#           (CMD python3 /app/server.py); tagged harden-fixture/python3
+#   java    bookworm minbase + default-jre-headless and what eclipse-temurin's
+#           JRE images add (curl, wget, fontconfig, locales, tzdata), with an
+#           app.jar built here by javac/jar from minify/testdata/apps/java
+#           (CMD java -jar /app/app.jar); tagged harden-fixture/java
+#   goapp   a static Go server (minify/testdata/apps/goapp, CGO_ENABLED=0) on
+#           harden-fixture/debian (ENTRYPOINT goapp); tagged harden-fixture/goapp
 #
 # Each rootfs tarball is cached under $HARDEN_FIXTURE_CACHE (default
 # ~/.cache/harden/fixtures) keyed by a hash of its inputs, and each image carries
@@ -122,10 +132,108 @@ fixture_big() {
 	import "$tarball" "$k" harden-fixture/big:latest
 }
 
-[ $# -gt 0 ] || set -- node18 app
+# import_plain TARBALL KEY TAG : docker import with PATH and the key label only
+import_plain() {
+	docker import \
+		--change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+		--change "LABEL dev.harden.fixture.key=$2" \
+		"$1" "$3" >/dev/null
+}
+
+# build_app TAG KEY CONTEXT : docker build of a minify reference app
+build_app() {
+	DOCKER_BUILDKIT=0 docker build -q --network host --label "dev.harden.fixture.key=$2" -t "$1" "$3" >/dev/null
+}
+
+apps=$repo/minify/testdata/apps
+
+fixture_debian() {
+	local k
+	k=$(key debian)
+	if [ "$(current_key harden-fixture/debian:latest)" = "$k" ]; then
+		log "debian: up to date"; return
+	fi
+	local tarball
+	tarball=$(rootfs debian "$k" ca-certificates)
+	log "debian: docker import"
+	import_plain "$tarball" "$k" harden-fixture/debian:latest
+}
+
+fixture_python3() {
+	local k
+	k=$(key python3 "$apps"/python/*)
+	if [ "$(current_key harden-fixture/python3:latest)" = "$k" ]; then
+		log "python3: up to date"; return
+	fi
+	local tarball ctx
+	tarball=$(rootfs python3 "$(key python3)" python3,ca-certificates)
+	import_plain "$tarball" "$k" harden-fixture/python3-base:latest
+	ctx=$(mktemp -d)
+	cp "$apps"/python/server.py "$ctx/"
+	cat >"$ctx/Dockerfile" <<-'EOF'
+		FROM harden-fixture/python3-base:latest
+		WORKDIR /app
+		COPY server.py /app/server.py
+		EXPOSE 8000
+		CMD ["python3", "/app/server.py"]
+	EOF
+	log "python3: docker build"
+	build_app harden-fixture/python3:latest "$k" "$ctx"
+	rm -rf "$ctx"
+}
+
+fixture_java() {
+	local k
+	k=$(key java "$apps"/java/*)
+	if [ "$(current_key harden-fixture/java:latest)" = "$k" ]; then
+		log "java: up to date"; return
+	fi
+	local tarball ctx
+	tarball=$(rootfs java "$(key java)" ca-certificates default-jre-headless curl wget fontconfig locales tzdata)
+	import_plain "$tarball" "$k" harden-fixture/java-base:latest
+	ctx=$(mktemp -d)
+	log "java: javac + jar ($(javac -version 2>&1))"
+	mkdir "$ctx/classes"
+	javac --release 17 -d "$ctx/classes" "$apps"/java/Main.java
+	jar --create --file "$ctx/app.jar" --main-class Main --date 2024-01-01T00:00:00Z -C "$ctx/classes" .
+	cat >"$ctx/Dockerfile" <<-'EOF'
+		FROM harden-fixture/java-base:latest
+		WORKDIR /app
+		COPY app.jar /app/app.jar
+		EXPOSE 8080
+		CMD ["java", "-jar", "/app/app.jar"]
+	EOF
+	log "java: docker build"
+	build_app harden-fixture/java:latest "$k" "$ctx"
+	rm -rf "$ctx"
+}
+
+fixture_goapp() {
+	fixture_debian
+	local k
+	k=$(key goapp "$apps"/goapp/* <(current_key harden-fixture/debian:latest) <(go version))
+	if [ "$(current_key harden-fixture/goapp:latest)" = "$k" ]; then
+		log "goapp: up to date"; return
+	fi
+	local ctx
+	ctx=$(mktemp -d)
+	log "goapp: CGO_ENABLED=0 go build"
+	(cd "$apps/goapp" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath -o "$ctx/goapp" .)
+	cat >"$ctx/Dockerfile" <<-'EOF'
+		FROM harden-fixture/debian:latest
+		COPY goapp /usr/local/bin/goapp
+		EXPOSE 8080
+		ENTRYPOINT ["goapp"]
+	EOF
+	log "goapp: docker build"
+	build_app harden-fixture/goapp:latest "$k" "$ctx"
+	rm -rf "$ctx"
+}
+
+[ $# -gt 0 ] || set -- node18 app python3 java goapp
 for f in "$@"; do
 	case $f in
-	node18 | app | big) "fixture_$f" ;;
-	*) echo "fixtures: unknown fixture $f (want node18, app or big)" >&2; exit 2 ;;
+	node18 | app | big | debian | python3 | java | goapp) "fixture_$f" ;;
+	*) echo "fixtures: unknown fixture $f (want node18, app, big, debian, python3, java or goapp)" >&2; exit 2 ;;
 	esac
 done

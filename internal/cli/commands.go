@@ -13,6 +13,8 @@ func commands(g *globals) []*cobra.Command {
 		newSbomCmd(g),
 		newScanCmd(g),
 		newDBCmd(g),
+		newMinifyCmd(g),
+		newProbeCmd(g),
 		newLayersCmd(g),
 		newFilesCmd(g),
 		newBaseCmd(g),

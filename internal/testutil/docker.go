@@ -56,6 +56,14 @@ const (
 	Node18Image = "harden-fixture/node18:latest"
 	AppImage    = "harden-fixture/app:latest"
 	BigImage    = "harden-fixture/big:latest"
+	// DebianImage is Debian bookworm minbase + ca-certificates, no command.
+	DebianImage = "harden-fixture/debian:latest"
+	// Python3Image, JavaImage and GoAppImage are minify's reference apps
+	// (minify/testdata/apps): HTTP on $PORT with /healthz, and a `version`
+	// argument that prints a line and exits.
+	Python3Image = "harden-fixture/python3:latest"
+	JavaImage    = "harden-fixture/java:latest"
+	GoAppImage   = "harden-fixture/goapp:latest"
 )
 
 // SharedDir returns ../shared (beside the repository), the read-only test

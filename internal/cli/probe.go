@@ -1,0 +1,78 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+)
+
+// newProbeCmd is the hidden helper harden runs inside images: a static
+// harden binary copied into a minified image answers HEALTHCHECKs with
+// `probe http`, and bind-mounted into the original image it holds the app
+// with `probe hold` until --trace's strace is attached.
+func newProbeCmd(g *globals) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:    "probe",
+		Short:  "Helpers harden runs inside images (healthcheck probe, trace start)",
+		Hidden: true,
+	}
+	var timeout time.Duration
+	httpCmd := &cobra.Command{
+		Use:   "http URL",
+		Short: "GET URL; exit 0 on a 2xx or 3xx answer, 1 otherwise (for an exec-form HEALTHCHECK)",
+		Args:  exactArgs(1, "URL"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx, cancel := context.WithTimeout(cmd.Context(), timeout)
+			defer cancel()
+			req, err := http.NewRequestWithContext(ctx, http.MethodGet, args[0], nil)
+			if err != nil {
+				return usageError{err}
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				return errPolicy("probe: %v", err)
+			}
+			io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+			resp.Body.Close()
+			if resp.StatusCode >= 400 {
+				return errPolicy("probe: %s answered %d", args[0], resp.StatusCode)
+			}
+			g.info("%s: %d", args[0], resp.StatusCode)
+			return nil
+		},
+	}
+	httpCmd.Flags().DurationVar(&timeout, "timeout", 5*time.Second, "give up after this long")
+	var wait time.Duration
+	holdCmd := &cobra.Command{
+		Use:   "hold -- PROGRAM [ARG...]",
+		Short: "Wait for SIGUSR1 (or --wait), then execute PROGRAM in place of harden",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ch := make(chan os.Signal, 1)
+			signal.Notify(ch, syscall.SIGUSR1)
+			select {
+			case <-ch:
+			case <-time.After(wait):
+			case <-cmd.Context().Done():
+				return cmd.Context().Err()
+			}
+			signal.Stop(ch)
+			prog, err := exec.LookPath(args[0])
+			if err != nil {
+				return fmt.Errorf("hold: %w", err)
+			}
+			return syscall.Exec(prog, args, os.Environ())
+		},
+	}
+	holdCmd.Flags().DurationVar(&wait, "wait", time.Minute, "execute PROGRAM after this long without a signal")
+	cmd.AddCommand(httpCmd, holdCmd)
+	return cmd
+}

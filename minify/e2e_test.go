@@ -1,0 +1,225 @@
+package minify_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/harden-dev/harden/fsindex"
+	"github.com/harden-dev/harden/image"
+	tu "github.com/harden-dev/harden/internal/testutil"
+	"github.com/harden-dev/harden/minify"
+)
+
+// freePort returns a TCP port nothing listens on right now.
+func freePort(t *testing.T) int { return freePortTB(t) }
+
+func freePortTB(t testing.TB) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+func randomTag(kind string) string {
+	b := make([]byte, 4)
+	rand.Read(b)
+	return "harden-test/" + kind + ":" + hex.EncodeToString(b)
+}
+
+// minified is one minified fixture, loaded into the engine.
+type minified struct {
+	img           v1.Image
+	x             *fsindex.Index
+	sel           *minify.Selection
+	out           v1.Image
+	tag           string
+	before, after minify.Summary
+}
+
+// minifyFixture minifies a fixture image and loads the result into the
+// engine under a temporary tag, removed when the test ends.
+func minifyFixture(t *testing.T, ref string, opts ...minify.Option) *minified {
+	t.Helper()
+	ctx := context.Background()
+	img, err := image.Open(ctx, "docker-daemon:"+ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { img.Close() })
+	m := &minified{img: img}
+	m.x, err = fsindex.Build(ctx, img, fsindex.WithWants(minify.Wants()...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.sel, err = minify.Plan(ctx, m.x, opts...); err != nil {
+		t.Fatalf("Plan: %v", err)
+	}
+	opts = append(opts, minify.WithWorkDir(t.TempDir()), minify.WithSource("docker-daemon:"+ref))
+	if m.out, err = minify.Build(ctx, img, m.x, m.sel, opts...); err != nil {
+		t.Fatalf("Build: %v", err)
+	}
+	m.tag = randomTag("minified")
+	if err := image.Write(ctx, m.out, "docker-daemon:"+m.tag); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { exec.Command("docker", "rmi", "--no-prune", m.tag).Run() })
+	ox, err := fsindex.Build(ctx, m.out, fsindex.WithWants(minify.SummaryWants()...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.before, m.after = minify.Summarize(m.x), minify.Summarize(ox)
+	return m
+}
+
+// checkHardened asserts what every minified image must be.
+func (m *minified) checkHardened(t *testing.T) {
+	t.Helper()
+	if d := m.after.Denied(); len(d) > 0 {
+		t.Errorf("the minified image keeps shells, package managers or tools: %v", d)
+	}
+	if m.after.User != "65532:65532" {
+		t.Errorf("User = %q, want 65532:65532", m.after.User)
+	}
+	if m.after.Size*2 > m.before.Size {
+		t.Errorf("minified size %d is more than half the input's %d", m.after.Size, m.before.Size)
+	}
+	t.Logf("%s: %d -> %d bytes of files (%.0f%%), %d -> %d files, %d -> %d packages", m.x.Config.Config.Cmd,
+		m.before.Size, m.after.Size, 100*float64(m.after.Size)/float64(m.before.Size),
+		m.before.Files, m.after.Files, m.before.Packages, m.after.Packages)
+	for _, w := range m.sel.Warnings {
+		t.Logf("warning: %s", w)
+	}
+}
+
+func TestEndToEnd(t *testing.T) {
+	tu.RequireDocker(t)
+	tests := []struct {
+		name  string
+		image string
+		http  []string
+		cmd   [][]string
+	}{
+		{name: "node", image: tu.AppImage, http: []string{"/healthz", "/"}},
+		{name: "python3", image: tu.Python3Image, http: []string{"/healthz", "/"},
+			cmd: [][]string{{"python3", "/app/server.py", "version"}}},
+		{name: "go-static", image: tu.GoAppImage, http: []string{"/healthz", "/"}, cmd: [][]string{{"version"}}},
+		{name: "java", image: tu.JavaImage, http: []string{"/healthz", "/"},
+			cmd: [][]string{{"java", "-jar", "/app/app.jar", "version"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tu.RequireImage(t, tt.image)
+			m := minifyFixture(t, tt.image)
+			m.checkHardened(t)
+			port := freePort(t)
+			p := minify.Probes{Wait: time.Minute, Env: []string{fmt.Sprintf("PORT=%d", port)}, Cmd: tt.cmd}
+			for _, path := range tt.http {
+				p.HTTP = append(p.HTTP, minify.HTTPProbe{Port: port, Path: path, Status: 200})
+			}
+			res, err := minify.Verify(context.Background(), &minify.DockerRunner{}, tt.image, m.tag, "", p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, pr := range res.Probes {
+				t.Logf("%s: %+v / %+v", pr.Probe, pr.Original, pr.Minified)
+			}
+			if !res.Passed {
+				t.Fatalf("verify failed: %+v\nminified logs:\n%s", res.Probes, res.MinifiedLogs)
+			}
+			if tt.name == "python3" && !strings.Contains(res.Probes[1].Minified.Body, `"sha256"`) {
+				t.Errorf("python / body = %q", res.Probes[1].Minified.Body)
+			}
+		})
+	}
+}
+
+// staticHarden builds harden with CGO_ENABLED=0, as make build does: the
+// helper --trace and --healthcheck-http put into images.
+func staticHarden(t testing.TB) string {
+	t.Helper()
+	if p := os.Getenv("HARDEN_PROBE_BINARY"); p != "" {
+		return p
+	}
+	out := filepath.Join(t.TempDir(), "harden")
+	cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", out, "github.com/harden-dev/harden/cmd/harden")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("building a static harden: %v\n%s", err, b)
+	}
+	return out
+}
+
+func TestTraceAndHealthcheck(t *testing.T) {
+	tu.RequireImage(t, tu.AppImage)
+	helper := staticHarden(t)
+	ctx := context.Background()
+	size, err := minify.CheckHelper(helper, "amd64")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := freePort(t)
+	p := minify.Probes{Wait: time.Minute, Env: []string{fmt.Sprintf("PORT=%d", port)},
+		HTTP: []minify.HTTPProbe{{Port: port, Path: "/healthz", Status: 200}}}
+	paths, err := minify.Trace(ctx, &minify.DockerRunner{}, minify.TraceSpec{
+		Image: tu.AppImage, Argv: []string{"node", "index.js"}, WorkingDir: "/app", Helper: helper}, p)
+	if err != nil {
+		t.Fatalf("Trace: %v", err)
+	}
+	for _, want := range []string{"/app/index.js", "/lib/x86_64-linux-gnu/libnode.so.108"} {
+		if !contains(paths, want) {
+			t.Errorf("the trace lacks %s (%d paths)", want, len(paths))
+		}
+	}
+	if contains(paths, minify.HelperPath) {
+		t.Errorf("the trace lists the helper itself")
+	}
+	m := minifyFixture(t, tu.AppImage, minify.WithTraced(paths...), minify.WithHealthcheckProbe(&minify.HealthcheckProbe{
+		Open: func() (io.ReadCloser, error) { return os.Open(helper) }, Size: size, Args: []string{"probe", "http", fmt.Sprintf("http://127.0.0.1:%d/healthz", port)},
+	}))
+	m.checkHardenedNoSize(t)
+	// The exec-form HEALTHCHECK runs the probe in the hardened container.
+	name := "harden-test-health-" + strings.Split(m.tag, ":")[1]
+	run := exec.Command("docker", "run", "-d", "--name", name, "--read-only", "--cap-drop", "ALL",
+		"--security-opt", "no-new-privileges", "--network", "host", "--health-interval", "1s",
+		"-e", fmt.Sprintf("PORT=%d", port), m.tag)
+	if b, err := run.CombinedOutput(); err != nil {
+		t.Fatalf("docker run: %v: %s", err, b)
+	}
+	t.Cleanup(func() { exec.Command("docker", "rm", "-f", name).Run() })
+	status := ""
+	for i := 0; i < 60 && status != "healthy"; i++ {
+		time.Sleep(500 * time.Millisecond)
+		b, _ := exec.Command("docker", "inspect", "--format", "{{.State.Health.Status}}", name).Output()
+		status = strings.TrimSpace(string(b))
+	}
+	if status != "healthy" {
+		logs, _ := exec.Command("docker", "logs", name).CombinedOutput()
+		t.Fatalf("health status %q, want healthy; logs:\n%s", status, logs)
+	}
+}
+
+// checkHardenedNoSize is checkHardened without the size bound (the probe
+// binary is harden itself).
+func (m *minified) checkHardenedNoSize(t *testing.T) {
+	t.Helper()
+	if d := m.after.Denied(); len(d) > 0 {
+		t.Errorf("the minified image keeps shells, package managers or tools: %v", d)
+	}
+	if m.after.User != "65532:65532" {
+		t.Errorf("User = %q", m.after.User)
+	}
+}

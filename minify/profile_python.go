@@ -1,0 +1,291 @@
+package minify
+
+import (
+	"path"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/harden-dev/harden/fsindex"
+)
+
+// WantPython keeps, for every Python file outside a standard library
+// directory and every .pth file, what it imports (a *pyFile).
+const WantPython = "minify/python"
+
+// pythonProfile keeps what a CPython app needs beyond the interpreter's ELF
+// closure: the standard library without test suites, idlelib, tkinter and
+// ensurepip; lib-dynload (each extension with its own ELF closure); the
+// site/dist-packages the app imports (found by reading its imports, and
+// theirs); PYTHONPATH; and the virtual environment the entrypoint is in.
+type pythonProfile struct{}
+
+var (
+	pythonBinary = regexp.MustCompile(`^python(3(\.[0-9]+)?)?$`)
+	pythonLib    = regexp.MustCompile(`^/usr(/local)?/lib/python3\.[0-9]+/`)
+	pyImport     = regexp.MustCompile(`(?m)^[ \t]*import[ \t]+([A-Za-z_][\w.]*(?:[ \t]*,[ \t]*[A-Za-z_][\w.]*)*)`)
+	pyFrom       = regexp.MustCompile(`(?m)^[ \t]*from[ \t]+([A-Za-z_][\w.]*)[ \t]+import\b`)
+	pyDynamic    = regexp.MustCompile(`(?:import_module|__import__)\(\s*['"]([A-Za-z_][\w.]*)['"]`)
+	pyVersion    = regexp.MustCompile(`^python(3\.[0-9]+)$`)
+)
+
+// stdlibDropped are directories of the standard library a server never
+// needs.
+var stdlibDropped = map[string]string{
+	"test": "the standard library's test suite", "tests": "a test suite", "idle_test": "a test suite",
+	"idlelib": "the IDLE editor", "tkinter": "Tk GUI bindings", "turtledemo": "demo programs",
+	"ensurepip": "bundles pip, a package manager", "site-packages": "only the packages the app imports are kept",
+	"dist-packages": "only the packages the app imports are kept",
+}
+
+// pyFile is what WantPython keeps of one file.
+type pyFile struct {
+	// Imports are the top-level modules the file imports.
+	Imports []string
+	// Paths are the directories a .pth file adds to sys.path.
+	Paths []string
+}
+
+func (pythonProfile) Name() string { return "python3" }
+
+func (pythonProfile) Wants() []fsindex.Want {
+	return []fsindex.Want{{
+		Name: WantPython, MaxSize: 4 << 20,
+		Match: fsindex.MatchPath(func(p string) bool {
+			if strings.HasSuffix(p, ".pth") {
+				return true
+			}
+			if !strings.HasSuffix(p, ".py") {
+				return false
+			}
+			return !pythonLib.MatchString(p) || strings.Contains(p, "-packages/")
+		}),
+		Parse: parsePython,
+	}}
+}
+
+func (pythonProfile) Match(p *Program) bool {
+	return p.ELF != nil && pythonBinary.MatchString(p.Base())
+}
+
+func (pythonProfile) Keep(k *Keeper) error {
+	prog := k.Program()
+	r := Reason{Rule: "profile/python3", Why: "the interpreter's standard library"}
+	prefix := path.Dir(path.Dir(prog.Path))
+	stdlib := k.pythonStdlib(prefix, prog.Base())
+	if stdlib == "" {
+		k.Warn("python3: no standard library found under %s/lib", prefix)
+		return nil
+	}
+	version := strings.TrimPrefix(path.Base(stdlib), "python")
+	k.KeepTree(stdlib, r, func(e *fsindex.Entry) (bool, string) {
+		if e.IsDir() {
+			if why, ok := stdlibDropped[path.Base(e.Path)]; ok {
+				return true, why
+			}
+			if strings.HasPrefix(path.Base(e.Path), "config-") && path.Dir(e.Path) == stdlib {
+				return true, "static library and Makefile for building extensions"
+			}
+		}
+		if strings.HasPrefix(path.Base(e.Path), "_tkinter") {
+			return true, "Tk GUI bindings"
+		}
+		return false, ""
+	})
+	if _, ok := k.Index().Lookup("/etc/python" + version); ok {
+		k.KeepTree("/etc/python"+version, Reason{Rule: "profile/python3", Why: "Debian's sitecustomize"}, nil)
+	}
+	// Site directories: the venv's first, then the system's.
+	var sites []string
+	if venv := path.Dir(path.Dir(prog.Found)); venv != "/" {
+		if _, ok := k.Index().Lookup(path.Join(venv, "pyvenv.cfg")); ok {
+			k.Keep(path.Join(venv, "pyvenv.cfg"), Reason{Rule: "profile/python3", Why: "the virtual environment the entrypoint is in"})
+			sites = append(sites, path.Join(venv, "lib", "python"+version, "site-packages"))
+			k.MarkApp(venv)
+		}
+	}
+	sites = append(sites, path.Join(stdlib, "site-packages"), path.Join(stdlib, "dist-packages"),
+		"/usr/lib/python3/dist-packages", "/usr/local/lib/python"+version+"/site-packages",
+		"/usr/local/lib/python"+version+"/dist-packages", "/usr/local/lib/python3/dist-packages")
+	for _, d := range strings.Split(k.Env("PYTHONPATH"), ":") {
+		if strings.HasPrefix(d, "/") && !systemDirs[path.Clean(d)] {
+			if p, err := k.KeepTree(d, Reason{Rule: "profile/python3", Why: "PYTHONPATH"}, nil); err == nil {
+				k.MarkApp(p)
+				sites = append(sites, p)
+			}
+		}
+	}
+	k.pythonImports(sites)
+	return nil
+}
+
+// pythonStdlib finds the standard library directory for the interpreter.
+func (k *Keeper) pythonStdlib(prefix, base string) string {
+	if m := pyVersion.FindStringSubmatch(base); m != nil {
+		d := path.Join(prefix, "lib", "python"+m[1])
+		if e, err := k.x.Stat(d); err == nil && e.IsDir() {
+			return d
+		}
+	}
+	var found []string
+	for _, c := range k.x.Children(path.Join(prefix, "lib")) {
+		if c.IsDir() && pyVersion.MatchString(path.Base(c.Path)) {
+			if _, ok := k.x.Lookup(path.Join(c.Path, "os.py")); ok {
+				found = append(found, c.Path)
+			}
+		}
+	}
+	if len(found) == 0 {
+		return ""
+	}
+	sort.Strings(found)
+	return found[len(found)-1]
+}
+
+// pythonImports keeps the third-party modules the app imports, and theirs.
+func (k *Keeper) pythonImports(sites []string) {
+	files := k.x.ParsedAll(WantPython)
+	var todo []string
+	addFrom := func(prefix string) {
+		for p, v := range files {
+			if f, ok := v.(*pyFile); ok && (strings.HasPrefix(p, prefix+"/") || p == prefix) && !strings.HasSuffix(p, ".pth") {
+				todo = append(todo, f.Imports...)
+			}
+		}
+	}
+	prog := k.Program()
+	if !systemDirs[prog.WorkingDir] {
+		addFrom(prog.WorkingDir)
+	}
+	for i, a := range prog.Args {
+		switch {
+		case strings.HasSuffix(a, ".py"):
+			p := resolveIn(prog.WorkingDir, a)
+			addFrom(p)
+			if d := path.Dir(p); !systemDirs[d] {
+				addFrom(d)
+			}
+		case a == "-m" && i+1 < len(prog.Args):
+			todo = append(todo, topLevel(prog.Args[i+1]))
+		}
+	}
+	// .pth files run their import lines at start-up.
+	for _, site := range sites {
+		for _, c := range k.x.Children(site) {
+			if strings.HasSuffix(c.Path, ".pth") {
+				k.Keep(c.Path, Reason{Rule: "profile/python3", Why: ".pth file, processed at start-up"})
+				if f, ok := files[c.Path].(*pyFile); ok {
+					todo = append(todo, f.Imports...)
+					for _, d := range f.Paths {
+						k.KeepTree(resolveIn(site, d), Reason{Rule: "profile/python3", Why: "added to sys.path by " + c.Path}, nil)
+					}
+				}
+			}
+		}
+	}
+	seen := map[string]bool{}
+	for len(todo) > 0 {
+		mod := todo[0]
+		todo = todo[1:]
+		if seen[mod] || len(seen) > 10000 {
+			continue
+		}
+		seen[mod] = true
+		for _, site := range sites {
+			kept := k.keepPythonModule(site, mod)
+			for _, p := range kept {
+				addFrom(p)
+			}
+			if len(kept) > 0 {
+				break
+			}
+		}
+	}
+}
+
+// keepPythonModule keeps a top-level module from one site directory: a
+// package directory, a module file or an extension, and its dist-info.
+func (k *Keeper) keepPythonModule(site, mod string) []string {
+	r := Reason{Rule: "profile/python3", Why: "module " + mod + ", imported by the app or its packages"}
+	var kept []string
+	for _, c := range k.x.Children(site) {
+		base := path.Base(c.Path)
+		switch {
+		case base == mod && c.IsDir():
+			if p, err := k.KeepTree(c.Path, r, nil); err == nil {
+				kept = append(kept, p)
+			}
+		case base == mod+".py" || (strings.HasPrefix(base, mod+".") && strings.HasSuffix(base, ".so")):
+			if p, err := k.Keep(c.Path, r); err == nil {
+				kept = append(kept, p)
+			}
+		}
+	}
+	if len(kept) == 0 {
+		return nil
+	}
+	norm := normalizeDist(mod)
+	for _, c := range k.x.Children(site) {
+		base := path.Base(c.Path)
+		if c.IsDir() && (strings.HasSuffix(base, ".dist-info") || strings.HasSuffix(base, ".egg-info")) {
+			name, _, _ := strings.Cut(base, "-")
+			if normalizeDist(name) == norm {
+				k.KeepTree(c.Path, Reason{Rule: "profile/python3", Why: "metadata of " + mod}, nil)
+			}
+		}
+	}
+	return kept
+}
+
+func normalizeDist(s string) string {
+	return strings.ToLower(strings.NewReplacer("-", "_", ".", "_").Replace(s))
+}
+
+func topLevel(mod string) string {
+	m, _, _ := strings.Cut(mod, ".")
+	return m
+}
+
+// parsePython finds the modules a Python file imports (or a .pth file's
+// import lines and directories).
+func parsePython(p string, data []byte) (any, error) {
+	f := &pyFile{}
+	seen := map[string]bool{}
+	add := func(m string) {
+		m = topLevel(m)
+		if m != "" && !seen[m] && len(f.Imports) < 1000 {
+			seen[m] = true
+			f.Imports = append(f.Imports, m)
+		}
+	}
+	text := string(data)
+	if strings.HasSuffix(p, ".pth") {
+		for _, line := range strings.Split(text, "\n") {
+			line = strings.TrimSpace(line)
+			switch {
+			case line == "" || strings.HasPrefix(line, "#"):
+			case strings.HasPrefix(line, "import ") || strings.HasPrefix(line, "import\t"):
+				for _, m := range pyImport.FindAllStringSubmatch(line, -1) {
+					for _, name := range strings.Split(m[1], ",") {
+						add(strings.TrimSpace(name))
+					}
+				}
+			case len(f.Paths) < 100 && !strings.Contains(line, ".."):
+				f.Paths = append(f.Paths, line)
+			}
+		}
+		return f, nil
+	}
+	for _, m := range pyImport.FindAllStringSubmatch(text, -1) {
+		for _, name := range strings.Split(m[1], ",") {
+			add(strings.TrimSpace(name))
+		}
+	}
+	for _, m := range pyFrom.FindAllStringSubmatch(text, -1) {
+		add(m[1])
+	}
+	for _, m := range pyDynamic.FindAllStringSubmatch(text, -1) {
+		add(m[1])
+	}
+	return f, nil
+}
