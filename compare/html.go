@@ -182,7 +182,7 @@ func charts(ps []*Profile) []htmlChart {
 			if p.Vulns == nil {
 				continue
 			}
-			for _, sev := range []report.Severity{report.Critical, report.High, report.Medium, report.Low, report.Unknown} {
+			for _, sev := range []report.Severity{report.Critical, report.High, report.Medium, report.Low, report.Info, report.Unknown} {
 				bars = append(bars, report.Bar{Label: p.Name + " — " + sev.String(), Value: float64(p.Vulns.BySeverity[sev.String()]), Color: report.SeverityColor(sev)})
 			}
 		}

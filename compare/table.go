@@ -123,7 +123,7 @@ func Compare(ps ...*Profile) *Comparison {
 			}
 			return float64(p.Vulns.Total), true
 		})
-		for _, sev := range []report.Severity{report.Critical, report.High, report.Medium, report.Low, report.Unknown} {
+		for _, sev := range []report.Severity{report.Critical, report.High, report.Medium, report.Low, report.Info, report.Unknown} {
 			name := sev.String()
 			num("  "+name, absolute, intF, func(p *Profile) (float64, bool) {
 				if p.Vulns == nil {

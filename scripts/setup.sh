@@ -2,9 +2,15 @@
 # Installs and starts what harden's tests and demo need on a Debian machine:
 # a Docker engine (docker.io, started in the background when its socket does
 # not answer), debootstrap for the fixture images, skopeo and docker-registry
-# for the registry tests, and Chromium for the HTML report test. Idempotent:
-# a second run installs nothing and starts nothing.
+# for the registry tests, Chromium for the HTML report test and strace for
+# minify's size floor. Idempotent: a second run installs nothing and starts
+# nothing.
+#
+#   scripts/setup.sh            everything
+#   scripts/setup.sh --demo     only what `harden demo` needs (Docker, debootstrap)
 set -euo pipefail
+demo_only=false
+[ "${1:-}" = --demo ] && demo_only=true
 
 log() { printf '[setup] %s\n' "$*" >&2; }
 
@@ -18,10 +24,12 @@ need=()
 command -v dockerd >/dev/null || need+=(docker.io)
 command -v docker >/dev/null || need+=(docker.io)
 command -v debootstrap >/dev/null || need+=(debootstrap)
-command -v skopeo >/dev/null || need+=(skopeo)
-command -v docker-registry >/dev/null || need+=(docker-registry)
-command -v chromium >/dev/null || need+=(chromium)
-command -v strace >/dev/null || need+=(strace)
+if ! $demo_only; then
+	command -v skopeo >/dev/null || need+=(skopeo)
+	command -v docker-registry >/dev/null || need+=(docker-registry)
+	command -v chromium >/dev/null || need+=(chromium)
+	command -v strace >/dev/null || need+=(strace)
+fi
 if [ ${#need[@]} -gt 0 ]; then
 	log "apt-get install ${need[*]}"
 	$sudo apt-get update -q >/dev/null

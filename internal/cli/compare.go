@@ -3,12 +3,15 @@ package cli
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 
+	scalibrlog "github.com/google/osv-scalibr/log"
 	"github.com/harden-dev/harden/compare"
+	"github.com/harden-dev/harden/vuln"
 	"github.com/spf13/cobra"
 )
 
@@ -18,6 +21,8 @@ type compareFlags struct {
 	names       []string
 	dockerfiles []string
 	all         bool
+	db          string
+	noScan      bool
 }
 
 func addCompareFlags(cmd *cobra.Command, f *compareFlags) {
@@ -25,6 +30,8 @@ func addCompareFlags(cmd *cobra.Command, f *compareFlags) {
 	fl := cmd.Flags()
 	fl.StringSliceVar(&f.names, "names", nil, "column names, one per image, in order (default: the references)")
 	fl.StringArrayVar(&f.dockerfiles, "dockerfile", nil, "Dockerfile of an image, to count its lint findings; repeat once per image, in order (an empty value skips one)")
+	fl.StringVar(&f.db, "db", "", "vulnerability database directory (default $XDG_CACHE_HOME/harden/db; without one, no vulnerability rows)")
+	fl.BoolVar(&f.noScan, "no-scan", false, "leave out the vulnerability rows even when a database is there")
 }
 
 func newCompareCmd(g *globals) *cobra.Command {
@@ -118,13 +125,17 @@ func (g *globals) compareImages(ctx context.Context, refs []string, f *compareFl
 	if len(f.dockerfiles) > len(refs) {
 		return nil, usageError{fmt.Errorf("--dockerfile given %d times for %d images", len(f.dockerfiles), len(refs))}
 	}
+	pkgs, closeDB, err := g.packagesMeasurer(f)
+	if err != nil {
+		return nil, err
+	}
+	defer closeDB()
 	var profiles []*compare.Profile
 	for i, ref := range refs {
-		var ms []compare.Measurer
+		ms := []compare.Measurer{pkgs}
 		if i < len(f.dockerfiles) && f.dockerfiles[i] != "" {
 			ms = append(ms, compare.Dockerfile{Path: f.dockerfiles[i]})
 		}
-		ms = append(ms, g.extraMeasurers()...)
 		img, x, err := g.indexImage(ctx, ref, &f.image, compare.Wants(ms...)...)
 		if err != nil {
 			return nil, err
@@ -143,9 +154,27 @@ func (g *globals) compareImages(ctx context.Context, refs []string, f *compareFl
 	return compare.Compare(profiles...), nil
 }
 
-// extraMeasurers adds the package inventory and vulnerability scan when
-// those analyses are available.
-func (g *globals) extraMeasurers() []compare.Measurer { return nil }
+// packagesMeasurer inventories packages and, when a vulnerability database
+// is there (and --no-scan is not set), scans them.
+func (g *globals) packagesMeasurer(f *compareFlags) (compare.Packages, func(), error) {
+	scalibrlog.SetLogger(scalibrLogger{g.log})
+	if f.noScan {
+		return compare.Packages{}, func() {}, nil
+	}
+	dir, err := g.dbDir(f.db, "")
+	if err != nil {
+		return compare.Packages{}, nil, err
+	}
+	db, err := vuln.Open(dir)
+	if errors.Is(err, vuln.ErrNoDatabase) && f.db == "" {
+		g.info("no vulnerability database in %s: the comparison has no vulnerability rows (harden db import or harden db update makes one)", dir)
+		return compare.Packages{}, func() {}, nil
+	}
+	if err != nil {
+		return compare.Packages{}, nil, err
+	}
+	return compare.Packages{DB: db}, func() { db.Close() }, nil
+}
 
 // columnName shortens a reference for a column head: an archive or layout
 // path becomes its file name, a transport prefix is dropped.
