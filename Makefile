@@ -28,8 +28,11 @@ test: fixtures
 unit:
 	env -u CI $(GO) test ./...
 
-demo: build fixtures
-	scripts/demo.sh
+# demo runs `harden demo` (it builds what it needs itself); DEMO_ARGS=--keep
+# leaves the images to try.
+demo: build
+	scripts/setup.sh --demo
+	scripts/demo.sh $(DEMO_ARGS)
 
 bench: build setup
 	scripts/bench.sh

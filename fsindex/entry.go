@@ -1,6 +1,7 @@
 package fsindex
 
 import (
+	"fmt"
 	"io/fs"
 	"time"
 )
@@ -34,6 +35,17 @@ func (t Type) String() string {
 
 // MarshalText writes the type's name.
 func (t Type) MarshalText() ([]byte, error) { return []byte(t.String()), nil }
+
+// UnmarshalText reads a name MarshalText wrote.
+func (t *Type) UnmarshalText(b []byte) error {
+	for ty, name := range typeNames {
+		if name == string(b) {
+			*t = ty
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown entry type %q", b)
+}
 
 // Entry is one path of the squashed filesystem.
 type Entry struct {

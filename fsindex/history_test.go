@@ -77,3 +77,17 @@ func TestGuessOrigins(t *testing.T) {
 		})
 	}
 }
+
+func TestTypeText(t *testing.T) {
+	for ty := range typeNames {
+		b, _ := ty.MarshalText()
+		var back Type
+		if err := back.UnmarshalText(b); err != nil || back != ty {
+			t.Errorf("round trip of %v: %v, %v", ty, back, err)
+		}
+	}
+	var bad Type
+	if err := bad.UnmarshalText([]byte("socket")); err == nil {
+		t.Error("socket accepted")
+	}
+}
