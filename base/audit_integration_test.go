@@ -2,22 +2,43 @@ package base
 
 import (
 	"context"
+	"sort"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/harden-dev/harden/audit"
 	"github.com/harden-dev/harden/fsindex"
+	"github.com/harden-dev/harden/sbom"
 )
 
 // auditBase checks what issue 7 promises of every base: `harden audit`
 // finds no shell, no package manager, no tool, a non-root user, and grades
-// it A or B.
-func auditBase(t *testing.T, preset string, img v1.Image) {
+// it A or B; `harden sbom` lists exactly the packages of the lock.
+func auditBase(t *testing.T, preset string, img v1.Image, r *Result) {
 	t.Helper()
 	ctx := context.Background()
-	x, err := fsindex.Build(ctx, img, fsindex.WithWants(audit.Wants()...))
+	x, err := fsindex.Build(ctx, img, fsindex.WithWants(append(audit.Wants(), sbom.Wants()...)...))
 	if err != nil {
 		t.Fatalf("%s: indexing the base: %v", preset, err)
+	}
+	bom, err := sbom.Generate(ctx, x)
+	if err != nil {
+		t.Fatalf("%s: sbom: %v", preset, err)
+	}
+	var got, want []string
+	for _, p := range bom.Packages {
+		if p.Type == "deb" {
+			got = append(got, p.Name+"="+p.Version)
+		}
+	}
+	for _, p := range r.Lock.Packages {
+		want = append(want, p.Name+"="+p.Version)
+	}
+	sort.Strings(got)
+	sort.Strings(want)
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("%s: sbom packages differ from the lock (-lock +sbom):\n%s", preset, d)
 	}
 	res, err := audit.Run(ctx, x, audit.WithReference("harden-base/"+preset))
 	if err != nil {

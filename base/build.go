@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/harden-dev/harden/internal/layerfile"
 	"os"
 	"path/filepath"
 	"sort"
@@ -13,7 +14,6 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/empty"
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
-	"github.com/google/go-containerregistry/pkg/v1/partial"
 	"github.com/harden-dev/harden/debian"
 )
 
@@ -175,7 +175,7 @@ func assemble(ctx context.Context, lock *Lock, spec Spec, fetch FetchFunc, o *op
 			r.Close()
 		}
 	}()
-	lw, err := newLayerWriter(f)
+	lw, err := layerfile.NewFile(f)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -203,11 +203,12 @@ func assemble(ctx context.Context, lock *Lock, spec Spec, fetch FetchFunc, o *op
 	if err := a.finish(spec); err != nil {
 		return nil, nil, fmt.Errorf("writing layer: %w", err)
 	}
-	fl, err := lw.close()
+	fl, err := lw.Close()
 	if err != nil {
 		return nil, nil, err
 	}
-	r.LayerSize, r.LayerUncompressedSize = fl.size, fl.usize
+	r.LayerSize, _ = fl.Size()
+	r.LayerUncompressedSize = fl.UncompressedSize()
 	img, err := image(fl, spec, lock.Arch, epoch, len(pkgs))
 	if err != nil {
 		return nil, nil, err
@@ -222,8 +223,8 @@ func assemble(ctx context.Context, lock *Lock, spec Spec, fetch FetchFunc, o *op
 }
 
 // image puts the layer in an image with the config distroless uses.
-func image(fl *fileLayer, spec Spec, arch string, epoch time.Time, npkgs int) (v1.Image, error) {
-	layer, err := partial.CompressedToLayer(fl)
+func image(fl *layerfile.Layer, spec Spec, arch string, epoch time.Time, npkgs int) (v1.Image, error) {
+	layer, err := fl.V1()
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package image
 
 import (
 	"fmt"
+	"github.com/harden-dev/harden/internal/textdist"
 	"strings"
 )
 
@@ -104,30 +105,9 @@ func looksLikeTransport(p string) bool {
 		return false
 	}
 	for _, t := range transports {
-		if editDistance(p, string(t)) <= 2 {
+		if textdist.Levenshtein(p, string(t)) <= 2 {
 			return true
 		}
 	}
 	return false
-}
-
-// editDistance is the Levenshtein distance between two short strings.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

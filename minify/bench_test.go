@@ -68,7 +68,7 @@ func BenchmarkMinify(b *testing.B) {
 			before := minify.Summarize(x)
 			b.ReportMetric(float64(before.Size)/1e6, "MB-input")
 			helper := staticHarden(b)
-			port := freePortTB(b)
+			port := tu.FreePort(b)
 			paths, err := minify.Trace(ctx, &minify.DockerRunner{}, minify.TraceSpec{Image: c.ref, Argv: sel.Program.Argv,
 				WorkingDir: sel.Program.WorkingDir, Helper: helper}, c.probe(port))
 			if err != nil {

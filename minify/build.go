@@ -6,6 +6,7 @@ import (
 	"crypto/md5"
 	"encoding/hex"
 	"fmt"
+	"github.com/harden-dev/harden/internal/layerfile"
 	"io"
 	"io/fs"
 	"os"
@@ -177,7 +178,7 @@ type layerBuilder struct {
 
 // write makes one layer of items (in path order).
 func (w *layerBuilder) write(ctx context.Context, items []*Item) (v1.Layer, error) {
-	out, err := newLayerOut(w.o.workDir)
+	out, err := layerfile.Create(w.o.workDir, "layer-*.tar.gz")
 	if err != nil {
 		return nil, err
 	}
@@ -185,19 +186,23 @@ func (w *layerBuilder) write(ctx context.Context, items []*Item) (v1.Layer, erro
 	firstOfInode := map[string]string{} // hardlink target → first path written
 	for _, it := range items {
 		if err := ctx.Err(); err != nil {
-			out.abort()
+			out.Abort()
 			return nil, err
 		}
 		if err := w.entry(tw, it, firstOfInode); err != nil {
-			out.abort()
+			out.Abort()
 			return nil, fmt.Errorf("writing %s: %w", it.Path, err)
 		}
 	}
 	if err := tw.Close(); err != nil {
-		out.abort()
+		out.Abort()
 		return nil, err
 	}
-	return out.finish()
+	l, err := out.Close()
+	if err != nil {
+		return nil, err
+	}
+	return l.V1()
 }
 
 func (w *layerBuilder) entry(tw *tar.Writer, it *Item, firstOfInode map[string]string) error {

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,24 +14,12 @@ import (
 	"time"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/harden-dev/harden/audit"
 	"github.com/harden-dev/harden/fsindex"
 	"github.com/harden-dev/harden/image"
 	tu "github.com/harden-dev/harden/internal/testutil"
 	"github.com/harden-dev/harden/minify"
 )
-
-// freePort returns a TCP port nothing listens on right now.
-func freePort(t *testing.T) int { return freePortTB(t) }
-
-func freePortTB(t testing.TB) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
 
 func randomTag(kind string) string {
 	b := make([]byte, 4)
@@ -48,6 +35,7 @@ type minified struct {
 	out           v1.Image
 	tag           string
 	before, after minify.Summary
+	audit         *audit.Result
 }
 
 // minifyFixture minifies a fixture image and loads the result into the
@@ -77,11 +65,14 @@ func minifyFixture(t *testing.T, ref string, opts ...minify.Option) *minified {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { exec.Command("docker", "rmi", "--no-prune", m.tag).Run() })
-	ox, err := fsindex.Build(ctx, m.out, fsindex.WithWants(minify.SummaryWants()...))
+	ox, err := fsindex.Build(ctx, m.out, fsindex.WithWants(append(minify.SummaryWants(), audit.Wants()...)...))
 	if err != nil {
 		t.Fatal(err)
 	}
 	m.before, m.after = minify.Summarize(m.x), minify.Summarize(ox)
+	if m.audit, err = audit.Run(ctx, ox, audit.WithReference("docker-daemon:"+m.tag)); err != nil {
+		t.Fatal(err)
+	}
 	return m
 }
 
@@ -90,6 +81,10 @@ func (m *minified) checkHardened(t *testing.T) {
 	t.Helper()
 	if d := m.after.Denied(); len(d) > 0 {
 		t.Errorf("the minified image keeps shells, package managers or tools: %v", d)
+	}
+	// harden audit, which owns the definitions, must agree
+	if s := m.audit.Summary; len(s.Shells)+len(s.PackageManagers)+len(s.Tools) > 0 || s.RunsAsRoot {
+		t.Errorf("audit of the minified image: shells %v, package managers %v, tools %v, root %v", s.Shells, s.PackageManagers, s.Tools, s.RunsAsRoot)
 	}
 	if m.after.User != "65532:65532" {
 		t.Errorf("User = %q, want 65532:65532", m.after.User)
@@ -125,7 +120,7 @@ func TestEndToEnd(t *testing.T) {
 			tu.RequireImage(t, tt.image)
 			m := minifyFixture(t, tt.image)
 			m.checkHardened(t)
-			port := freePort(t)
+			port := tu.FreePort(t)
 			p := minify.Probes{Wait: time.Minute, Env: []string{fmt.Sprintf("PORT=%d", port)}, Cmd: tt.cmd}
 			for _, path := range tt.http {
 				p.HTTP = append(p.HTTP, minify.HTTPProbe{Port: port, Path: path, Status: 200})
@@ -171,7 +166,7 @@ func TestTraceAndHealthcheck(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	port := freePort(t)
+	port := tu.FreePort(t)
 	p := minify.Probes{Wait: time.Minute, Env: []string{fmt.Sprintf("PORT=%d", port)},
 		HTTP: []minify.HTTPProbe{{Port: port, Path: "/healthz", Status: 200}}}
 	paths, err := minify.Trace(ctx, &minify.DockerRunner{}, minify.TraceSpec{

@@ -175,7 +175,12 @@ func (c *Config) validate() error {
 			return fmt.Errorf("scan.maxDBAge: %w", err)
 		}
 	}
-	return nil
+	// every section checks its own words, so a bad value is found at load
+	// whichever command reads the file
+	if err := c.Lint.Validate(); err != nil {
+		return err
+	}
+	return c.Audit.Validate()
 }
 
 // Suppressed reports whether an ignore entry that is in force at now covers

@@ -30,6 +30,8 @@ ignore:
 		{"ignore:\n  - id: X\n    expires: tomorrow", `expires "tomorrow" is not a YYYY-MM-DD date`},
 		{"scan:\n  maxDBAge: soon", "scan.maxDBAge"},
 		{"unknownKey: 1", "field unknownKey not found"},
+		{"lint:\n  failureThreshold: severe", "lint.failureThreshold"},
+		{"audit:\n  minScore: 140", "audit.minScore"},
 	}
 	for _, tt := range bad {
 		if _, err := Load(strings.NewReader(tt.yaml)); err == nil || !strings.Contains(err.Error(), tt.want) {

@@ -65,50 +65,13 @@ func golden(t *testing.T, name string, got []byte) {
 	}
 }
 
-// cycloneDXSchema compiles CycloneDX's 1.6 JSON schema, with the SPDX
-// license and JSF schemas it references, from cyclonedx-go in the module
-// cache.
-func cycloneDXSchema(t *testing.T) *jsonschema.Schema {
-	t.Helper()
-	out, err := exec.Command("go", "env", "GOMODCACHE").Output()
-	if err != nil {
-		testutil.Unavailable(t, "go env GOMODCACHE: %v", err)
-	}
-	dir := filepath.Join(strings.TrimSpace(string(out)), "github.com/!cyclone!d!x/cyclonedx-go@v0.12.0/schema")
-	c := jsonschema.NewCompiler()
-	for url, file := range map[string]string{
-		"http://cyclonedx.org/schema/bom-1.6.schema.json":  "bom-1.6.schema.json",
-		"http://cyclonedx.org/schema/spdx.schema.json":     "spdx.schema.json",
-		"http://cyclonedx.org/schema/jsf-0.82.schema.json": "jsf-0.82.schemax.json",
-	} {
-		f, err := os.Open(filepath.Join(dir, file))
-		if err != nil {
-			t.Fatalf("CycloneDX schema: %v", err)
-		}
-		doc, err := jsonschema.UnmarshalJSON(f)
-		f.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := c.AddResource(url, doc); err != nil {
-			t.Fatal(err)
-		}
-	}
-	c.AssertFormat()
-	sch, err := c.Compile("http://cyclonedx.org/schema/bom-1.6.schema.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sch
-}
-
 func validateCycloneDX(t *testing.T, data []byte) {
 	t.Helper()
 	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := cycloneDXSchema(t).Validate(doc); err != nil {
+	if err := testutil.CycloneDXSchema(t).Validate(doc); err != nil {
 		t.Errorf("CycloneDX output is not valid against the 1.6 schema: %v", err)
 	}
 }
@@ -293,7 +256,7 @@ func TestValidatorsReject(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := cycloneDXSchema(t).Validate(doc); err == nil {
+	if err := testutil.CycloneDXSchema(t).Validate(doc); err == nil {
 		t.Error("the CycloneDX schema accepted a component of type no-such-type")
 	}
 }

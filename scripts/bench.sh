@@ -3,6 +3,13 @@
 # and peak RSS for each, printed side by side in one run.
 #
 #   layers: harden layers vs dive --ci vs the floor (tar -xOf of the tarball)
+#   audit:  harden audit vs harden layers (one pass: what the checks add)
+#   sbom:   harden sbom vs syft (same tarball)
+#   scan:   harden scan with the whole ../shared/vulndb imported
+#   minify: harden minify of the reference app and of the big image: time,
+#           output size, and the floor (the files the app opens, via strace)
+#   lint:   go test -bench over the Dockerfile corpus (files/s per core)
+#   base:   resolve and assemble the nodejs preset from a warm download cache
 #
 # The big image is built by scripts/fixtures.sh big (debootstrap, ~1 GB) and
 # saved once to $BENCH_DIR (default ~/.cache/harden/bench). Peers are
@@ -24,6 +31,10 @@ need_tool() { # name install-command...
 	"$@" >/dev/null
 }
 need_tool dive go install github.com/wagoodman/dive/cmd/dive@v0.13.2-0.20250516191726-d6c691947f8f
+# syft and osv-scanner (for the peer tests in sbom and vuln) need Go 1.27,
+# which the go command fetches from the proxy
+need_tool syft env GOTOOLCHAIN=go1.27.4 go install github.com/anchore/syft/cmd/syft@latest
+need_tool osv-scanner env GOTOOLCHAIN=go1.27.4 go install github.com/google/osv-scanner/v2/cmd/osv-scanner@v2.6.0
 
 scripts/fixtures.sh big
 tarball=$dir/big.tar
@@ -61,4 +72,29 @@ row() { printf '%-34s %10s %12d %10s\n' "$1" "$2" "$(($3 / 1024))" "$(awk -v a="
 row "floor: tar -xOf >/dev/null" "$floor" "$floor_rss"
 row "harden layers" "$h" "$h_rss"
 row "dive --ci" "$d" "$d_rss"
-awk -v h="$h" -v d="$d" 'BEGIN{printf "harden layers is %.1fx faster than dive\n", d/h}'
+read -r a a_rss < <(measure audit bin/harden audit --quiet "$tarball")
+row "harden audit" "$a" "$a_rss"
+awk -v h="$h" -v d="$d" -v a="$a" 'BEGIN{printf "harden layers is %.1fx faster than dive; audit takes %.2fx the time of layers\n", d/h, a/h}'
+
+printf '\n%-34s %10s %12s %10s\n' "sbom on the big image ($runs runs)" "median s" "peak RSS MB" "vs syft"
+read -r sb sb_rss < <(measure sbom bin/harden sbom --quiet --format json "$tarball")
+read -r sy sy_rss < <(measure syft syft scan -q -o syft-json "docker-archive:$tarball")
+printf '%-34s %10s %12d %10s\n' "harden sbom" "$sb" "$((sb_rss / 1024))" "$(awk -v a="$sb" -v b="$sy" 'BEGIN{printf "%.2fx", a/b}')"
+printf '%-34s %10s %12d %10s\n' "syft scan" "$sy" "$((sy_rss / 1024))" "1.00x"
+
+db=$dir/db
+if [ -d ../shared/vulndb ]; then
+	bin/harden db import --quiet --replace --db "$db" ../shared/vulndb >/dev/null
+	printf '\n%-34s %10s %12s\n' "scan, all of ../shared/vulndb" "median s" "peak RSS MB"
+	read -r sc sc_rss < <(measure scan bin/harden scan --quiet --db "$db" --max-db-age 87600h "$tarball")
+	printf '%-34s %10s %12d\n' "harden scan (big image)" "$sc" "$((sc_rss / 1024))"
+fi
+
+printf '\nminify (go test -bench; the floor is what the app opens, measured with strace):\n'
+HARDEN_PROBE_BINARY=$PWD/bin/harden go test ./minify -run '^$' -bench Minify -benchtime 2x | grep -E '^Benchmark|floor|kept'
+
+printf '\nlint (go test -bench, one core):\n'
+go test ./dockerfile/lint -run '^$' -bench 'Lint$' -cpu 1 -benchtime 2s | grep -E '^Benchmark'
+
+printf '\nbase nodejs from a warm cache (go test -bench):\n'
+go test ./base -run '^$' -bench Nodejs -benchtime 3x | grep -E '^Benchmark'

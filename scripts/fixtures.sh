@@ -124,7 +124,9 @@ import() {
 # build TAG KEY CONTEXT : docker build with the key label (legacy builder,
 # so FROM uses the local fixture images and nothing is pulled)
 build() {
-	DOCKER_BUILDKIT=0 docker build -q --network host --label "dev.harden.fixture.key=$2" -t "$1" "$3" >/dev/null
+	local out
+	out=$(DOCKER_BUILDKIT=0 docker build -q --network host --label "dev.harden.fixture.key=$2" -t "$1" "$3" 2>&1) ||
+		{ printf '%s\n' "$out" >&2; return 1; }
 }
 
 # imported NAME [CHANGES...] : a fixture that is its root filesystem imported

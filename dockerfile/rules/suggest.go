@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"github.com/harden-dev/harden/internal/textdist"
 	"maps"
 	"slices"
 	"strings"
@@ -27,26 +28,11 @@ func suggest(name string, known []string, more map[string]bool) string {
 	return best
 }
 
-// distance is the Levenshtein distance, capped at 3 for speed.
+// distance is the Levenshtein distance, capped at 3: strings whose lengths
+// differ by more than two are never suggested, so they are not compared.
 func distance(a, b string) int {
 	if d := len(a) - len(b); d > 2 || d < -2 {
 		return 3
 	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
+	return textdist.Levenshtein(a, b)
 }

@@ -2,24 +2,26 @@ package cli
 
 import "github.com/spf13/cobra"
 
-// commands lists every subcommand, in the order help prints them: the
-// hardening workflow first (lint, fix, audit, ...), then the tools.
+// Command groups, in the order help shows them.
+var commandGroups = []*cobra.Group{
+	{ID: "harden", Title: "Harden a Dockerfile or an image:"},
+	{ID: "inspect", Title: "Look inside an image:"},
+	{ID: "prove", Title: "Prove it with numbers:"},
+}
+
+// commands lists every subcommand with its help group.
 func commands(g *globals) []*cobra.Command {
-	return []*cobra.Command{
-		newLintCmd(g),
-		newFixCmd(g),
-		newAuditCmd(g),
-		newLayersCmd(g),
-		newFilesCmd(g),
-		newSbomCmd(g),
-		newScanCmd(g),
-		newDBCmd(g),
-		newMinifyCmd(g),
-		newBaseCmd(g),
-		newCompareCmd(g),
-		newReportCmd(g),
-		newDemoCmd(g),
-		newVersionCmd(g),
-		newProbeCmd(g),
+	grouped := map[string][]*cobra.Command{
+		"harden":  {newLintCmd(g), newFixCmd(g), newMinifyCmd(g), newBaseCmd(g)},
+		"inspect": {newAuditCmd(g), newLayersCmd(g), newFilesCmd(g), newSbomCmd(g), newScanCmd(g), newDBCmd(g)},
+		"prove":   {newCompareCmd(g), newReportCmd(g), newDemoCmd(g)},
 	}
+	var out []*cobra.Command
+	for _, grp := range commandGroups {
+		for _, c := range grouped[grp.ID] {
+			c.GroupID = grp.ID
+			out = append(out, c)
+		}
+	}
+	return append(out, newVersionCmd(g), newProbeCmd(g))
 }

@@ -414,8 +414,12 @@ func (d *demo) fix(ctx context.Context) error {
 		d.say("cached: %s was built and answered before", d.distroTar)
 		return nil
 	}
-	if err := d.sh(ctx, []string{"DOCKER_BUILDKIT=0"}, "docker", "build", "-q", "--network", "host", "-f", fixed, "-t", distroTag, app); err != nil {
-		return err
+	build := []string{"build", "-q", "--network", "host", "-f", fixed, "-t", distroTag, app}
+	fmt.Fprintf(d.g.stdout, "    $ docker %s\n", strings.Join(build, " "))
+	cmd := exec.CommandContext(ctx, "docker", build...)
+	cmd.Env = append(os.Environ(), "DOCKER_BUILDKIT=0") // the legacy builder uses the local base; BuildKit would try to pull it
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("docker build: %s", strings.TrimSpace(string(out)))
 	}
 	if err := d.runHardened(ctx, distroTag); err != nil {
 		return err

@@ -82,6 +82,7 @@ packages, and compares images before and after.`,
 	_ = pf.MarkHidden("cpuprofile")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 
+	root.AddGroup(commandGroups...)
 	for _, c := range commands(g) {
 		root.AddCommand(c)
 	}
