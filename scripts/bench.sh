@@ -90,11 +90,21 @@ if [ -d ../shared/vulndb ]; then
 	printf '%-34s %10s %12d\n' "harden scan (big image)" "$sc" "$((sc_rss / 1024))"
 fi
 
+# gobench PATTERN ARGS... : a go benchmark, its result lines only (all of
+# its output when it fails)
+gobench() {
+	local pattern=$1; shift
+	if ! go test "$@" >"$dir/gobench.out" 2>&1; then
+		cat "$dir/gobench.out" >&2; echo "bench: go test $* failed" >&2; exit 1
+	fi
+	grep -E "$pattern" "$dir/gobench.out"
+}
+
 printf '\nminify (go test -bench; the floor is what the app opens, measured with strace):\n'
-HARDEN_PROBE_BINARY=$PWD/bin/harden go test ./minify -run '^$' -bench Minify -benchtime 2x | grep -E '^Benchmark|floor|kept'
+HARDEN_PROBE_BINARY=$PWD/bin/harden gobench '^Benchmark|floor' ./minify -run '^$' -bench Minify -benchtime 2x
 
 printf '\nlint (go test -bench, one core):\n'
-go test ./dockerfile/lint -run '^$' -bench 'Lint$' -cpu 1 -benchtime 2s | grep -E '^Benchmark'
+gobench '^Benchmark' ./dockerfile/lint -run '^$' -bench 'Lint$' -cpu 1 -benchtime 2s
 
 printf '\nbase nodejs from a warm cache (go test -bench):\n'
-go test ./base -run '^$' -bench Nodejs -benchtime 3x | grep -E '^Benchmark'
+gobench '^Benchmark' ./base -run '^$' -bench Nodejs -benchtime 3x

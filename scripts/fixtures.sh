@@ -133,7 +133,7 @@ build() {
 imported() {
 	local name=$1; shift
 	local k
-	k=$(rootfs_key "$name")
+	k=$(key "$(rootfs_key "$name")" "$@")
 	if [ "$(current_key "harden-fixture/$name:latest")" = "$k" ]; then
 		log "$name: up to date"; return
 	fi
@@ -149,7 +149,8 @@ fixture_node18() {
 }
 
 fixture_debian() { imported debian; }
-fixture_big() { imported big; }
+# the big image runs node, so minify has an entrypoint to keep
+fixture_big() { imported big 'CMD ["node"]'; }
 
 fixture_app() {
 	fixture_node18

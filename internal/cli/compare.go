@@ -11,6 +11,7 @@ import (
 
 	scalibrlog "github.com/google/osv-scalibr/log"
 	"github.com/harden-dev/harden/compare"
+	"github.com/harden-dev/harden/report"
 	"github.com/harden-dev/harden/vuln"
 	"github.com/spf13/cobra"
 )
@@ -91,6 +92,9 @@ narrow window, prints, and works without JavaScript.`,
 		Example: `  harden report node:18 --compare app:minified -o report.html`,
 		Args:    exactArgs(1, "IMAGE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := g.checkFormat("table", "json"); err != nil {
+				return err
+			}
 			if out == "" {
 				return usageError{fmt.Errorf("report needs -o FILE.html")}
 			}
@@ -106,6 +110,9 @@ narrow window, prints, and works without JavaScript.`,
 				return err
 			}
 			g.info("wrote %s", out)
+			if g.format == "json" {
+				return report.WriteJSON(g.stdout, reportJSON{Output: out, Comparison: c})
+			}
 			return nil
 		},
 	}
@@ -191,4 +198,10 @@ func columnName(ref string) string {
 		return filepath.Base(strings.TrimSuffix(ref, "/"))
 	}
 	return ref
+}
+
+// reportJSON is what `harden report --format json` prints besides the page.
+type reportJSON struct {
+	Output string `json:"output"`
+	*compare.Comparison
 }

@@ -52,7 +52,7 @@ took. Everything is cached in --workdir: a second run takes seconds.`,
   harden demo --vulndb ../shared/vulndb --keep`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := g.checkFormat("table"); err != nil {
+			if err := g.checkFormat("table", "json"); err != nil {
 				return err
 			}
 			if f.workdir == "" {
@@ -62,7 +62,11 @@ took. Everything is cached in --workdir: a second run takes seconds.`,
 				}
 				f.workdir = dir
 			}
-			d := &demo{g: g, f: f, started: time.Now()}
+			d := &demo{g: g, f: f, started: time.Now(), out: g.stdout}
+			if g.format == "json" {
+				// the story goes to stderr, the result to stdout
+				d.out = g.stderr
+			}
 			return d.run(cmd.Context())
 		},
 	}
@@ -90,9 +94,12 @@ func (g *globals) cacheDir(name string) (string, error) {
 type demo struct {
 	g       *globals
 	f       *demoFlags
+	out     io.Writer // where the story is told
 	started time.Time
 	step    int
 	times   []string
+	steps   []demoStep
+	result  *compare.Comparison
 	// paths in the work dir
 	src, cache, db string
 	appTar         string
@@ -102,6 +109,21 @@ type demo struct {
 }
 
 const demoSteps = 10
+
+// demoStep is one step of the JSON result.
+type demoStep struct {
+	Step    int     `json:"step"`
+	Title   string  `json:"title"`
+	Seconds float64 `json:"seconds"`
+}
+
+// demoJSON is what `harden demo --format json` prints.
+type demoJSON struct {
+	Steps      []demoStep          `json:"steps"`
+	Seconds    float64             `json:"seconds"`
+	Report     string              `json:"report"`
+	Comparison *compare.Comparison `json:"comparison"`
+}
 
 func (d *demo) run(ctx context.Context) error {
 	d.src = filepath.Join(d.f.workdir, "src")
@@ -129,36 +151,40 @@ func (d *demo) run(ctx context.Context) error {
 			return err
 		}
 	}
-	fmt.Fprintf(d.g.stdout, "\nDone in %s. Steps: %s\n", time.Since(d.started).Round(100*time.Millisecond), strings.Join(d.times, ", "))
-	fmt.Fprintf(d.g.stdout, "Open %s in a browser for the full report.\n", d.f.report)
+	fmt.Fprintf(d.out, "\nDone in %s. Steps: %s\n", time.Since(d.started).Round(100*time.Millisecond), strings.Join(d.times, ", "))
+	fmt.Fprintf(d.out, "Open %s in a browser for the full report.\n", d.f.report)
+	if d.g.format == "json" {
+		return report.WriteJSON(d.g.stdout, demoJSON{Steps: d.steps, Seconds: time.Since(d.started).Seconds(), Report: d.f.report, Comparison: d.result})
+	}
 	return nil
 }
 
 func (d *demo) do(ctx context.Context, title string, fn func(context.Context) error) error {
 	d.step++
-	fmt.Fprintf(d.g.stdout, "\n==> [%d/%d] %s\n", d.step, demoSteps, title)
+	fmt.Fprintf(d.out, "\n==> [%d/%d] %s\n", d.step, demoSteps, title)
 	start := time.Now()
 	err := fn(ctx)
 	took := time.Since(start).Round(100 * time.Millisecond)
 	d.times = append(d.times, fmt.Sprintf("%d: %s", d.step, took))
+	d.steps = append(d.steps, demoStep{Step: d.step, Title: title, Seconds: time.Since(start).Seconds()})
 	if err != nil {
 		return fmt.Errorf("demo step %d (%s): %w", d.step, title, err)
 	}
-	fmt.Fprintf(d.g.stdout, "    (%s)\n", took)
+	fmt.Fprintf(d.out, "    (%s)\n", took)
 	return nil
 }
 
 // say prints a note inside a step.
 func (d *demo) say(format string, args ...any) {
-	fmt.Fprintf(d.g.stdout, "    "+format+"\n", args...)
+	fmt.Fprintf(d.out, "    "+format+"\n", args...)
 }
 
 // harden runs a harden command in this process, showing it and the head
 // of its output. Exit code 1 (findings above a threshold) is expected for
 // some steps; 2 is an error.
 func (d *demo) harden(ctx context.Context, args ...string) (int, error) {
-	fmt.Fprintf(d.g.stdout, "    $ harden %s\n", strings.Join(quoteArgs(args), " "))
-	out := &headWriter{w: d.g.stdout, max: d.f.lines, indent: "    "}
+	fmt.Fprintf(d.out, "    $ harden %s\n", strings.Join(quoteArgs(args), " "))
+	out := &headWriter{w: d.out, max: d.f.lines, indent: "    "}
 	var errBuf bytes.Buffer
 	code := Main(ctx, args, strings.NewReader(""), out, &errBuf)
 	out.finish()
@@ -170,10 +196,10 @@ func (d *demo) harden(ctx context.Context, args ...string) (int, error) {
 
 // sh runs an external command, streaming its output indented.
 func (d *demo) sh(ctx context.Context, env []string, name string, args ...string) error {
-	fmt.Fprintf(d.g.stdout, "    $ %s %s\n", name, strings.Join(quoteArgs(args), " "))
+	fmt.Fprintf(d.out, "    $ %s %s\n", name, strings.Join(quoteArgs(args), " "))
 	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Env = append(os.Environ(), env...)
-	out := &headWriter{w: d.g.stdout, max: 0, indent: "    "}
+	out := &headWriter{w: d.out, max: 0, indent: "    "}
 	cmd.Stdout, cmd.Stderr = out, out
 	err := cmd.Run()
 	out.finish()
@@ -311,12 +337,12 @@ func (d *demo) minify(ctx context.Context) error {
 			if _, err := os.Stat(d.minTar); err == nil {
 				d.minReport = &r
 				d.say("cached: %s was minified and verified before", d.appTar)
-				return r.WriteText(&headWriter{w: d.g.stdout, max: d.f.lines, indent: "    "})
+				return r.WriteText(&headWriter{w: d.out, max: d.f.lines, indent: "    "})
 			}
 		}
 	}
 	args := []string{"minify", d.appTar, "-o", "docker-archive:" + d.minTar, "--verify", "--probe-http", "3000/healthz", "--probe-http", "3000/", "--probe-wait", "2s", "--format", "json", "--list"}
-	fmt.Fprintf(d.g.stdout, "    $ harden %s\n", strings.Join(args, " "))
+	fmt.Fprintf(d.out, "    $ harden %s\n", strings.Join(args, " "))
 	var out, errBuf bytes.Buffer
 	code := Main(ctx, args, strings.NewReader(""), &out, &errBuf)
 	if code != 0 {
@@ -330,7 +356,7 @@ func (d *demo) minify(ctx context.Context) error {
 	if err := os.WriteFile(reportFile, out.Bytes(), 0o644); err != nil {
 		return err
 	}
-	w := &headWriter{w: d.g.stdout, max: 0, indent: "    "}
+	w := &headWriter{w: d.out, max: 0, indent: "    "}
 	defer w.finish()
 	return r.WriteText(w)
 }
@@ -364,7 +390,7 @@ func (d *demo) ensureLoaded(ctx context.Context, tag, archive string) error {
 	if exec.CommandContext(ctx, "docker", "image", "inspect", tag).Run() == nil {
 		return nil
 	}
-	fmt.Fprintf(d.g.stdout, "    $ docker load -i %s\n", archive)
+	fmt.Fprintf(d.out, "    $ docker load -i %s\n", archive)
 	out, err := exec.CommandContext(ctx, "docker", "load", "-i", archive).CombinedOutput()
 	if err != nil {
 		return fmt.Errorf("docker load: %s", strings.TrimSpace(string(out)))
@@ -399,7 +425,7 @@ func (d *demo) fix(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	indent(d.g.stdout, string(data))
+	indent(d.out, string(data))
 	// the distroless image is keyed by the Dockerfile, the app and the base
 	h := sha256.New()
 	h.Write(data)
@@ -415,7 +441,7 @@ func (d *demo) fix(ctx context.Context) error {
 		return nil
 	}
 	build := []string{"build", "-q", "--network", "host", "-f", fixed, "-t", distroTag, app}
-	fmt.Fprintf(d.g.stdout, "    $ docker %s\n", strings.Join(build, " "))
+	fmt.Fprintf(d.out, "    $ docker %s\n", strings.Join(build, " "))
 	cmd := exec.CommandContext(ctx, "docker", build...)
 	cmd.Env = append(os.Environ(), "DOCKER_BUILDKIT=0") // the legacy builder uses the local base; BuildKit would try to pull it
 	if out, err := cmd.CombinedOutput(); err != nil {
@@ -440,7 +466,7 @@ func (d *demo) runHardened(ctx context.Context, tag string) error {
 	port := freePort()
 	args := []string{"run", "-d", "--name", name, "--read-only", "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
 		"--user", "65532:65532", "-p", fmt.Sprintf("127.0.0.1:%d:3000", port), tag}
-	fmt.Fprintf(d.g.stdout, "    $ docker %s\n", strings.Join(args, " "))
+	fmt.Fprintf(d.out, "    $ docker %s\n", strings.Join(args, " "))
 	if out, err := exec.CommandContext(ctx, "docker", args...).CombinedOutput(); err != nil {
 		return fmt.Errorf("docker run: %s", strings.TrimSpace(string(out)))
 	}
@@ -474,16 +500,17 @@ func (d *demo) compare(ctx context.Context) error {
 		db:          d.db,
 		noScan:      d.db == "",
 	}
-	fmt.Fprintf(d.g.stdout, "    $ harden compare %s --dockerfile … --names …\n", strings.Join(refs, " "))
+	fmt.Fprintf(d.out, "    $ harden compare %s --dockerfile … --names …\n", strings.Join(refs, " "))
 	c, err := d.g.compareImages(ctx, refs, f)
 	if err != nil {
 		return err
 	}
+	d.result = c
 	if d.minReport != nil && len(d.minReport.Items) > 0 {
 		c.Profiles[1].Extra = append(c.Profiles[1].Extra, compare.KeptSection(d.minReport.Items))
 	}
-	fmt.Fprintln(d.g.stdout)
-	if err := c.WriteText(d.g.stdout); err != nil {
+	fmt.Fprintln(d.out)
+	if err := c.WriteText(d.out); err != nil {
 		return err
 	}
 	var page bytes.Buffer
@@ -493,7 +520,7 @@ func (d *demo) compare(ctx context.Context) error {
 	if err := writeFileAtomic(d.f.report, page.Bytes()); err != nil {
 		return err
 	}
-	fmt.Fprintf(d.g.stdout, "\n    wrote %s (%s)\n", d.f.report, report.Bytes(int64(page.Len())))
+	fmt.Fprintf(d.out, "\n    wrote %s (%s)\n", d.f.report, report.Bytes(int64(page.Len())))
 	return nil
 }
 

@@ -24,11 +24,13 @@ func TestDemo(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(sharedDir(), "vulndb")); err == nil {
 		args = append(args, "--vulndb", filepath.Join(sharedDir(), "vulndb"))
 	}
+	var story string
 	run := func() string {
 		var stdout, stderr bytes.Buffer
 		if code := Main(context.Background(), args, strings.NewReader(""), &stdout, &stderr); code != 0 {
 			t.Fatalf("harden demo exit %d\nstderr: %s\nstdout: %s", code, stderr.String(), stdout.String())
 		}
+		story = stdout.String() + stderr.String()
 		return stdout.String()
 	}
 	first := run()
@@ -49,10 +51,15 @@ func TestDemo(t *testing.T) {
 			t.Errorf("report lacks %q", want)
 		}
 	}
-	// A re-run reuses everything it made.
+	// A re-run reuses everything it made; --format json puts the result on
+	// stdout and the story on stderr.
+	args = append(args, "--format", "json")
 	second := run()
+	if !strings.HasPrefix(strings.TrimSpace(second), "{") || !strings.Contains(second, `"comparison"`) || !strings.Contains(second, `"steps"`) {
+		t.Errorf("--format json stdout is not the JSON result: %.300s", second)
+	}
 	for _, want := range []string{"was minified and verified before", "the nodejs base from", "was built and answered before"} {
-		if !strings.Contains(second, want) {
+		if !strings.Contains(story, want) {
 			t.Errorf("second run did not reuse its cache: lacks %q", want)
 		}
 	}
