@@ -35,7 +35,7 @@ func TestDemo(t *testing.T) {
 	}
 	first := run()
 	for _, want := range []string{
-		"==> [10/10]", "verify: passed", "GET http://127.0.0.1:", `"uid":65532`,
+		"==> [10/10]", "verify: passed", "verify: GET 3000/ -> 200", `"uid":65532`,
 		"harden minify", "harden fix + base", "Shell present", "removed", "wrote " + out,
 	} {
 		if !strings.Contains(first, want) {

@@ -10,9 +10,10 @@ import (
 	"golang.org/x/term"
 )
 
-// isTerminal reports whether w is a terminal (progress bars only go there).
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
+// isTerminal reports whether a stream is a terminal (progress bars only go
+// there).
+func isTerminal(stream any) bool {
+	f, ok := stream.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
