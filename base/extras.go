@@ -2,13 +2,14 @@ package base
 
 import (
 	"bytes"
+	"github.com/harden-dev/harden/internal/distroless"
 	"sort"
 	"strings"
 )
 
 // The users and groups every base has, as distroless ships them.
 const (
-	nonrootUID = 65532
+	nonrootUID = distroless.NonrootUID
 	nobodyUID  = 65534
 
 	passwdFile = `root:x:0:0:root:/root:/sbin/nologin
@@ -23,16 +24,7 @@ nonroot:x:65532:
 `
 	// nsswitchFile is written when no package ships /etc/nsswitch.conf
 	// (base-files installs it from a postinst, which never runs here).
-	nsswitchFile = `passwd:         files
-group:          files
-shadow:         files
-hosts:          files dns
-networks:       files
-protocols:      files
-services:       files
-ethers:         files
-rpc:            files
-`
+	nsswitchFile = distroless.Nsswitch
 	caBundlePath = "/etc/ssl/certs/ca-certificates.crt"
 	// caSourceDir holds the certificates ca-certificates ships; its postinst
 	// (update-ca-certificates) would concatenate them into caBundlePath.

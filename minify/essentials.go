@@ -2,6 +2,7 @@ package minify
 
 import (
 	"fmt"
+	"github.com/harden-dev/harden/internal/distroless"
 	"io/fs"
 	"strconv"
 	"strings"
@@ -11,19 +12,7 @@ import (
 
 // NonrootUID is the user and group minified images run as, as distroless's
 // "nonroot".
-const NonrootUID = 65532
-
-// distrolessNsswitch is written when the image has no /etc/nsswitch.conf.
-const distrolessNsswitch = `passwd:         files
-group:          files
-shadow:         files
-hosts:          files dns
-networks:       files
-protocols:      files
-services:       files
-ethers:         files
-rpc:            files
-`
+const NonrootUID = distroless.NonrootUID
 
 // keepEssentials adds what every distroless image has.
 func (k *Keeper) keepEssentials() {
@@ -31,7 +20,7 @@ func (k *Keeper) keepEssentials() {
 	if _, ok := k.x.Lookup("/etc/nsswitch.conf"); ok {
 		k.Keep("/etc/nsswitch.conf", Reason{Rule: "essentials", Why: "name service switch configuration"})
 	} else {
-		k.generate(&Item{Path: "/etc/nsswitch.conf", Type: fsindex.TypeRegular, Mode: 0o644, Data: []byte(distrolessNsswitch)},
+		k.generate(&Item{Path: "/etc/nsswitch.conf", Type: fsindex.TypeRegular, Mode: 0o644, Data: []byte(distroless.Nsswitch)},
 			Reason{Rule: "essentials", Why: "written: the image has none, and glibc defaults differ"})
 	}
 	ca := Reason{Rule: "ca-certs", Why: "CA certificates, for TLS"}

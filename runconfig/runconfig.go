@@ -7,6 +7,7 @@ package runconfig
 
 import (
 	"fmt"
+	"github.com/harden-dev/harden/internal/distroless"
 	"path"
 	"sort"
 	"strconv"
@@ -17,7 +18,7 @@ import (
 )
 
 // NonrootUser is the user distroless images run as.
-const NonrootUser = "65532:65532"
+const NonrootUser = distroless.NonrootUser
 
 // Settings is how to run one image hardened. Its JSON form is stable.
 type Settings struct {
