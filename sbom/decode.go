@@ -107,7 +107,7 @@ func decodeSPDX(data []byte) (*SBOM, error) {
 	}
 	s := &SBOM{Source: Source{Name: doc.DocumentName, Kind: "file"}, Packages: []Package{}}
 	for _, sp := range doc.Packages {
-		if sp.PrimaryPackagePurpose == "OPERATING-SYSTEM" && s.OS == nil {
+		if (sp.PrimaryPackagePurpose == "OPERATING_SYSTEM" || sp.PrimaryPackagePurpose == "OPERATING-SYSTEM") && s.OS == nil {
 			s.OS = &OS{ID: sp.PackageName, VersionID: sp.PackageVersion, PrettyName: sp.PackageDescription}
 			s.OS.Ecosystem = osEcosystem(s.OS)
 		}

@@ -79,11 +79,18 @@ func validateCycloneDX(t *testing.T, data []byte) {
 // spdxIDPattern is the SPDXID pattern of the SPDX 2.3 JSON schema.
 var spdxIDPattern = regexp.MustCompile(`^SPDXRef-[a-zA-Z0-9.-]+$`)
 
-// validateSPDX checks a document as far as no SPDX 2.3 JSON schema is at
-// hand: tools-golang's own reader must read it back as 2.3, and the rules
-// of the 2.3 schema that our writer could break are checked one by one.
+// validateSPDX checks a document against SPDX's 2.3 JSON schema, then what
+// the schema cannot say: tools-golang's own reader must read it back as
+// 2.3, IDs are unique, relationships and license refs resolve.
 func validateSPDX(t *testing.T, data []byte) {
 	t.Helper()
+	sdoc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := testutil.SPDXSchema(t).Validate(sdoc); err != nil {
+		t.Errorf("SPDX output is not valid against the 2.3 schema: %v", err)
+	}
 	doc, err := spdxjson.Read(bytes.NewReader(data))
 	if err != nil {
 		t.Fatalf("tools-golang cannot read the SPDX output: %v", err)
@@ -258,5 +265,21 @@ func TestValidatorsReject(t *testing.T) {
 	}
 	if err := testutil.CycloneDXSchema(t).Validate(doc); err == nil {
 		t.Error("the CycloneDX schema accepted a component of type no-such-type")
+	}
+
+	buf.Reset()
+	if err := EncodeSPDX(&buf, sample()); err != nil {
+		t.Fatal(err)
+	}
+	bad = strings.Replace(buf.String(), `"referenceCategory": "PACKAGE-MANAGER"`, `"referenceCategory": "NO-SUCH-CATEGORY"`, 1)
+	if bad == buf.String() {
+		t.Fatal("the sample SPDX document has no package-manager reference to break")
+	}
+	doc, err = jsonschema.UnmarshalJSON(strings.NewReader(bad))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := testutil.SPDXSchema(t).Validate(doc); err == nil {
+		t.Error("the SPDX schema accepted a reference of category NO-SUCH-CATEGORY")
 	}
 }

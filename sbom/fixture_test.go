@@ -142,6 +142,17 @@ func TestNode18Fixture(t *testing.T) {
 		t.Errorf("npm packages = %d, want the hundreds under /usr/share/nodejs", s.Summary.ByType["npm"])
 	}
 	t.Logf("node18: %s", s.Summary)
+
+	// the real image's documents, not only the golden sample, are valid
+	var cdx, spdx bytes.Buffer
+	if err := EncodeCycloneDX(&cdx, s); err != nil {
+		t.Fatal(err)
+	}
+	validateCycloneDX(t, cdx.Bytes())
+	if err := EncodeSPDX(&spdx, s); err != nil {
+		t.Fatal(err)
+	}
+	validateSPDX(t, spdx.Bytes())
 }
 
 // BenchmarkIndex is fsindex.Build alone on the node18 fixture: the floor

@@ -46,7 +46,8 @@ func SPDX(s *SBOM) *spdx.Document {
 		doc.Packages = append(doc.Packages, &spdx.Package{
 			PackageName: s.OS.ID, PackageSPDXIdentifier: "OperatingSystem", PackageVersion: s.OS.VersionID,
 			PackageDownloadLocation: "NOASSERTION", PackageLicenseConcluded: "NOASSERTION", PackageLicenseDeclared: "NOASSERTION",
-			PackageCopyrightText: "NOASSERTION", PrimaryPackagePurpose: "OPERATING-SYSTEM", PackageDescription: s.OS.PrettyName,
+			PackageCopyrightText: "NOASSERTION", PrimaryPackagePurpose: "OPERATING_SYSTEM", // the JSON schema's spelling (tag-value writes OPERATING-SYSTEM)
+			PackageDescription: s.OS.PrettyName,
 		})
 		doc.Relationships = append(doc.Relationships, &spdx.Relationship{
 			RefA: common.MakeDocElementID("", "Source"), RefB: common.MakeDocElementID("", "OperatingSystem"), Relationship: common.TypeRelationshipContains})

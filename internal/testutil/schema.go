@@ -1,6 +1,7 @@
 package testutil
 
 import (
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -41,6 +42,47 @@ func CycloneDXSchema(t testing.TB) *jsonschema.Schema {
 	}
 	c.AssertFormat()
 	sch, err := c.Compile("http://cyclonedx.org/schema/bom-1.6.schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sch
+}
+
+// spdxSchemaModule is a module that ships SPDX's own 2.3 JSON schema
+// (schema/spdx-json/spdx-schema-2.3.json, copied unchanged from spdx-spec).
+// No Go module of SPDX's carries it; syft's does, and the Go module proxy
+// serves it, so the test fetches that one module zip (about 8 MB, cached
+// in the module cache afterwards). It is downloaded, never built.
+const spdxSchemaModule = "github.com/anchore/syft@v1.57.1"
+
+// SPDXSchema compiles the SPDX 2.3 JSON schema.
+func SPDXSchema(t testing.TB) *jsonschema.Schema {
+	t.Helper()
+	cmd := exec.Command("go", "mod", "download", "-json", spdxSchemaModule)
+	cmd.Dir = t.TempDir() // outside harden's module: go.mod is not touched
+	out, err := cmd.Output()
+	if err != nil {
+		Unavailable(t, "go mod download %s (for the SPDX 2.3 schema): %v", spdxSchemaModule, err)
+	}
+	var mod struct{ Dir string }
+	if err := json.Unmarshal(out, &mod); err != nil || mod.Dir == "" {
+		t.Fatalf("go mod download %s: %v: %s", spdxSchemaModule, err, out)
+	}
+	f, err := os.Open(filepath.Join(mod.Dir, "schema", "spdx-json", "spdx-schema-2.3.json"))
+	if err != nil {
+		t.Fatalf("SPDX schema: %v", err)
+	}
+	defer f.Close()
+	doc, err := jsonschema.UnmarshalJSON(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource("http://spdx.org/rdf/terms/2.3", doc); err != nil {
+		t.Fatal(err)
+	}
+	c.AssertFormat()
+	sch, err := c.Compile("http://spdx.org/rdf/terms/2.3")
 	if err != nil {
 		t.Fatal(err)
 	}
