@@ -1,10 +1,12 @@
 package testutil
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -87,4 +89,41 @@ func SPDXSchema(t testing.TB) *jsonschema.Schema {
 		t.Fatal(err)
 	}
 	return sch
+}
+
+// SARIFSchema compiles the SARIF 2.1.0 JSON schema kept in this package's
+// testdata (testdata/sarif/README.md says where it is from).
+func SARIFSchema(t testing.TB) *jsonschema.Schema {
+	t.Helper()
+	_, self, _, _ := runtime.Caller(0)
+	f, err := os.Open(filepath.Join(filepath.Dir(self), "testdata", "sarif", "sarif-2.1.0-rtm.5.json"))
+	if err != nil {
+		t.Fatalf("SARIF schema: %v", err)
+	}
+	defer f.Close()
+	doc, err := jsonschema.UnmarshalJSON(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource("sarif.json", doc); err != nil {
+		t.Fatal(err)
+	}
+	sch, err := c.Compile("sarif.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sch
+}
+
+// ValidateSARIF fails t when data is not valid SARIF 2.1.0.
+func ValidateSARIF(t testing.TB, data []byte) {
+	t.Helper()
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+	if err != nil {
+		t.Fatalf("SARIF output is not JSON: %v", err)
+	}
+	if err := SARIFSchema(t).Validate(inst); err != nil {
+		t.Fatalf("SARIF output is not valid SARIF 2.1.0: %v", err)
+	}
 }
