@@ -148,7 +148,7 @@ func TestNode18Fixture(t *testing.T) {
 	if err := EncodeCycloneDX(&cdx, s); err != nil {
 		t.Fatal(err)
 	}
-	validateCycloneDX(t, cdx.Bytes())
+	testutil.ValidateCycloneDX(t, cdx.Bytes())
 	if err := EncodeSPDX(&spdx, s); err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,6 @@ import (
 	"github.com/harden-dev/harden/internal/testutil"
 	"github.com/harden-dev/harden/report"
 	"github.com/harden-dev/harden/sbom"
-	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
 // sharedDBPath imports the whole ../shared/vulndb into a temporary
@@ -109,16 +108,5 @@ func TestCycloneDXWithVulnerabilities(t *testing.T) {
 			t.Errorf("%s affects %+v", v.ID, v.Affects)
 		}
 	}
-	validateCycloneDX(t, buf.Bytes())
-}
-
-func validateCycloneDX(t *testing.T, data []byte) {
-	t.Helper()
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := testutil.CycloneDXSchema(t).Validate(doc); err != nil {
-		t.Errorf("not valid CycloneDX 1.6: %v", err)
-	}
+	testutil.ValidateCycloneDX(t, buf.Bytes())
 }

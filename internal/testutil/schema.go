@@ -127,3 +127,16 @@ func ValidateSARIF(t testing.TB, data []byte) {
 		t.Fatalf("SARIF output is not valid SARIF 2.1.0: %v", err)
 	}
 }
+
+// ValidateCycloneDX reports an error on t when data is not valid
+// CycloneDX 1.6 JSON.
+func ValidateCycloneDX(t testing.TB, data []byte) {
+	t.Helper()
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+	if err != nil {
+		t.Fatalf("CycloneDX output is not JSON: %v", err)
+	}
+	if err := CycloneDXSchema(t).Validate(doc); err != nil {
+		t.Errorf("CycloneDX output is not valid against the 1.6 schema: %v", err)
+	}
+}
