@@ -110,6 +110,44 @@ func (c *countingReader) Read(b []byte) (int, error) {
 	return n, err
 }
 
+// tarStream is a layer's uncompressed tar as the tar reader reads it. It
+// counts the bytes, and its Seek lets archive/tar skip the bodies of files
+// nobody wants as a bufio discard, so those bytes (still hashed upstream)
+// are not copied out once more through io.Discard.
+type tarStream struct {
+	br *bufio.Reader
+	n  int64
+}
+
+func (t *tarStream) Read(p []byte) (int, error) {
+	n, err := t.br.Read(p)
+	t.n += int64(n)
+	return n, err
+}
+
+// Seek moves forward only (io.SeekCurrent, offset >= 0), which is all
+// archive/tar asks of it. A stream that ends early is io.ErrUnexpectedEOF:
+// archive/tar passes a Seek error on unchanged, and a bare io.EOF would read
+// as a clean end of the archive.
+func (t *tarStream) Seek(offset int64, whence int) (int64, error) {
+	if whence != io.SeekCurrent || offset < 0 {
+		return t.n, errors.New("tar stream: only forward seeks")
+	}
+	for offset > 0 {
+		step := int(min(offset, 1<<30))
+		d, err := t.br.Discard(step)
+		t.n += int64(d)
+		offset -= int64(d)
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				err = io.ErrUnexpectedEOF
+			}
+			return t.n, err
+		}
+	}
+	return t.n, nil
+}
+
 // parser turns one layer's tar stream into records.
 type parser struct {
 	o      *options
@@ -127,14 +165,15 @@ type parser struct {
 type layerStream struct {
 	raw        io.ReadCloser
 	closers    []func()
-	tar        *countingReader // the uncompressed tar bytes
-	diffHash   *hashingReader
-	rawHash    *hashingReader // nil when the blob is not compressed
+	tar        *tarStream     // the uncompressed tar bytes
+	diffHash   *hashingReader // nil when digests are not checked
+	rawHash    *hashingReader // nil when the blob is not compressed or digests are not checked
 	compressed bool
 }
 
-// openLayerStream opens layer l for one sequential read.
-func openLayerStream(ctx context.Context, l v1.Layer, progress Progress) (*layerStream, error) {
+// openLayerStream opens layer l for one sequential read. With verify, the
+// compressed and uncompressed bytes are hashed on the way for finish.
+func openLayerStream(ctx context.Context, l v1.Layer, progress Progress, verify bool) (*layerStream, error) {
 	raw, _, err := openRaw(l)
 	if err != nil {
 		return nil, fmt.Errorf("opening: %w", err)
@@ -144,11 +183,20 @@ func openLayerStream(ctx context.Context, l v1.Layer, progress Progress) (*layer
 	br := bufio.NewReaderSize(counted, hashChunk)
 	magic, _ := br.Peek(4)
 	var src io.Reader = br
+	hashed := func(r io.Reader) (*hashingReader, io.Reader) {
+		if !verify {
+			return nil, r
+		}
+		h := newHashingReader(r, sha256.New())
+		s.closers = append(s.closers, h.stop)
+		return h, h
+	}
+	var compressed io.Reader
 	switch {
 	case bytes.HasPrefix(magic, []byte{0x1f, 0x8b}):
-		s.compressed, s.rawHash = true, newHashingReader(br, sha256.New())
-		s.closers = append(s.closers, s.rawHash.stop)
-		zr, err := gzip.NewReader(s.rawHash)
+		s.compressed = true
+		s.rawHash, compressed = hashed(br)
+		zr, err := gzip.NewReader(compressed)
 		if err != nil {
 			s.Close()
 			return nil, fmt.Errorf("bad gzip stream: %w", err)
@@ -156,9 +204,9 @@ func openLayerStream(ctx context.Context, l v1.Layer, progress Progress) (*layer
 		s.closers = append(s.closers, func() { zr.Close() })
 		src = zr
 	case bytes.HasPrefix(magic, []byte{0x28, 0xb5, 0x2f, 0xfd}):
-		s.compressed, s.rawHash = true, newHashingReader(br, sha256.New())
-		s.closers = append(s.closers, s.rawHash.stop)
-		zr, err := zstd.NewReader(s.rawHash, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(1<<30))
+		s.compressed = true
+		s.rawHash, compressed = hashed(br)
+		zr, err := zstd.NewReader(compressed, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(1<<30))
 		if err != nil {
 			s.Close()
 			return nil, fmt.Errorf("bad zstd stream: %w", err)
@@ -166,20 +214,19 @@ func openLayerStream(ctx context.Context, l v1.Layer, progress Progress) (*layer
 		s.closers = append(s.closers, zr.Close)
 		src = zr
 	}
-	s.diffHash = newHashingReader(src, sha256.New())
-	s.closers = append(s.closers, s.diffHash.stop)
-	s.tar = &countingReader{r: bufio.NewReaderSize(s.diffHash, hashChunk)}
+	s.diffHash, src = hashed(src)
+	s.tar = &tarStream{br: bufio.NewReaderSize(src, hashChunk)}
 	return s, nil
 }
 
 // finish drains what follows the tar end, so the digests cover the whole
 // blob, and checks them: the uncompressed digest against the config's
 // diff_id, the stored digest against the manifest's.
-func (s *layerStream) finish(l v1.Layer, wantDiffID v1.Hash, verify bool) error {
+func (s *layerStream) finish(l v1.Layer, wantDiffID v1.Hash) error {
 	if _, err := io.Copy(io.Discard, s.tar); err != nil {
 		return fmt.Errorf("reading layer end: %w", decompressError(err))
 	}
-	if !verify {
+	if s.diffHash == nil {
 		return nil
 	}
 	if wantDiffID.Hex != "" && wantDiffID.Algorithm == "sha256" {
@@ -210,7 +257,7 @@ func (s *layerStream) Close() {
 // parseLayer reads layer l once: decompresses it, checks its digests, and
 // parses every tar entry.
 func (o *options) parseLayer(ctx context.Context, l v1.Layer, index int, wantDiffID v1.Hash, kept, count *atomic.Int64) (*layerResult, error) {
-	s, err := openLayerStream(ctx, l, o.progress)
+	s, err := openLayerStream(ctx, l, o.progress, o.verify)
 	if err != nil {
 		return nil, err
 	}
@@ -220,7 +267,7 @@ func (o *options) parseLayer(ctx context.Context, l v1.Layer, index int, wantDif
 	if err := p.readTar(tar.NewReader(s.tar)); err != nil {
 		return nil, err
 	}
-	if err := s.finish(l, wantDiffID, o.verify); err != nil {
+	if err := s.finish(l, wantDiffID); err != nil {
 		return nil, err
 	}
 	p.result.uncompressedSize = s.tar.n

@@ -51,7 +51,7 @@ func (x *Index) ReadFiles(ctx context.Context, img v1.Image, pick func(*Entry) b
 }
 
 func (x *Index) readLayerFiles(ctx context.Context, l v1.Layer, i int, files map[string]*Entry, fn func(*Entry, io.Reader) error) error {
-	s, err := openLayerStream(ctx, l, nil)
+	s, err := openLayerStream(ctx, l, nil, true)
 	if err != nil {
 		return err
 	}
@@ -86,5 +86,5 @@ func (x *Index) readLayerFiles(ctx context.Context, l v1.Layer, i int, files map
 			}
 		}
 	}
-	return s.finish(l, x.Layers[i].DiffID, true)
+	return s.finish(l, x.Layers[i].DiffID)
 }

@@ -41,12 +41,17 @@ type FileWaste struct {
 // was a file. Opaque markers are ignored by Dive, and so here.
 func diveMetrics(x *fsindex.Index, userSize int64) DiveMetrics {
 	type acc struct {
+		path    string
 		count   int
 		sum     int64
 		minimum int64
 	}
-	byPath := map[string]*acc{}
-	var order []string
+	n := 0
+	for _, l := range x.Layers {
+		n += len(l.Changes)
+	}
+	byPath := make(map[string]int, n) // index into accs, which keeps first-seen order
+	accs := make([]acc, 0, n)
 	stacked := &diveTree{dir: true} // Dive's stacked tree of the layers below
 	for _, l := range x.Layers {
 		leaves := diveLeaves(l.Changes)
@@ -59,12 +64,13 @@ func diveMetrics(x *fsindex.Index, userSize int64) DiveMetrics {
 			} else {
 				size = c.Size
 			}
-			a := byPath[c.Path]
-			if a == nil {
-				a = &acc{minimum: -1}
-				byPath[c.Path] = a
-				order = append(order, c.Path)
+			i, ok := byPath[c.Path]
+			if !ok {
+				i = len(accs)
+				byPath[c.Path] = i
+				accs = append(accs, acc{path: c.Path, minimum: -1})
 			}
+			a := &accs[i]
 			a.count++
 			a.sum += size
 			if a.minimum < 0 || size < a.minimum {
@@ -75,8 +81,8 @@ func diveMetrics(x *fsindex.Index, userSize int64) DiveMetrics {
 	}
 	var m DiveMetrics
 	var minSum, total int64
-	for _, p := range order {
-		a := byPath[p]
+	for _, a := range accs {
+		p := a.path
 		minSum += a.minimum
 		total += a.sum
 		if a.count >= 2 {
@@ -100,8 +106,8 @@ func diveMetrics(x *fsindex.Index, userSize int64) DiveMetrics {
 // other change of the layer lies below them. Opaque markers are dropped.
 // When a tar lists a path twice, the later entry wins, as in Dive's tree.
 func diveLeaves(changes []fsindex.Change) []fsindex.Change {
-	last := map[string]int{}
-	var paths []string
+	last := make(map[string]int, len(changes))
+	paths := make([]string, 0, len(changes))
 	for i, c := range changes {
 		if c.Kind == fsindex.OpaqueDir {
 			continue
@@ -112,14 +118,19 @@ func diveLeaves(changes []fsindex.Change) []fsindex.Change {
 		last[c.Path] = i
 	}
 	sort.Strings(paths)
-	var out []fsindex.Change
+	out := make([]fsindex.Change, 0, len(paths))
 	for i, p := range paths {
-		if i+1 < len(paths) && strings.HasPrefix(paths[i+1], p+"/") {
+		if i+1 < len(paths) && isBelow(paths[i+1], p) {
 			continue // has something below it in this layer
 		}
 		out = append(out, changes[last[p]])
 	}
 	return out
+}
+
+// isBelow says whether path lies under dir (no allocation, unlike dir+"/").
+func isBelow(path, dir string) bool {
+	return len(path) > len(dir) && path[len(dir)] == '/' && strings.HasPrefix(path, dir)
 }
 
 // diveTree is Dive's stacked tree of the layers below the current one.
