@@ -118,6 +118,7 @@ func find(p string, data []byte, files bool) []hit {
 		}
 		hits = append(hits, hit{rule: r, start: start, end: end, at: at, key: key})
 	}
+	occ := keywords.offsets(data)
 	for i := range rules {
 		r := &rules[i]
 		if r.Files != nil {
@@ -129,15 +130,17 @@ func find(p string, data []byte, files bool) []hit {
 			}
 			continue
 		}
+		if occ == nil {
+			continue // none of the keywords is in data
+		}
 		done := -1 // end of the last window searched for this rule
-		for _, kw := range r.Keywords {
-			for off := 0; off < len(data); {
-				j := bytes.Index(data[off:], []byte(kw))
-				if j < 0 {
-					break
+		for _, kn := range keywords.byRule[i] {
+			off := 0
+			for _, at := range occ[kn] {
+				if at < off {
+					continue // overlaps the previous occurrence of the same keyword
 				}
-				at := off + j
-				off = at + len(kw)
+				off = at + len(keywords.words[kn])
 				if at < done {
 					continue
 				}
