@@ -2,7 +2,6 @@ package sbom
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -57,11 +56,7 @@ func TestGenerateAlpine(t *testing.T) {
 // module cache (the rpm databases are binary fixtures made by rpm).
 func scalibrTestdata(t *testing.T, rel string) []byte {
 	t.Helper()
-	out, err := exec.Command("go", "env", "GOMODCACHE").Output()
-	if err != nil {
-		testutil.Unavailable(t, "go env GOMODCACHE: %v", err)
-	}
-	p := filepath.Join(strings.TrimSpace(string(out)), "github.com/google/osv-scalibr@v0.5.3", rel)
+	p := filepath.Join(testutil.ModuleDir(t, "github.com/google/osv-scalibr@v0.5.3"), rel)
 	data, err := os.ReadFile(p)
 	if err != nil {
 		testutil.Unavailable(t, "scalibr test data: %v", err)
