@@ -53,6 +53,9 @@ type Info struct {
 	Ecosystems map[string]EcosystemInfo `json:"ecosystems"`
 	// Sources lists what was imported, the latest last.
 	Sources []SourceInfo `json:"sources,omitempty"`
+	// Data says, per enrichment source (nvd, cve, kev, epss), how many
+	// CVEs it covers, its newest record and when it was last imported.
+	Data map[string]SourceState `json:"data,omitempty"`
 }
 
 // EcosystemInfo counts one ecosystem's records.
