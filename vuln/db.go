@@ -127,11 +127,13 @@ type Status struct {
 	Info
 	// Age is the data's age in seconds at the time Status was asked.
 	Age float64 `json:"ageSeconds"`
+	// DataSources lists each data source with its counts and dates.
+	DataSources []UsedSource `json:"dataSources"`
 }
 
 // Status reports the database's path, size, counts and age.
 func (db *DB) Status(now time.Time) Status {
-	st := Status{Path: db.path, Info: db.info, Age: db.info.Age(now).Seconds()}
+	st := Status{Path: db.path, Info: db.info, Age: db.info.Age(now).Seconds(), DataSources: db.info.UsedSources(now)}
 	if fi, err := os.Stat(db.path); err == nil {
 		st.SizeBytes = fi.Size()
 	}

@@ -394,7 +394,7 @@ func parseEnrichment(data []byte, keys map[string]json.RawMessage) (p parsed, ok
 	case has("vulnerabilities") && (has("resultsPerPage") || has("totalResults")):
 		_, items, err := parseNVDPage(data)
 		return parsed{items: items}, true, err
-	case has("id") && (has("vulnStatus") || has("sourceIdentifier")) && !has("affected") && !has("modified"):
+	case has("id") && (has("vulnStatus") || has("sourceIdentifier")) && !has("modified"):
 		it, err := parseNVDRecord(data)
 		if err != nil {
 			return parsed{}, true, err

@@ -67,7 +67,7 @@ func Match(ctx context.Context, db *DB, s *sbom.SBOM, opts ...Option) (*Result, 
 		}
 	}
 	prioritize(res.Findings)
-	res.DB.Sources = en.used(db.info, now)
+	res.DB.Sources = db.info.UsedSources(now)
 	for _, u := range res.DB.Sources {
 		if o.maxAge > 0 && time.Duration(u.Age*float64(time.Second)) > o.maxAge {
 			res.DB.Stale = true

@@ -52,8 +52,9 @@ func (en *enricher) apply(f *Finding) error {
 	return nil
 }
 
-// used lists the database's sources with their dates, for the result.
-func (en *enricher) used(info Info, now time.Time) []UsedSource {
+// UsedSources lists the database's data sources (OSV first, then the
+// enrichment feeds) with their counts and dates at now.
+func (info Info) UsedSources(now time.Time) []UsedSource {
 	out := []UsedSource{{Name: SourceOSV, Records: info.Records, Newest: info.Newest, Imported: info.Imported,
 		Age: info.Age(now).Seconds()}}
 	names := make([]string, 0, len(info.Data))
