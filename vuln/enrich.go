@@ -63,6 +63,9 @@ type KEV struct {
 	// "Unknown".
 	Ransomware string `json:"knownRansomwareCampaignUse,omitempty"`
 	Name       string `json:"vulnerabilityName,omitempty"`
+	// Via is the related CVE the entry is listed under, when it is not
+	// the finding's own.
+	Via string `json:"via,omitempty"`
 }
 
 // EPSS is FIRST's Exploit Prediction Scoring System score of a CVE: the

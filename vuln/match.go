@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/google/osv-scalibr/semantic"
@@ -182,6 +184,11 @@ func newFinding(g vulnGroup, p *sbom.Package, s *sbom.SBOM, en *enricher) (Findi
 	}
 	for _, m := range g.ms {
 		f.Ratings = append(f.Ratings, m.ratings...)
+		for _, r := range m.rec.Related {
+			if strings.HasPrefix(r, "CVE-") && !slices.Contains(f.Related, r) && r != f.ID && !slices.Contains(f.Aliases, r) {
+				f.Related = append(f.Related, r)
+			}
+		}
 		// the highest fix fixes every record; a record with no fix does not
 		// cancel an advisory's fix
 		if m.fixed != "" && (f.Fixed == "" || higher(p.Ecosystem, m.fixed, f.Fixed)) {

@@ -32,24 +32,50 @@ func cveOf(f *Finding) string {
 	return cve
 }
 
-// apply adds a finding's enrichment and resolves its severity.
+// apply adds a finding's enrichment and resolves its severity. A CVE the
+// records name as related lends only its KEV entry (marked Via): Go's
+// rapid-reset record is about the same attack as the protocol's
+// CVE-2023-44487, which CISA lists as exploited; its scores are not the
+// finding's.
 func (en *enricher) apply(f *Finding) error {
 	if cve := cveOf(f); cve != "" {
-		e, ok := en.cache[cve]
-		if !ok {
-			var err error
-			if e, err = en.db.Enrichment(cve); err != nil {
-				return fmt.Errorf("reading the vulnerability database: %w", err)
-			}
-			en.cache[cve] = e
+		e, err := en.lookup(cve)
+		if err != nil {
+			return err
 		}
 		if e != nil {
 			f.Ratings = append(f.Ratings, enrichRatings(e)...)
 			f.KEV, f.SSVC, f.EPSS = e.KEV, e.SSVC, e.EPSS
 		}
 	}
+	for _, rel := range f.Related {
+		if f.KEV != nil {
+			break
+		}
+		e, err := en.lookup(rel)
+		if err != nil {
+			return err
+		}
+		if e != nil && e.KEV != nil {
+			k := *e.KEV
+			k.Via = rel
+			f.KEV = &k
+		}
+	}
 	resolve(f)
 	return nil
+}
+
+func (en *enricher) lookup(cve string) (*Enrichment, error) {
+	e, ok := en.cache[cve]
+	if !ok {
+		var err error
+		if e, err = en.db.Enrichment(cve); err != nil {
+			return nil, fmt.Errorf("reading the vulnerability database: %w", err)
+		}
+		en.cache[cve] = e
+	}
+	return e, nil
 }
 
 // UsedSources lists the database's data sources (OSV first, then the

@@ -52,6 +52,8 @@ type Finding struct {
 	Aliases []string `json:"aliases,omitempty"`
 	// Records are the IDs of the OSV records that matched.
 	Records []string `json:"records"`
+	// Related are CVEs the records name as closely related.
+	Related []string `json:"related,omitempty"`
 	Package Package  `json:"package"`
 	// Installed is the version compared (a Debian binary is compared by its
 	// source package's version); Fixed the lowest version that fixes every
@@ -74,7 +76,7 @@ type Finding struct {
 	// PriorityReason the reason it is there.
 	Priority       int    `json:"priority"`
 	PriorityReason string `json:"priorityReason,omitempty"`
-	Summary string `json:"summary,omitempty"`
+	Summary        string `json:"summary,omitempty"`
 	// URL is an advisory link.
 	URL string `json:"url,omitempty"`
 	// Locations say where the package was found.
