@@ -18,7 +18,7 @@ const FileName = "osv.db"
 
 // schemaVersion changes when the stored layout does; an older file must be
 // imported again.
-const schemaVersion = "1"
+const schemaVersion = "2"
 
 var (
 	bucketMeta    = []byte("meta")
