@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"html/template"
 	"io"
-	"sort"
 	"strings"
 	"time"
 
@@ -211,9 +210,8 @@ func imageDetail(p *Profile, all bool) htmlImage {
 		})
 	}
 	if p.Vulns != nil && len(p.Vulns.Rows) > 0 {
-		rows := append([][]string(nil), p.Vulns.Rows...)
-		sort.SliceStable(rows, func(i, j int) bool { return sevRank(rows[i]) > sevRank(rows[j]) })
-		d.Sections = append(d.Sections, htmlSection{Title: "Known vulnerabilities", Header: []string{"ID", "Package", "Installed", "Fixed in", "Severity"}, Rows: rows})
+		note := fmt.Sprintf("In priority order (known exploited first). %d known exploited (CISA KEV); severities from: %s.", p.Vulns.KEV, sourceList(p.Vulns.BySeveritySource))
+		d.Sections = append(d.Sections, htmlSection{Title: "Known vulnerabilities", Note: note, Header: []string{"ID", "Package", "Installed", "Fixed in", "Severity", "Severity from", "Exploited"}, Rows: p.Vulns.Rows})
 	}
 	if len(p.PackagesRemoved) > 0 {
 		d.Sections = append(d.Sections, htmlSection{Title: "Packages removed", Note: fmt.Sprintf("%d packages of the first image are not in this one.", len(p.PackagesRemoved)), Header: []string{"Package"}, Rows: oneColumn(p.PackagesRemoved)})
@@ -222,14 +220,6 @@ func imageDetail(p *Profile, all bool) htmlImage {
 		d.Sections = append(d.Sections, htmlSection{Title: s.Title, Note: s.Note, Header: s.Table.Header, Rows: s.Table.Rows})
 	}
 	return d
-}
-
-func sevRank(row []string) int {
-	if len(row) < 5 {
-		return 0
-	}
-	s, _ := report.ParseSeverity(row[4])
-	return int(s)
 }
 
 func oneColumn(list []string) [][]string {

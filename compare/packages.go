@@ -46,12 +46,22 @@ func (m Packages) Measure(ctx context.Context, x *fsindex.Index, p *Profile) err
 	if err != nil {
 		return fmt.Errorf("scan of %s: %w", p.Ref, err)
 	}
-	vc := &VulnCounts{Total: res.Summary.Findings, BySeverity: map[string]int{}, Fixable: res.Summary.Fixable}
+	vc := &VulnCounts{Total: res.Summary.Findings, BySeverity: map[string]int{}, Fixable: res.Summary.Fixable,
+		KEV: res.Summary.KEV, BySeveritySource: map[string]int{}}
 	for k, v := range res.Summary.BySeverity {
 		vc.BySeverity[k] = v
 	}
+	for k, v := range res.Summary.BySeveritySource {
+		vc.BySeveritySource[k] = v
+	}
 	for _, f := range res.Findings {
-		vc.Rows = append(vc.Rows, []string{f.ID, f.Package.Name, f.Installed, f.Fixed, f.Severity.String()})
+		exploited := ""
+		if f.KEV != nil {
+			exploited = "KEV"
+		} else if f.SSVC != nil && (f.SSVC.Exploitation == "active" || f.SSVC.Exploitation == "poc") {
+			exploited = f.SSVC.Exploitation
+		}
+		vc.Rows = append(vc.Rows, []string{f.ID, f.Package.Name, f.Installed, f.Fixed, f.Severity.String(), f.SeveritySource, exploited})
 	}
 	p.Vulns = vc
 	return nil

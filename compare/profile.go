@@ -45,8 +45,14 @@ type VulnCounts struct {
 	Total      int            `json:"total"`
 	BySeverity map[string]int `json:"bySeverity"`
 	Fixable    int            `json:"fixable"`
-	// Rows lists the vulnerabilities for the HTML report (id, package,
-	// installed, fixed, severity).
+	// KEV counts the known exploited ones (CISA's catalog).
+	KEV int `json:"kev"`
+	// BySeveritySource counts where the severities came from (nvd, osv,
+	// cna, debian-urgency, unknown...).
+	BySeveritySource map[string]int `json:"bySeveritySource,omitempty"`
+	// Rows lists the vulnerabilities for the HTML report in priority
+	// order (id, package, installed, fixed, severity, severity source,
+	// exploited).
 	Rows [][]string `json:"-"`
 }
 

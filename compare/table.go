@@ -3,6 +3,7 @@ package compare
 import (
 	"fmt"
 	"math"
+	"sort"
 	"strings"
 
 	"github.com/harden-dev/harden/audit"
@@ -138,6 +139,18 @@ func Compare(ps ...*Profile) *Comparison {
 			}
 			return float64(p.Vulns.Fixable), true
 		})
+		num("  known exploited (KEV)", absolute, intF, func(p *Profile) (float64, bool) {
+			if p.Vulns == nil {
+				return 0, false
+			}
+			return float64(p.Vulns.KEV), true
+		})
+		text("  severities from", func(p *Profile) (string, bool) {
+			if p.Vulns == nil {
+				return "", false
+			}
+			return sourceList(p.Vulns.BySeveritySource), false
+		})
 	}
 	num("Audit score", absolute, intF, func(p *Profile) (float64, bool) { return float64(sum(p).Score), true })
 	text("Audit grade", func(p *Profile) (string, bool) { return sum(p).Grade, false })
@@ -236,4 +249,23 @@ func packagesRemoved(ps []*Profile) {
 			}
 		}
 	}
+}
+
+// sourceList prints severity sources with their counts, largest first.
+func sourceList(m map[string]int) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if m[keys[i]] != m[keys[j]] {
+			return m[keys[i]] > m[keys[j]]
+		}
+		return keys[i] < keys[j]
+	})
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s %d", k, m[k])
+	}
+	return strings.Join(parts, ", ")
 }

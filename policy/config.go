@@ -99,7 +99,8 @@ type Audit struct {
 
 // Scan is the `scan:` section.
 type Scan struct {
-	// MaxDBAge warns when the vulnerability database is older, e.g. "168h".
+	// MaxDBAge is the oldest the vulnerability data may be, e.g. "5d" or
+	// "168h": scan fails (exit 2) when a source it uses is older.
 	MaxDBAge string `yaml:"maxDBAge,omitempty"`
 	// OnlyFixed reports only vulnerabilities with a fixed version.
 	OnlyFixed bool `yaml:"onlyFixed,omitempty"`
@@ -171,7 +172,7 @@ func (c *Config) validate() error {
 		}
 	}
 	if c.Scan.MaxDBAge != "" {
-		if _, err := time.ParseDuration(c.Scan.MaxDBAge); err != nil {
+		if _, err := ParseAge(c.Scan.MaxDBAge); err != nil {
 			return fmt.Errorf("scan.maxDBAge: %w", err)
 		}
 	}

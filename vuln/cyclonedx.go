@@ -26,7 +26,7 @@ func CycloneDX(s *sbom.SBOM, r *Result) *cdx.BOM {
 			ID:          f.ID,
 			Source:      &cdx.Source{Name: "OSV", URL: f.URL},
 			Description: f.Summary,
-			Ratings:     &[]cdx.VulnerabilityRating{rating(f.Rating)},
+			Ratings:     ratings(f),
 			Analysis:    analysis,
 		}
 		if f.Fixed != "" {
@@ -67,30 +67,45 @@ func CycloneDX(s *sbom.SBOM, r *Result) *cdx.BOM {
 
 func pkgKey(typ, name, version string) string { return typ + "\x00" + name + "\x00" + version }
 
-// rating turns a severity into a CycloneDX rating.
+// ratings turns a finding's ratings into CycloneDX ratings, the resolved
+// one first, each naming its source.
+func ratings(f *Finding) *[]cdx.VulnerabilityRating {
+	out := []cdx.VulnerabilityRating{rating(Rating{Source: f.SeveritySource, Severity: f.Severity, CVSS: f.CVSS})}
+	for _, r := range f.Ratings {
+		if r.Source == f.SeveritySource && r.Severity == f.Severity {
+			continue
+		}
+		out = append(out, rating(r))
+	}
+	return &out
+}
+
+// rating turns one rating into a CycloneDX rating.
 func rating(rt Rating) cdx.VulnerabilityRating {
 	sev := map[report.Severity]cdx.Severity{
 		report.Critical: cdx.SeverityCritical, report.High: cdx.SeverityHigh, report.Medium: cdx.SeverityMedium,
 		report.Low: cdx.SeverityLow, report.Info: cdx.SeverityInfo, report.Unknown: cdx.SeverityUnknown,
 	}[rt.Severity]
-	r := cdx.VulnerabilityRating{Severity: sev}
-	switch rt.Source {
-	case "CVSS_V3":
-		r.Method = cdx.ScoringMethodCVSSv31
-		if len(rt.Vector) > 8 && rt.Vector[:8] == "CVSS:3.0" {
-			r.Method = cdx.ScoringMethodCVSSv3
-		}
-	case "CVSS_V4":
-		r.Method = cdx.ScoringMethodCVSSv4
-	case "CVSS_V2":
-		r.Method = cdx.ScoringMethodCVSSv2
-	default:
-		r.Method = cdx.ScoringMethodOther
+	r := cdx.VulnerabilityRating{Severity: sev, Method: cdx.ScoringMethodOther}
+	if rt.Source != "" {
+		r.Source = &cdx.Source{Name: rt.Source}
 	}
-	if rt.Score > 0 {
-		score := rt.Score
-		r.Score = &score
-		r.Vector = rt.Vector
+	if c := rt.CVSS; c != nil {
+		switch c.Version {
+		case "3.1":
+			r.Method = cdx.ScoringMethodCVSSv31
+		case "3.0":
+			r.Method = cdx.ScoringMethodCVSSv3
+		case "4.0":
+			r.Method = cdx.ScoringMethodCVSSv4
+		case "2.0":
+			r.Method = cdx.ScoringMethodCVSSv2
+		}
+		if c.Score > 0 {
+			score := c.Score
+			r.Score = &score
+			r.Vector = c.Vector
+		}
 	}
 	return r
 }

@@ -18,7 +18,7 @@ const FileName = "osv.db"
 
 // schemaVersion changes when the stored layout does; an older file must be
 // imported again.
-const schemaVersion = "1"
+const schemaVersion = "2"
 
 var (
 	bucketMeta    = []byte("meta")
@@ -53,6 +53,9 @@ type Info struct {
 	Ecosystems map[string]EcosystemInfo `json:"ecosystems"`
 	// Sources lists what was imported, the latest last.
 	Sources []SourceInfo `json:"sources,omitempty"`
+	// Data says, per enrichment source (nvd, cve, kev, epss), how many
+	// CVEs it covers, its newest record and when it was last imported.
+	Data map[string]SourceState `json:"data,omitempty"`
 }
 
 // EcosystemInfo counts one ecosystem's records.
@@ -124,11 +127,13 @@ type Status struct {
 	Info
 	// Age is the data's age in seconds at the time Status was asked.
 	Age float64 `json:"ageSeconds"`
+	// DataSources lists each data source with its counts and dates.
+	DataSources []UsedSource `json:"dataSources"`
 }
 
 // Status reports the database's path, size, counts and age.
 func (db *DB) Status(now time.Time) Status {
-	st := Status{Path: db.path, Info: db.info, Age: db.info.Age(now).Seconds()}
+	st := Status{Path: db.path, Info: db.info, Age: db.info.Age(now).Seconds(), DataSources: db.info.UsedSources(now)}
 	if fi, err := os.Stat(db.path); err == nil {
 		st.SizeBytes = fi.Size()
 	}

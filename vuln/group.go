@@ -7,9 +7,9 @@ import (
 
 // match is one record that affects a package.
 type match struct {
-	rec    *Record
-	fixed  string
-	rating Rating
+	rec     *Record
+	fixed   string
+	ratings []Rating
 }
 
 // cves returns the CVE IDs a record names (its ID, aliases, upstream).

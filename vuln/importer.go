@@ -27,9 +27,10 @@ const maxProblems = 100
 
 // ImportReport says what an import or update did.
 type ImportReport struct {
-	// Read counts the records read from the inputs; Skipped those left out
-	// (invalid, or with nothing harden can match).
-	Read, Skipped int
+	// Read counts the OSV records read from the inputs; Skipped those left
+	// out (invalid, or with nothing harden can match); Enriched the NVD,
+	// CVE, KEV and EPSS entries read.
+	Read, Skipped, Enriched int
 	// Problems lists inputs and records that were skipped, and why.
 	Problems []Problem
 	// MoreProblems counts problems beyond those listed.
@@ -66,64 +67,93 @@ func Import(ctx context.Context, dir string, paths []string, opts ...Option) (*I
 	return o.write(ctx, dir, ins, nil)
 }
 
+// sink takes what the inputs hold.
+type sink struct {
+	osv     func(*Record) error
+	enrich  func(*enrichItem) error
+	declare func(source string, newest time.Time)
+	problem func(Problem)
+	// tmpDir is where nested zips are unpacked (beside the database).
+	tmpDir string
+}
+
 // input is one source of records.
 type input struct {
 	name string
-	read func(ctx context.Context, emit func(*Record) error, problem func(Problem)) error
+	read func(ctx context.Context, s *sink) error
 }
 
-// fileInput reads a path: a folder, a zip or a JSON file.
+// fileInput reads a path: a folder, a zip, a JSON file or an EPSS CSV.
 func fileInput(p string) input {
-	return input{name: p, read: func(ctx context.Context, emit func(*Record) error, problem func(Problem)) error {
+	return input{name: p, read: func(ctx context.Context, s *sink) error {
 		st, err := os.Stat(p)
 		if err != nil {
-			problem(Problem{Source: p, Error: err.Error()})
+			s.problem(Problem{Source: p, Error: err.Error()})
 			return nil
 		}
 		if st.IsDir() {
-			return readDir(ctx, p, emit, problem)
+			return readDir(ctx, p, s)
 		}
-		if strings.HasSuffix(strings.ToLower(p), ".zip") {
-			return readZip(ctx, p, emit, problem)
-		}
-		return readJSONFile(p, st.ModTime(), emit, problem)
+		return readFile(ctx, p, st.ModTime(), s)
 	}}
 }
 
-func readDir(ctx context.Context, dir string, emit func(*Record) error, problem func(Problem)) error {
+func readDir(ctx context.Context, dir string, s *sink) error {
 	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
-			problem(Problem{Source: p, Error: err.Error()})
+			s.problem(Problem{Source: p, Error: err.Error()})
 			return nil
 		}
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if !d.Type().IsRegular() {
+		if !d.Type().IsRegular() || kindOf(p) == "" {
 			return nil
 		}
-		switch strings.ToLower(filepath.Ext(p)) {
-		case ".zip":
-			return readZip(ctx, p, emit, problem)
-		case ".json":
-			info, err := d.Info()
-			if err != nil {
-				problem(Problem{Source: p, Error: err.Error()})
-				return nil
-			}
-			return readJSONFile(p, info.ModTime(), emit, problem)
+		info, err := d.Info()
+		if err != nil {
+			s.problem(Problem{Source: p, Error: err.Error()})
+			return nil
 		}
-		return nil
+		return readFile(ctx, p, info.ModTime(), s)
 	})
 }
 
-// readZip reads every .json member of a zip as an OSV record. A zip that
-// cannot be opened is a problem, not an error: the other inputs go on.
-// Only emit's errors stop it.
-func readZip(ctx context.Context, p string, emit func(*Record) error, problem func(Problem)) error {
+// kindOf tells the inputs harden reads by their names: "zip", "json",
+// "csv" (EPSS, also gzipped) or "" (skipped in folders).
+func kindOf(name string) string {
+	n := strings.ToLower(name)
+	switch {
+	case strings.HasSuffix(n, ".zip"):
+		return "zip"
+	case strings.HasSuffix(n, ".json"):
+		return "json"
+	case strings.HasSuffix(n, ".csv"), strings.HasSuffix(n, ".csv.gz"):
+		return "csv"
+	}
+	return ""
+}
+
+// readFile reads one file by its kind; a name of no known kind is read as
+// JSON (a single record given by path).
+func readFile(ctx context.Context, p string, mtime time.Time, s *sink) error {
+	switch kindOf(p) {
+	case "zip":
+		return readZip(ctx, p, s)
+	case "csv":
+		return readEPSSFile(p, s)
+	}
+	return readJSONFile(p, mtime, s)
+}
+
+// readZip reads every .json member of a zip (OSV records, CVE JSON 5
+// records, NVD records) and the zips inside it (the CVE Program's daily
+// bundle is a zip of a zip). A zip that cannot be opened is a problem, not
+// an error: the other inputs go on. Only the sink's errors stop it.
+func readZip(ctx context.Context, p string, s *sink) error {
 	zr, err := zip.OpenReader(p)
 	if err != nil {
-		problem(Problem{Source: p, Error: "not a readable zip: " + err.Error()})
+		s.problem(Problem{Source: p, Error: "not a readable zip: " + err.Error()})
 		return nil
 	}
 	defer zr.Close()
@@ -131,31 +161,87 @@ func readZip(ctx context.Context, p string, emit func(*Record) error, problem fu
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if !strings.HasSuffix(strings.ToLower(f.Name), ".json") || f.FileInfo().IsDir() {
+		if f.FileInfo().IsDir() {
 			continue
 		}
 		src := p + ":" + f.Name
+		switch kindOf(f.Name) {
+		case "zip":
+			if err := readNestedZip(ctx, f, src, s); err != nil {
+				return err
+			}
+			continue
+		case "json":
+		default:
+			continue
+		}
 		if f.UncompressedSize64 > MaxRecordSize {
-			problem(Problem{Source: src, Error: fmt.Sprintf("larger than %d bytes", MaxRecordSize)})
+			s.problem(Problem{Source: src, Error: fmt.Sprintf("larger than %d bytes", MaxRecordSize)})
 			continue
 		}
 		rc, err := f.Open()
 		if err != nil {
-			problem(Problem{Source: src, Error: err.Error()})
+			s.problem(Problem{Source: src, Error: err.Error()})
 			continue
 		}
 		data, err := io.ReadAll(io.LimitReader(rc, MaxRecordSize+1))
 		rc.Close()
 		if err != nil {
-			problem(Problem{Source: src, Error: err.Error()})
+			s.problem(Problem{Source: src, Error: err.Error()})
 			continue
 		}
-		r, err := ParseRecord(data)
-		if err != nil {
-			problem(Problem{Source: src, Error: err.Error()})
-			continue
+		if err := s.json(src, data, f.Modified); err != nil {
+			return err
 		}
-		if err := emit(r); err != nil {
+	}
+	return nil
+}
+
+// readNestedZip copies a zip member that is itself a zip to a temporary
+// file (zip needs random access) and reads it.
+func readNestedZip(ctx context.Context, f *zip.File, src string, s *sink) error {
+	if f.UncompressedSize64 > maxJSONFile*8 {
+		s.problem(Problem{Source: src, Error: "nested zip is too large"})
+		return nil
+	}
+	rc, err := f.Open()
+	if err != nil {
+		s.problem(Problem{Source: src, Error: err.Error()})
+		return nil
+	}
+	defer rc.Close()
+	tmp, err := os.CreateTemp(s.tmpDir, ".nested-*.zip")
+	if err != nil {
+		return fmt.Errorf("unpacking %s: %w", src, err)
+	}
+	defer os.Remove(tmp.Name())
+	_, err = io.Copy(tmp, io.LimitReader(rc, maxJSONFile*8))
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		s.problem(Problem{Source: src, Error: err.Error()})
+		return nil
+	}
+	return readZip(ctx, tmp.Name(), s)
+}
+
+// readEPSSFile reads an EPSS CSV (plain or gzipped) whole.
+func readEPSSFile(p string, s *sink) error {
+	f, err := os.Open(p)
+	if err != nil {
+		s.problem(Problem{Source: p, Error: err.Error()})
+		return nil
+	}
+	defer f.Close()
+	items, date, err := parseEPSS(f)
+	if err != nil {
+		s.problem(Problem{Source: p, Error: err.Error()})
+		return nil
+	}
+	s.declare(SourceEPSS, date)
+	for _, it := range items {
+		if err := s.enrich(it); err != nil {
 			return err
 		}
 	}
@@ -170,83 +256,152 @@ var osvFields = map[string]bool{
 	"severity": true, "affected": true, "references": true, "credits": true, "database_specific": true,
 }
 
-// readJSONFile reads an OSV record, a JSON array of records, an object
-// {"vulns": [...]}, or Debian's tracker JSON.
-func readJSONFile(p string, mtime time.Time, emit func(*Record) error, problem func(Problem)) error {
+// readJSONFile reads a JSON input of any kind parseJSONInput knows.
+func readJSONFile(p string, mtime time.Time, s *sink) error {
 	f, err := os.Open(p)
 	if err != nil {
-		problem(Problem{Source: p, Error: err.Error()})
+		s.problem(Problem{Source: p, Error: err.Error()})
 		return nil
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, maxJSONFile+1))
 	if err != nil {
-		problem(Problem{Source: p, Error: err.Error()})
+		s.problem(Problem{Source: p, Error: err.Error()})
 		return nil
 	}
 	if len(data) > maxJSONFile {
-		problem(Problem{Source: p, Error: fmt.Sprintf("larger than %d bytes", maxJSONFile)})
+		s.problem(Problem{Source: p, Error: fmt.Sprintf("larger than %d bytes", maxJSONFile)})
 		return nil
 	}
-	recs, err := parseJSONInput(data, mtime)
+	return s.json(p, data, mtime)
+}
+
+// json reads one JSON document of any kind and hands on what it holds;
+// what cannot be read is a problem of src.
+func (s *sink) json(src string, data []byte, mtime time.Time) error {
+	d, err := parseJSONInput(data, mtime)
 	if err != nil {
-		problem(Problem{Source: p, Error: err.Error()})
+		s.problem(Problem{Source: src, Error: err.Error()})
 	}
-	for _, r := range recs {
-		if err := emit(r); err != nil {
+	if d.declared != "" {
+		s.declare(d.declared, d.newest)
+	}
+	for _, r := range d.records {
+		if err := s.osv(r); err != nil {
+			return err
+		}
+	}
+	for _, it := range d.items {
+		if err := s.enrich(it); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// parseJSONInput tells the kinds of JSON input apart by their first key.
-func parseJSONInput(data []byte, mtime time.Time) ([]*Record, error) {
+// parsed is what one JSON document holds: OSV records, enrichment, and for
+// a whole-source document (the KEV catalog) its source and date.
+type parsed struct {
+	records  []*Record
+	items    []*enrichItem
+	declared string
+	newest   time.Time
+}
+
+// sniffLimit is the size up to which a JSON document's kind is told by its
+// whole set of top-level keys; larger ones (Debian's tracker JSON) by the
+// first key.
+const sniffLimit = 64 << 20
+
+// parseJSONInput tells the kinds of JSON input apart: an OSV record, a
+// list of records or {"vulns": [...]}, Debian's tracker JSON, an NVD CVE
+// API 2.0 record or answer, a CVE JSON 5 record, CISA's KEV catalog.
+func parseJSONInput(data []byte, mtime time.Time) (parsed, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	tok, err := dec.Token()
 	if err != nil {
-		return nil, fmt.Errorf("not JSON: %w", err)
+		return parsed{}, fmt.Errorf("not JSON: %w", err)
 	}
 	switch tok {
 	case json.Delim('['):
 		var raws []json.RawMessage
 		if err := json.Unmarshal(data, &raws); err != nil {
-			return nil, fmt.Errorf("parsing JSON array: %w", err)
+			return parsed{}, fmt.Errorf("parsing JSON array: %w", err)
 		}
-		return parseRaws(raws)
+		recs, err := parseRaws(raws)
+		return parsed{records: recs}, err
 	case json.Delim('{'):
 	default:
-		return nil, errors.New("not an OSV record, a list of records or Debian tracker JSON")
+		return parsed{}, errors.New("not an OSV record, a list of records or Debian tracker JSON")
 	}
 	if !dec.More() {
-		return nil, nil
+		return parsed{}, nil
 	}
 	key, err := dec.Token()
 	if err != nil {
-		return nil, fmt.Errorf("parsing JSON: %w", err)
+		return parsed{}, fmt.Errorf("parsing JSON: %w", err)
 	}
 	k, _ := key.(string)
+	// An OSV record's first key is one of its own (NVD's is "id" too, so
+	// that one needs a look at the other keys).
+	if (k == "id" || !osvFields[k]) && k != "vulns" && len(data) <= sniffLimit {
+		var keys map[string]json.RawMessage
+		if err := json.Unmarshal(data, &keys); err != nil {
+			return parsed{}, fmt.Errorf("parsing JSON: %w", err)
+		}
+		if p, ok, err := parseEnrichment(data, keys); ok {
+			return p, err
+		}
+	}
 	switch {
 	case k == "vulns":
 		var agg struct {
 			Vulns []json.RawMessage `json:"vulns"`
 		}
 		if err := json.Unmarshal(data, &agg); err != nil {
-			return nil, fmt.Errorf("parsing JSON: %w", err)
+			return parsed{}, fmt.Errorf("parsing JSON: %w", err)
 		}
-		return parseRaws(agg.Vulns)
+		recs, err := parseRaws(agg.Vulns)
+		return parsed{records: recs}, err
 	case osvFields[k]:
 		r, err := ParseRecord(data)
 		if err != nil {
-			return nil, err
+			return parsed{}, err
 		}
-		return []*Record{r}, nil
+		return parsed{records: []*Record{r}}, nil
 	}
 	recs, err := ParseDebianTracker(bytes.NewReader(data), mtime)
 	if err != nil {
-		return nil, fmt.Errorf("neither an OSV record nor Debian tracker JSON: %w", err)
+		return parsed{}, fmt.Errorf("neither an OSV record nor Debian tracker JSON: %w", err)
 	}
-	return recs, nil
+	return parsed{records: recs}, nil
+}
+
+// parseEnrichment reads the enrichment documents, told by their keys; ok
+// is false for anything else.
+func parseEnrichment(data []byte, keys map[string]json.RawMessage) (p parsed, ok bool, err error) {
+	has := func(k string) bool { _, ok := keys[k]; return ok }
+	switch {
+	case has("dataType") && has("cveMetadata"):
+		it, err := parseCVE5Record(data)
+		if err != nil {
+			return parsed{}, true, err
+		}
+		return parsed{items: []*enrichItem{it}}, true, nil
+	case has("catalogVersion") && has("vulnerabilities"):
+		items, released, err := parseKEV(data)
+		return parsed{items: items, declared: SourceKEV, newest: released}, true, err
+	case has("vulnerabilities") && (has("resultsPerPage") || has("totalResults")):
+		_, items, err := parseNVDPage(data)
+		return parsed{items: items}, true, err
+	case has("id") && (has("vulnStatus") || has("sourceIdentifier")) && !has("modified"):
+		it, err := parseNVDRecord(data)
+		if err != nil {
+			return parsed{}, true, err
+		}
+		return parsed{items: []*enrichItem{it}}, true, nil
+	}
+	return parsed{}, false, nil
 }
 
 func parseRaws(raws []json.RawMessage) ([]*Record, error) {
@@ -313,7 +468,7 @@ func (o *options) write(ctx context.Context, dir string, ins []input, replaceEco
 		}
 	}()
 	if err := b.Update(func(tx *bolt.Tx) error {
-		for _, name := range [][]byte{bucketMeta, bucketRecords, bucketIndex} {
+		for _, name := range [][]byte{bucketMeta, bucketRecords, bucketIndex, bucketEnrich} {
 			if _, err := tx.CreateBucket(name); err != nil {
 				return err
 			}
@@ -323,6 +478,8 @@ func (o *options) write(ctx context.Context, dir string, ins []input, replaceEco
 		return nil, fmt.Errorf("creating database file: %w", err)
 	}
 	w := &dbWriter{b: b, ids: map[string]recMeta{}}
+	ew := newEnrichWriter(b)
+	var oldData map[string]SourceState
 	rep := &ImportReport{}
 	info := Info{Imported: o.now().UTC()}
 	problem := func(p Problem) {
@@ -338,7 +495,11 @@ func (o *options) write(ctx context.Context, dir string, ins []input, replaceEco
 		switch {
 		case err == nil:
 			info.Sources = old.info.Sources
+			oldData = old.info.Data
 			err = old.copyInto(ctx, w, replaceEcos)
+			if err == nil {
+				err = old.copyEnrichment(ew)
+			}
 			old.Close()
 			if err != nil {
 				return nil, fmt.Errorf("copying the current database: %w", err)
@@ -372,10 +533,22 @@ func (o *options) write(ctx context.Context, dir string, ins []input, replaceEco
 		r.Affected = kept
 		return w.put(r, nil)
 	}
+	enriched := 0
+	sk := &sink{osv: emit, problem: problem, tmpDir: dir, declare: ew.declare,
+		enrich: func(it *enrichItem) error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			enriched++
+			if o.failAfter > 0 && rep.Read+enriched > o.failAfter {
+				return errSimulated
+			}
+			return ew.put(it)
+		}}
 	for _, in := range ins {
 		// read reports bad inputs as problems; an error is fatal (the
 		// context ended, or the new file cannot be written)
-		if err := in.read(ctx, emit, problem); err != nil {
+		if err := in.read(ctx, sk); err != nil {
 			return nil, fmt.Errorf("importing %s: %w", in.name, err)
 		}
 		info.Sources = append(info.Sources, SourceInfo{Source: in.name, Time: info.Imported})
@@ -388,9 +561,15 @@ func (o *options) write(ctx context.Context, dir string, ins []input, replaceEco
 	for _, e := range ecos {
 		problem(Problem{Source: "records", Error: fmt.Sprintf("unsupported ecosystem %s: %d affected entries skipped", e, unsupported[e])})
 	}
-	if rep.Read == 0 {
-		return rep, errors.New("no OSV records found in the inputs")
+	if rep.Read == 0 && enriched == 0 {
+		return rep, errors.New("no OSV records, NVD, CVE, KEV or EPSS data found in the inputs")
 	}
+	rep.Enriched = enriched
+	data, err := ew.finish(info.Imported, oldData)
+	if err != nil {
+		return nil, fmt.Errorf("writing database: %w", err)
+	}
+	info.Data = data
 	if len(info.Sources) > 20 {
 		info.Sources = info.Sources[len(info.Sources)-20:]
 	}

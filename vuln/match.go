@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"sort"
+	"slices"
+	"strings"
+	"time"
 
 	"github.com/google/osv-scalibr/semantic"
 	"github.com/harden-dev/harden/sbom"
@@ -25,6 +27,7 @@ func Match(ctx context.Context, db *DB, s *sbom.SBOM, opts ...Option) (*Result, 
 	age := db.info.Age(now)
 	res.DB = DBState{Path: db.path, Imported: db.info.Imported, Newest: db.info.Newest, Age: age.Seconds(), Stale: o.maxAge > 0 && age > o.maxAge}
 	cache := map[string]*Record{}
+	en := &enricher{db: db, cache: map[string]*Enrichment{}}
 	scanned, osOwned := 0, 0
 	for i := range s.Packages {
 		if err := ctx.Err(); err != nil {
@@ -44,7 +47,10 @@ func Match(ctx context.Context, db *DB, s *sbom.SBOM, opts ...Option) (*Result, 
 			return nil, err
 		}
 		for _, g := range group(found) {
-			f := newFinding(g, p, s)
+			f, err := newFinding(g, p, s, en)
+			if err != nil {
+				return nil, err
+			}
 			if o.onlyFixed && f.Fixed == "" {
 				continue
 			}
@@ -62,19 +68,14 @@ func Match(ctx context.Context, db *DB, s *sbom.SBOM, opts ...Option) (*Result, 
 			res.Findings = append(res.Findings, f)
 		}
 	}
-	sort.SliceStable(res.Findings, func(i, j int) bool {
-		a, b := &res.Findings[i], &res.Findings[j]
-		if a.Severity != b.Severity {
-			return a.Severity > b.Severity
+	prioritize(res.Findings)
+	res.DB.Sources = db.info.UsedSources(now)
+	for _, u := range res.DB.Sources {
+		if o.maxAge > 0 && time.Duration(u.Age*float64(time.Second)) > o.maxAge {
+			res.DB.Stale = true
+			res.DB.StaleSources = append(res.DB.StaleSources, u.Name)
 		}
-		if a.Package.Name != b.Package.Name {
-			return a.Package.Name < b.Package.Name
-		}
-		if a.Package.Version != b.Package.Version {
-			return a.Package.Version < b.Package.Version
-		}
-		return a.ID < b.ID
-	})
+	}
 	res.summarize(scanned)
 	res.Summary.OSOwned = osOwned
 	return res, nil
@@ -152,10 +153,7 @@ func evaluateRecord(r *Record, eco, name, version string, pv semantic.Version) (
 		if !v.affected {
 			continue
 		}
-		rt := rate(r, a)
-		if !hit || rt.Severity > m.rating.Severity {
-			m.rating = rt
-		}
+		m.ratings = append(m.ratings, recordRatings(r, a)...)
 		if !hit {
 			m.fixed = v.fixed
 		} else if m.fixed != "" && (v.fixed == "" || higher(eco, v.fixed, m.fixed)) {
@@ -176,7 +174,7 @@ func higher(eco, a, b string) bool {
 }
 
 // newFinding builds the finding of one group of records.
-func newFinding(g vulnGroup, p *sbom.Package, s *sbom.SBOM) Finding {
+func newFinding(g vulnGroup, p *sbom.Package, s *sbom.SBOM, en *enricher) (Finding, error) {
 	id, aliases, records := groupIDs(g)
 	_, version := matchName(p)
 	f := Finding{ID: id, Aliases: aliases, Records: records, Installed: version,
@@ -185,14 +183,20 @@ func newFinding(g vulnGroup, p *sbom.Package, s *sbom.SBOM) Finding {
 		f.Package.SourceName = p.SourceName
 	}
 	for _, m := range g.ms {
-		if m.rating.Severity > f.Severity || (m.rating.Severity == f.Severity && f.Source == "" && m.rating.Source != "") {
-			f.Rating = m.rating
+		f.Ratings = append(f.Ratings, m.ratings...)
+		for _, r := range m.rec.Related {
+			if strings.HasPrefix(r, "CVE-") && !slices.Contains(f.Related, r) && r != f.ID && !slices.Contains(f.Aliases, r) {
+				f.Related = append(f.Related, r)
+			}
 		}
 		// the highest fix fixes every record; a record with no fix does not
 		// cancel an advisory's fix
 		if m.fixed != "" && (f.Fixed == "" || higher(p.Ecosystem, m.fixed, f.Fixed)) {
 			f.Fixed = m.fixed
 		}
+	}
+	if err := en.apply(&f); err != nil {
+		return f, err
 	}
 	f.Summary, f.URL = describe(g.ms)
 	for _, l := range p.Locations {
@@ -203,7 +207,7 @@ func newFinding(g vulnGroup, p *sbom.Package, s *sbom.SBOM) Finding {
 		}
 		f.Locations = append(f.Locations, w)
 	}
-	return f
+	return f, nil
 }
 
 // describe picks a summary and a link: from a record about this one

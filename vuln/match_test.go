@@ -128,8 +128,8 @@ func TestMatchDetails(t *testing.T) {
 	if d := cmp.Diff(wantWhere, f.Locations); d != "" {
 		t.Errorf("locations (-want +got):\n%s", d)
 	}
-	if f.Source != "debian-urgency" || f.Summary != "Buffer overflow in libfoo's parser." {
-		t.Errorf("rating source %q, summary %q", f.Source, f.Summary)
+	if f.SeveritySource != "debian-urgency" || f.Summary != "Buffer overflow in libfoo's parser." {
+		t.Errorf("rating source %q, summary %q", f.SeveritySource, f.Summary)
 	}
 	if len(res.Problems) != 1 || res.Problems[0].Package != "broken@not a version" {
 		t.Errorf("problems = %+v, want the bad version", res.Problems)

@@ -37,6 +37,11 @@ type options struct {
 	maxAge      time.Duration
 	osOwned     bool
 	failAfter   int // test hook: fail an import after this many records
+	retries     int
+	backoff     time.Duration
+	nvdDelay    time.Duration
+	nvdKey      string
+	nvdPageSize int
 }
 
 func makeOptions(opts ...Option) (*options, error) {
@@ -46,6 +51,10 @@ func makeOptions(opts ...Option) (*options, error) {
 		source:      DefaultSource,
 		client:      http.DefaultClient,
 		maxDownload: 8 << 30,
+		retries:     5,
+		backoff:     2 * time.Second,
+		nvdDelay:    6 * time.Second,
+		nvdPageSize: 2000,
 	}
 	for _, opt := range opts {
 		if err := opt(o); err != nil {
@@ -146,4 +155,34 @@ func WithMaxAge(d time.Duration) Option {
 // and Trivy do the same.
 func WithOSOwned() Option {
 	return func(o *options) error { o.osOwned = true; return nil }
+}
+
+// WithNVDAPIKey sends an NVD API key (NVD_API_KEY), which allows ten times
+// the request rate.
+func WithNVDAPIKey(key string) Option {
+	return func(o *options) error { o.nvdKey = key; return nil }
+}
+
+// WithPacing sets the pause between NVD requests (NVD asks for 6 s without
+// a key), the first back-off after a refused or failed download (doubled
+// each time) and the number of retries.
+func WithPacing(nvdDelay, backoff time.Duration, retries int) Option {
+	return func(o *options) error {
+		if nvdDelay < 0 || backoff < 0 || retries < 0 {
+			return errors.New("pacing must not be negative")
+		}
+		o.nvdDelay, o.backoff, o.retries = nvdDelay, backoff, retries
+		return nil
+	}
+}
+
+// WithNVDPageSize sets resultsPerPage (NVD's maximum is 2,000).
+func WithNVDPageSize(n int) Option {
+	return func(o *options) error {
+		if n < 1 || n > 2000 {
+			return errors.New("NVD page size must be 1 to 2000")
+		}
+		o.nvdPageSize = n
+		return nil
+	}
 }

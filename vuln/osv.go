@@ -20,7 +20,11 @@ type Record struct {
 	Aliases   []string  `json:"aliases,omitempty"`
 	// Upstream names the records this one derives from (a Debian DSA lists
 	// the CVEs it fixes here).
-	Upstream []string   `json:"upstream,omitempty"`
+	Upstream []string `json:"upstream,omitempty"`
+	// Related names records about closely related issues (Go's HTTP/2
+	// rapid-reset record names the protocol's CVE-2023-44487 here); only
+	// exploitation data is taken from them (see enricher.apply).
+	Related  []string   `json:"related,omitempty"`
 	Summary  string     `json:"summary,omitempty"`
 	Severity []Severity `json:"severity,omitempty"`
 	Affected []Affected `json:"affected,omitempty"`
@@ -100,6 +104,7 @@ type rawRecord struct {
 	Withdrawn        string          `json:"withdrawn"`
 	Aliases          []string        `json:"aliases"`
 	Upstream         []string        `json:"upstream"`
+	Related          []string        `json:"related"`
 	Summary          string          `json:"summary"`
 	Details          string          `json:"details"`
 	Severity         []Severity      `json:"severity"`
@@ -138,7 +143,7 @@ func ParseRecord(data []byte) (*Record, error) {
 	if len(raw.Affected) > maxAffected {
 		return nil, fmt.Errorf("%s: more than %d affected entries", raw.ID, maxAffected)
 	}
-	r := &Record{ID: raw.ID, Aliases: cleanIDs(raw.Aliases), Upstream: cleanIDs(raw.Upstream), Severity: raw.Severity, References: raw.References}
+	r := &Record{ID: raw.ID, Aliases: cleanIDs(raw.Aliases), Upstream: cleanIDs(raw.Upstream), Related: cleanIDs(raw.Related), Severity: raw.Severity, References: raw.References}
 	var err error
 	if r.Modified, err = parseTime(raw.Modified); err != nil {
 		return nil, fmt.Errorf("%s: modified: %w", raw.ID, err)

@@ -1,6 +1,7 @@
 package vuln
 
 import (
+	"strings"
 	"time"
 
 	"github.com/harden-dev/harden/report"
@@ -34,6 +35,11 @@ type DBState struct {
 	Age float64 `json:"ageSeconds"`
 	// Stale is set when Age is past the limit given with WithMaxAge.
 	Stale bool `json:"stale,omitempty"`
+	// Sources are the data sources the database holds (OSV first, then
+	// the enrichment sources), each with its dates.
+	Sources []UsedSource `json:"sources,omitempty"`
+	// StaleSources names the sources older than the limit.
+	StaleSources []string `json:"staleSources,omitempty"`
 }
 
 // Finding is one vulnerability of one package. Records that name the same
@@ -46,14 +52,31 @@ type Finding struct {
 	Aliases []string `json:"aliases,omitempty"`
 	// Records are the IDs of the OSV records that matched.
 	Records []string `json:"records"`
+	// Related are CVEs the records name as closely related.
+	Related []string `json:"related,omitempty"`
 	Package Package  `json:"package"`
 	// Installed is the version compared (a Debian binary is compared by its
 	// source package's version); Fixed the lowest version that fixes every
 	// matched record, empty when there is none.
 	Installed string `json:"installed"`
 	Fixed     string `json:"fixed,omitempty"`
-	Rating
-	Summary string `json:"summary,omitempty"`
+	// Severity is the resolved severity, SeveritySource the source it came
+	// from (see resolve), CVSS that source's score (or the first score
+	// known, beside a severity word).
+	Severity       report.Severity `json:"severity"`
+	SeveritySource string          `json:"severitySource,omitempty"`
+	CVSS           *CVSS           `json:"cvss,omitempty"`
+	// Ratings are every source's view, in precedence order.
+	Ratings []Rating `json:"ratings,omitempty"`
+	// KEV, SSVC and EPSS say whether and how likely it is exploited.
+	KEV  *KEV  `json:"kev,omitempty"`
+	SSVC *SSVC `json:"ssvc,omitempty"`
+	EPSS *EPSS `json:"epss,omitempty"`
+	// Priority is the finding's place in the fix-first order (1 first),
+	// PriorityReason the reason it is there.
+	Priority       int    `json:"priority"`
+	PriorityReason string `json:"priorityReason,omitempty"`
+	Summary        string `json:"summary,omitempty"`
 	// URL is an advisory link.
 	URL string `json:"url,omitempty"`
 	// Locations say where the package was found.
@@ -112,6 +135,11 @@ type Summary struct {
 	UnknownOrigin int `json:"unknownOrigin"`
 	// Fixable counts findings with a fixed version.
 	Fixable int `json:"fixable"`
+	// KEV counts the known exploited findings (CISA's KEV catalog).
+	KEV int `json:"kev"`
+	// BySeveritySource counts findings per source of their severity
+	// ("unknown" for none).
+	BySeveritySource map[string]int `json:"bySeveritySource"`
 	// Suppressed counts findings left out by ignore entries and VEX.
 	Suppressed int `json:"suppressed"`
 	// OSOwned counts language packages not matched because an OS package
@@ -152,11 +180,21 @@ func (f *Finding) Report() report.Finding {
 
 // summarize recomputes the summary.
 func (r *Result) summarize(scanned int) {
-	s := Summary{Findings: len(r.Findings), Scanned: scanned, BySeverity: map[string]int{}, Suppressed: len(r.Suppressed)}
+	s := Summary{Findings: len(r.Findings), Scanned: scanned, BySeverity: map[string]int{}, BySeveritySource: map[string]int{}, Suppressed: len(r.Suppressed)}
 	pkgs := map[string]bool{}
 	for i := range r.Findings {
 		f := &r.Findings[i]
 		s.BySeverity[f.Severity.String()]++
+		src := f.SeveritySource
+		if src == "" {
+			src = "unknown"
+		} else if strings.HasPrefix(src, "cna:") {
+			src = "cna"
+		}
+		s.BySeveritySource[src]++
+		if f.KEV != nil {
+			s.KEV++
+		}
 		pkgs[f.Package.Type+"\x00"+f.Package.Name+"\x00"+f.Package.Version] = true
 		switch f.Origin() {
 		case "base":

@@ -11,83 +11,95 @@ import (
 	"github.com/harden-dev/harden/report"
 )
 
-// Rating is a vulnerability's severity and where it came from.
+// Rating is one source's view of a vulnerability's severity.
 type Rating struct {
+	// Source names who rated (see Resolve): "osv", a distribution
+	// ("debian", "ubuntu", "alpine"), "cna:<org>", "nvd", "cisa-adp",
+	// "debian-urgency".
+	Source   string          `json:"source"`
 	Severity report.Severity `json:"severity"`
-	// Score is the CVSS base score (0 when there is none).
-	Score float64 `json:"score,omitempty"`
-	// Vector is the CVSS vector the score was computed from.
-	Vector string `json:"vector,omitempty"`
-	// Source says how the severity was found: "CVSS_V3", "CVSS_V4",
-	// "CVSS_V2", "database" (a severity word of the record's database),
-	// "debian-urgency" or "" (unknown).
-	Source string `json:"source,omitempty"`
+	CVSS     *CVSS           `json:"cvss,omitempty"`
 }
 
-// rate finds a record's severity for one affected entry: a CVSS vector of
-// the entry or the record (v3 preferred, then v4, then v2), else the
-// database's own word, else Debian's urgency (see urgencySeverity), else
-// unknown.
-func rate(r *Record, a *Affected) Rating {
+// recordRatings lists what an OSV record and one of its affected entries
+// say of the severity: the record's CVSS vectors (source "osv"), the
+// severity word its database wrote (a distribution's own rating, or the
+// record's for GHSA and the like), and Debian's urgency.
+func recordRatings(r *Record, a *Affected) []Rating {
+	var out []Rating
 	for _, sevs := range [][]Severity{a.Severity, r.Severity} {
-		if rt, ok := cvssRating(sevs); ok {
-			return rt
+		if c, ok := bestVector(sevs); ok {
+			out = append(out, Rating{Source: SourceOSV, Severity: c.Severity, CVSS: &c})
+			break
 		}
 	}
-	if r.DBSeverity != "" {
+	// the database's word counts beside a vector only for a distribution
+	// (a rating of its own); a GHSA's word restates its vector
+	if r.DBSeverity != "" && (len(out) == 0 || dbRatingSource(a.Package.Ecosystem) != SourceOSV) {
 		if s, err := report.ParseSeverity(r.DBSeverity); err == nil && s != report.Unknown {
-			return Rating{Severity: s, Source: "database"}
+			out = append(out, Rating{Source: dbRatingSource(a.Package.Ecosystem), Severity: s})
 		}
 	}
 	if a.Urgency != "" {
 		if s := urgencySeverity(a.Urgency); s != report.Unknown {
-			return Rating{Severity: s, Source: "debian-urgency"}
+			out = append(out, Rating{Source: "debian-urgency", Severity: s})
 		}
 	}
-	return Rating{}
+	return out
 }
 
-// cvssRating scores the best CVSS vector of a list.
-func cvssRating(sevs []Severity) (Rating, bool) {
+// dbRatingSource names the source of a record's own severity word: the
+// distribution for a distribution's advisory, else the OSV record.
+func dbRatingSource(eco string) string {
+	switch b := baseEcosystem(eco); b {
+	case "Debian", "Ubuntu", "Alpine":
+		return strings.ToLower(b)
+	}
+	return SourceOSV
+}
+
+// bestVector scores the best CVSS vector of a list: v3 (the version
+// osv-scanner and Grype rate OSV records by), then v4, then v2.
+func bestVector(sevs []Severity) (CVSS, bool) {
 	for _, want := range []string{"CVSS_V3", "CVSS_V4", "CVSS_V2"} {
 		for _, s := range sevs {
 			if s.Type != want {
 				continue
 			}
-			score, ok := cvssScore(s.Type, s.Score)
+			version, score, ok := cvssScore(s.Type, s.Score)
 			if !ok {
 				continue
 			}
-			return Rating{Severity: scoreSeverity(score), Score: score, Vector: s.Score, Source: want}, true
+			return CVSS{Version: version, Vector: s.Score, Score: score, Severity: versionSeverity(version, score)}, true
 		}
 	}
-	return Rating{}, false
+	return CVSS{}, false
 }
 
-// cvssScore computes the base score of a vector.
-func cvssScore(typ, vector string) (float64, bool) {
+// cvssScore computes the base score of a vector and names its version.
+func cvssScore(typ, vector string) (string, float64, bool) {
 	switch typ {
 	case "CVSS_V3":
 		switch {
 		case strings.HasPrefix(vector, "CVSS:3.1/"):
 			if c, err := gocvss31.ParseVector(vector); err == nil {
-				return c.BaseScore(), true
+				return "3.1", c.BaseScore(), true
 			}
 		case strings.HasPrefix(vector, "CVSS:3.0/"):
 			if c, err := gocvss30.ParseVector(vector); err == nil {
-				return c.BaseScore(), true
+				return "3.0", c.BaseScore(), true
 			}
 		}
 	case "CVSS_V4":
 		if c, err := gocvss40.ParseVector(vector); err == nil {
-			return c.Score(), true
+			return "4.0", c.Score(), true
 		}
 	case "CVSS_V2":
 		if c, err := gocvss20.ParseVector(vector); err == nil {
-			return c.BaseScore(), true
+			return "2.0", c.BaseScore(), true
 		}
 	}
-	return 0, false
+	return "", 0, false
 }
 
 // scoreSeverity maps a CVSS score to the qualitative rating of CVSS v3.1

@@ -93,15 +93,29 @@ when the import has finished.`,
 func newDBUpdateCmd(g *globals, dir *string) *cobra.Command {
 	var source string
 	cmd := &cobra.Command{
-		Use:   "update [ECOSYSTEM...]",
-		Short: "Download OSV exports (SOURCE/ECOSYSTEM/all.zip) and replace those ecosystems",
+		Use:   "update [ECOSYSTEM...|nvd|cve|kev|epss]",
+		Short: "Download OSV exports, NVD, CVE records, CISA KEV or EPSS and update the database",
 		Long: `update downloads each ecosystem's all.zip from the source (default osv.dev's
 public export) and replaces that ecosystem's records. With no ecosystem it
 refreshes those the database has (Alpine Debian Go Maven npm PyPI Ubuntu for a
-new one). This is the only command that uses the network.`,
+new one). This is the only command that uses the network.
+
+The severity and exploitation feeds are named instead of an ecosystem:
+  nvd   the NVD CVE API 2.0, paged; after the first time only the records
+        modified since (lastModStartDate/lastModEndDate); NVD_API_KEY is sent
+        when set; 6 s between requests without a key; an interrupted update
+        resumes where it stopped
+  cve   the CVE Program's daily cvelistV5 bundle (CNA and CISA ADP metrics)
+  kev   CISA's Known Exploited Vulnerabilities catalog
+  epss  FIRST's daily EPSS scores (CSV, gzipped)
+--source overrides the feed's address, or names a local file or folder.
+Answers 403, 429 and 503 are retried with back-off; nothing changes unless
+every download succeeds.`,
 		Example: `  harden db update
   harden db update npm PyPI
-  harden db update --source https://mirror.example.com/osv Debian`,
+  harden db update --source https://mirror.example.com/osv Debian
+  harden db update nvd kev epss
+  harden db update cve --source ./cvelistV5/cves`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := g.checkFormat("table", "json"); err != nil {
 				return err
@@ -111,17 +125,42 @@ new one). This is the only command that uses the network.`,
 				return err
 			}
 			opts := []vuln.Option{vuln.WithLogger(g.log)}
-			if source != "" {
-				opts = append(opts, vuln.WithSource(source))
+			if key := g.getenv("NVD_API_KEY"); key != "" {
+				opts = append(opts, vuln.WithNVDAPIKey(key))
 			}
-			rep, err := vuln.Update(cmd.Context(), d, args, opts...)
-			if err != nil {
-				return err
+			var feeds, ecos []string
+			for _, a := range args {
+				if vuln.IsFeed(a) {
+					feeds = append(feeds, a)
+				} else {
+					ecos = append(ecos, a)
+				}
+			}
+			if cmd.Flags().Changed("source") && len(feeds) > 0 && len(args) > 1 {
+				return usageError{errors.New("--source names one feed's address: update one feed at a time with it")}
+			}
+			var rep *vuln.ImportReport
+			for _, feed := range feeds {
+				src := ""
+				if cmd.Flags().Changed("source") {
+					src = source
+				}
+				if rep, err = vuln.UpdateFeed(cmd.Context(), d, feed, src, opts...); err != nil {
+					return err
+				}
+			}
+			if len(ecos) > 0 || len(feeds) == 0 {
+				if source != "" {
+					opts = append(opts, vuln.WithSource(source))
+				}
+				if rep, err = vuln.Update(cmd.Context(), d, ecos, opts...); err != nil {
+					return err
+				}
 			}
 			return g.writeImport(d, rep)
 		},
 	}
-	cmd.Flags().StringVar(&source, "source", vuln.DefaultSource, "URL base the ECOSYSTEM/all.zip files are downloaded from")
+	cmd.Flags().StringVar(&source, "source", vuln.DefaultSource, "URL base the ECOSYSTEM/all.zip files are downloaded from, or a feed's address (URL, file or folder)")
 	return cmd
 }
 
@@ -170,8 +209,8 @@ func (g *globals) writeImport(dir string, rep *vuln.ImportReport) error {
 	if g.format == "json" {
 		return report.WriteJSON(g.stdout, rep)
 	}
-	fmt.Fprintf(g.stdout, "read %d records (%d skipped: nothing harden can match); the database in %s now holds %d records\n",
-		rep.Read, rep.Skipped, dir, rep.Info.Records)
+	fmt.Fprintf(g.stdout, "read %d records (%d skipped: nothing harden can match) and %d NVD, CVE, KEV and EPSS entries; the database in %s now holds %d records\n",
+		rep.Read, rep.Skipped, rep.Enriched, dir, rep.Info.Records)
 	return writeEcosystems(g.stdout, rep.Info)
 }
 
@@ -182,6 +221,18 @@ func writeDBStatus(w io.Writer, st vuln.Status) error {
 		fmt.Fprintf(w, "data as of %s (%s old)\n", st.Newest.Format(time.RFC3339), age(time.Duration(st.Age*float64(time.Second))))
 	}
 	fmt.Fprintf(w, "records   %d\n\n", st.Records)
+	t := report.NewTable("SOURCE", "RECORDS", "NEWEST", "IMPORTED", "AGE").AlignRight(1)
+	for _, u := range st.DataSources {
+		newest := ""
+		if !u.Newest.IsZero() {
+			newest = u.Newest.Format(time.DateOnly)
+		}
+		t.Add(u.Name, u.Records, newest, u.Imported.Format(time.RFC3339), age(time.Duration(u.Age*float64(time.Second))))
+	}
+	if err := t.WriteText(w); err != nil {
+		return err
+	}
+	fmt.Fprintln(w)
 	return writeEcosystems(w, st.Info)
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
 	"strings"
 	"time"
 
@@ -22,7 +23,7 @@ type scanFlags struct {
 	failOn    string
 	onlyFixed bool
 	vex       []string
-	maxAge    time.Duration
+	maxAge    string
 	config    string
 	osOwned   bool
 }
@@ -39,16 +40,24 @@ PEP 440, Go, Maven, Alpine, RPM. Records naming the same CVE are one finding.
 Each finding says where the package is: the file, the layer, the instruction
 that made it, and whether that layer is the base image's or yours.
 
-scan never uses the network. It prints the database's age and warns when it
-is older than --max-db-age (or scan.maxDBAge in .harden.yaml; default 7 days).
+scan never uses the network. Each finding's severity is resolved from its
+OSV records, the distribution's rating, the CNA's, NVD's and CISA's CVSS
+(harden db import of NVD and CVE JSON 5 records) and Debian's urgency, in
+that order, and says which source it came from. Findings are sorted by risk:
+known exploited (CISA KEV) first, then CISA's SSVC exploitation, EPSS, CVSS
+and whether a fix exists. scan prints the age of every data source it uses;
+with --max-db-age (or scan.maxDBAge in .harden.yaml) it fails when one is
+older, else it warns after 7 days.
 Findings are suppressed by .harden.yaml ignore entries (id, expires, reason)
 and by OpenVEX statements (--vex) saying not_affected or fixed.
 
 Formats: table (grouped by severity), json, sarif, cyclonedx (the SBOM with
 its vulnerabilities; cyclonedx-json is accepted too). --fail-on makes the exit
-code 1 when a finding is at least that severe.`,
+code 1 when a finding is at least that severe, or with --fail-on kev when one
+is known to be exploited.`,
 		Example: `  harden scan node:18
   harden scan docker-archive:app.tar --fail-on high --only-fixed
+  harden scan app:1 --fail-on kev --max-db-age 5d
   harden scan sbom:app.cdx.json --format sarif > scan.sarif
   harden scan dir:./rootfs --vex vex.json`,
 		Args: exactArgs(1, "IMAGE, dir:PATH or sbom:FILE"),
@@ -59,10 +68,10 @@ code 1 when a finding is at least that severe.`,
 	addImageFlags(cmd, &f.image)
 	fl := cmd.Flags()
 	fl.StringVar(&f.db, "db", "", "database directory (default $XDG_CACHE_HOME/harden/db)")
-	fl.StringVar(&f.failOn, "fail-on", "", "exit 1 when a finding is at least this severe (low, medium, high, critical)")
+	fl.StringVar(&f.failOn, "fail-on", "", "exit 1 when a finding is at least this severe (low, medium, high, critical), or known exploited (kev)")
 	fl.BoolVar(&f.onlyFixed, "only-fixed", false, "report only vulnerabilities that have a fixed version")
 	fl.StringArrayVar(&f.vex, "vex", nil, "OpenVEX document whose not_affected/fixed statements suppress findings (repeatable)")
-	fl.DurationVar(&f.maxAge, "max-db-age", 0, "warn when the database is older than this (default 168h, or scan.maxDBAge)")
+	fl.StringVar(&f.maxAge, "max-db-age", "", "fail (exit 2) when a data source the scan uses is older than this, e.g. 5d or 36h (default: warn after 7d; or scan.maxDBAge)")
 	fl.StringVar(&f.config, "config", policy.FileName, "policy file (ignore entries, scan settings)")
 	fl.BoolVar(&f.osOwned, "include-os-owned", false, "also match language packages an OS package installed (by default its distribution's advisories cover them)")
 	return cmd
@@ -87,13 +96,15 @@ func (g *globals) runScan(cmd *cobra.Command, f *scanFlags, arg string) error {
 	if err != nil {
 		return usageError{err}
 	}
-	failOn := report.Severity(-1)
-	if s := firstNonEmpty(f.failOn, cfg.FailOn); s != "" {
+	failOn, failOnKEV := report.Severity(-1), false
+	if s := firstNonEmpty(f.failOn, cfg.FailOn); strings.EqualFold(s, "kev") {
+		failOnKEV = true
+	} else if s != "" {
 		if failOn, err = report.ParseSeverity(s); err != nil {
-			return usageError{fmt.Errorf("--fail-on: %w", err)}
+			return usageError{fmt.Errorf("--fail-on: %w (or kev)", err)}
 		}
 	}
-	opts, err := g.scanOptions(cmd, f, cfg)
+	opts, enforceAge, err := g.scanOptions(cmd, f, cfg)
 	if err != nil {
 		return err
 	}
@@ -114,9 +125,13 @@ func (g *globals) runScan(cmd *cobra.Command, f *scanFlags, arg string) error {
 	if err != nil {
 		return err
 	}
-	g.info("vulnerability data as of %s (%s old), from %s", dataTime(res.DB), age(time.Duration(res.DB.Age*float64(time.Second))), res.DB.Path)
+	g.info("vulnerability data from %s: %s", res.DB.Path, sourceAges(res.DB.Sources))
 	if res.DB.Stale {
-		g.log.Warn("the vulnerability database is older than the limit; run `harden db update`", "age", age(time.Duration(res.DB.Age*float64(time.Second))))
+		if enforceAge {
+			return usageError{fmt.Errorf("scan: the vulnerability data is older than --max-db-age (%s): %s; run `harden db update` or import fresh data",
+				strings.Join(res.DB.StaleSources, ", "), sourceAges(res.DB.Sources))}
+		}
+		g.log.Warn("the vulnerability data is older than 7 days; run `harden db update`", "sources", strings.Join(res.DB.StaleSources, ","))
 	}
 	for _, p := range res.Problems {
 		g.log.Debug("not matched", "package", p.Package, "record", p.Record, "err", p.Error)
@@ -134,6 +149,9 @@ func (g *globals) runScan(cmd *cobra.Command, f *scanFlags, arg string) error {
 	if err != nil {
 		return err
 	}
+	if failOnKEV && res.Summary.KEV > 0 {
+		return errPolicy("scan: %d findings, %d known exploited (CISA KEV)", len(res.Findings), res.Summary.KEV)
+	}
 	if failOn >= report.Unknown {
 		for i := range res.Findings {
 			if res.Findings[i].Severity >= failOn {
@@ -145,7 +163,7 @@ func (g *globals) runScan(cmd *cobra.Command, f *scanFlags, arg string) error {
 }
 
 // scanOptions turns flags and the policy into Match options.
-func (g *globals) scanOptions(cmd *cobra.Command, f *scanFlags, cfg *policy.Config) ([]vuln.Option, error) {
+func (g *globals) scanOptions(cmd *cobra.Command, f *scanFlags, cfg *policy.Config) ([]vuln.Option, bool, error) {
 	opts := []vuln.Option{vuln.WithSuppressor(func(fd report.Finding, now time.Time) (string, bool) {
 		ig, ok := cfg.Suppressed(fd, now)
 		if !ok {
@@ -163,28 +181,32 @@ func (g *globals) scanOptions(cmd *cobra.Command, f *scanFlags, cfg *policy.Conf
 	if f.onlyFixed || cfg.Scan.OnlyFixed {
 		opts = append(opts, vuln.WithOnlyFixed())
 	}
-	maxAge := cfg.Scan.MaxAge()
+	maxAge, enforce := cfg.Scan.MaxAge(), cfg.Scan.MaxDBAge != ""
 	if cmd.Flags().Changed("max-db-age") {
-		maxAge = f.maxAge
+		d, err := policy.ParseAge(f.maxAge)
+		if err != nil {
+			return nil, false, usageError{fmt.Errorf("--max-db-age: %w", err)}
+		}
+		maxAge, enforce = d, true
 	}
 	opts = append(opts, vuln.WithMaxAge(maxAge))
 	var docs []*vex.VEX
 	for _, p := range append(append([]string(nil), cfg.Scan.VEX...), f.vex...) {
 		file, err := os.Open(p)
 		if err != nil {
-			return nil, usageError{fmt.Errorf("--vex: %w", err)}
+			return nil, false, usageError{fmt.Errorf("--vex: %w", err)}
 		}
 		doc, err := vuln.ReadVEX(file)
 		file.Close()
 		if err != nil {
-			return nil, usageError{fmt.Errorf("--vex %s: %w", p, err)}
+			return nil, false, usageError{fmt.Errorf("--vex %s: %w", p, err)}
 		}
 		docs = append(docs, doc)
 	}
 	if len(docs) > 0 {
 		opts = append(opts, vuln.WithVEX(docs...))
 	}
-	return opts, nil
+	return opts, enforce, nil
 }
 
 // scanInput inventories the image or directory, or reads an SBOM file.
@@ -224,7 +246,7 @@ func dataTime(d vuln.DBState) string {
 	return t.Format(time.DateOnly)
 }
 
-// writeScanTable prints the summary, then one table per severity.
+// writeScanTable prints the summary, then the findings in priority order.
 func writeScanTable(w io.Writer, res *vuln.Result) error {
 	sum := res.Summary
 	fmt.Fprintf(w, "%s: %d vulnerabilities in %d of %d packages", nonEmptyStr(res.Source.Name, "input"), sum.Findings, sum.Packages, sum.Scanned)
@@ -237,7 +259,7 @@ func writeScanTable(w io.Writer, res *vuln.Result) error {
 	if len(parts) > 0 {
 		fmt.Fprintf(w, " (%s)", strings.Join(parts, ", "))
 	}
-	fmt.Fprintln(w)
+	fmt.Fprintf(w, "; %d known exploited (KEV)\n", sum.KEV)
 	fmt.Fprintf(w, "by origin: %d in base-image layers, %d in your own layers, %d unknown; %d fixable", sum.Base, sum.Own, sum.UnknownOrigin, sum.Fixable)
 	if sum.Suppressed > 0 {
 		fmt.Fprintf(w, "; %d suppressed", sum.Suppressed)
@@ -246,19 +268,14 @@ func writeScanTable(w io.Writer, res *vuln.Result) error {
 		fmt.Fprintf(w, "; %d language packages left to their OS package (--include-os-owned)", sum.OSOwned)
 	}
 	fmt.Fprintln(w)
-	for _, sev := range report.Severities() {
-		var rows []*vuln.Finding
+	if len(sum.BySeveritySource) > 0 {
+		fmt.Fprintf(w, "severity from: %s\n", countList(sum.BySeveritySource))
+	}
+	if len(res.Findings) > 0 {
+		fmt.Fprintln(w)
+		t := report.NewTable("PRIORITY", "SEVERITY", "SOURCE", "PACKAGE", "INSTALLED", "FIXED", "ID", "EXPLOITED", "LAYER", "ORIGIN", "SUMMARY").AlignRight(0, 8)
 		for i := range res.Findings {
-			if res.Findings[i].Severity == sev {
-				rows = append(rows, &res.Findings[i])
-			}
-		}
-		if len(rows) == 0 {
-			continue
-		}
-		fmt.Fprintf(w, "\n%s (%d)\n", strings.ToUpper(sev.String()), len(rows))
-		t := report.NewTable("PACKAGE", "INSTALLED", "FIXED", "ID", "LAYER", "ORIGIN", "SUMMARY").AlignRight(4)
-		for _, f := range rows {
+			f := &res.Findings[i]
 			layer, origin := "", ""
 			if len(f.Locations) > 0 {
 				if l := f.Locations[0].Layer; l != nil {
@@ -270,7 +287,11 @@ func writeScanTable(w io.Writer, res *vuln.Result) error {
 			if f.Package.SourceName != "" {
 				name += " (" + f.Package.SourceName + ")"
 			}
-			t.Add(name, f.Installed, f.Fixed, f.ID, layer, origin, truncate(f.Summary, 60))
+			sev := f.Severity.String()
+			if f.CVSS != nil && f.CVSS.Score > 0 {
+				sev += fmt.Sprintf(" %.1f", f.CVSS.Score)
+			}
+			t.Add(fmt.Sprint(f.Priority), sev, f.SeveritySource, name, f.Installed, f.Fixed, f.ID, exploited(f), layer, origin, truncate(f.Summary, 50))
 		}
 		if err := t.WriteText(w); err != nil {
 			return err
@@ -285,6 +306,53 @@ func writeScanTable(w io.Writer, res *vuln.Result) error {
 		return t.WriteText(w)
 	}
 	return nil
+}
+
+// exploited says briefly what is known of a finding's exploitation.
+func exploited(f *vuln.Finding) string {
+	var parts []string
+	if f.KEV != nil {
+		parts = append(parts, "KEV")
+	}
+	if f.SSVC != nil && f.SSVC.Exploitation != "" && f.SSVC.Exploitation != "none" {
+		parts = append(parts, f.SSVC.Exploitation)
+	}
+	if f.EPSS != nil {
+		parts = append(parts, fmt.Sprintf("EPSS %.1f%%", f.EPSS.Score*100))
+	}
+	return strings.Join(parts, " ")
+}
+
+// countList prints counts as "a 3, b 2", largest first.
+func countList(m map[string]int) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if m[keys[i]] != m[keys[j]] {
+			return m[keys[i]] > m[keys[j]]
+		}
+		return keys[i] < keys[j]
+	})
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s %d", k, m[k])
+	}
+	return strings.Join(parts, ", ")
+}
+
+// sourceAges prints each data source with its date and age.
+func sourceAges(us []vuln.UsedSource) string {
+	parts := make([]string, 0, len(us))
+	for _, u := range us {
+		t := u.Newest
+		if t.IsZero() {
+			t = u.Imported
+		}
+		parts = append(parts, fmt.Sprintf("%s as of %s (%s old, %d records)", u.Name, t.Format(time.DateOnly), age(time.Duration(u.Age*float64(time.Second))), u.Records))
+	}
+	return strings.Join(parts, "; ")
 }
 
 func nonEmptyStr(s, def string) string {
