@@ -92,6 +92,7 @@ type Instruction struct {
 	// Script is the RUN body parsed as shell (nil for other instructions).
 	Script *Script
 
+	onbuild bool   // the trigger of an ONBUILD
 	text    string // the logical line, continuations joined
 	textMap []int  // file offset of each byte of text
 	logEnd  int    // last line of the logical line (before heredoc bodies)
@@ -113,7 +114,7 @@ func (in *Instruction) Offset(i int) int {
 }
 
 // IsOnbuild reports whether the instruction is the trigger of an ONBUILD.
-func (in *Instruction) IsOnbuild() bool { return in.Node == nil || in.Line == 0 }
+func (in *Instruction) IsOnbuild() bool { return in.onbuild }
 
 // Flag returns the value of a --name=value flag and whether it was given.
 func (in *Instruction) Flag(name string) (string, bool) {

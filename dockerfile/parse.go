@@ -207,6 +207,7 @@ func (f *File) newInstruction(node *parser.Node, lint *linter.Linter) (*Instruct
 			Line:     node.StartLine,
 			EndLine:  node.EndLine,
 			logEnd:   in.logEnd,
+			onbuild:  true,
 		}
 		t.text = trigger.Original
 		if i := strings.LastIndex(in.text, trigger.Original); i >= 0 && in.textMap != nil {

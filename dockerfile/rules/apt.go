@@ -71,7 +71,7 @@ func (DL3009) Meta() *Meta { return &metaDL3009 }
 func (DL3009) Check(in *Input) []Problem {
 	f := in.File
 	return perRun(f, func(inst *dockerfile.Instruction, s *dockerfile.Script) string {
-		if !lastOrBase(f, inst.Stage) || cacheMounted(inst, "/var/lib/apt/lists") ||
+		if !lastOrBase(f, inst) || cacheMounted(inst, "/var/lib/apt/lists") ||
 			cacheMounted(inst, "/var/lib/apt") && cacheMounted(inst, "/var/cache/apt") {
 			return ""
 		}

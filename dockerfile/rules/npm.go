@@ -83,7 +83,7 @@ func (DL3060) Meta() *Meta { return &metaDL3060 }
 func (DL3060) Check(in *Input) []Problem {
 	f := in.File
 	return perRun(f, func(inst *dockerfile.Instruction, s *dockerfile.Script) string {
-		if !lastOrBase(f, inst.Stage) || cacheMounted(inst, ".cache/yarn") {
+		if !lastOrBase(f, inst) || cacheMounted(inst, ".cache/yarn") {
 			return ""
 		}
 		installed := false

@@ -228,10 +228,14 @@ func cacheMounted(in *dockerfile.Instruction, fragments ...string) bool {
 	return false
 }
 
-// lastOrBase reports whether findings in stage s matter: the stage is the
-// last one or a later stage builds FROM it (hadolint's rule for cleanup).
-func lastOrBase(f *dockerfile.File, s *dockerfile.Stage) bool {
-	return s == nil || s == f.Final() || f.UsedAsBase(s)
+// lastOrBase reports whether cleanup findings on inst matter: its stage is
+// the last one or a later stage builds FROM it (hadolint's rule for
+// cleanup). An ONBUILD trigger always matters: it runs in whatever image
+// builds FROM this one, whichever stage it is written in (hadolint checks
+// the ONBUILD triggers as a stream of their own).
+func lastOrBase(f *dockerfile.File, inst *dockerfile.Instruction) bool {
+	s := inst.Stage
+	return inst.IsOnbuild() || s == nil || s == f.Final() || f.UsedAsBase(s)
 }
 
 // insertAfter makes an edit inserting text after argument i of c, when its
