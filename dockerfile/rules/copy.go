@@ -71,16 +71,29 @@ func (DL3010) Check(in *Input) []Problem {
 			if _, ok := inst.Flag("from"); ok {
 				continue
 			}
-			srcs, _, _ := copyParts(inst)
-			for _, src := range srcs {
-				if !isArchive(src) {
-					continue
-				}
-				if extractedLater(s.Instructions[i+1:], baseName(src)) {
-					out = append(out, at(inst, fmt.Sprintf("%s is copied, then extracted", baseName(src))))
+			for _, name := range copiedArchives(inst) {
+				if extractedLater(s.Instructions[i+1:], name) {
+					out = append(out, at(inst, fmt.Sprintf("%s is copied, then extracted", name)))
 					break
 				}
 			}
+		}
+	}
+	return out
+}
+
+// copiedArchives returns the file names the archives a COPY writes get in
+// the image: the destination's name when the destination is itself an
+// archive name (COPY app.tar /tmp/x.tgz), else the archive sources' names.
+func copiedArchives(inst *dockerfile.Instruction) []string {
+	srcs, dest, _ := copyParts(inst)
+	if isArchive(dest) && !strings.HasSuffix(dest, "/") {
+		return []string{baseName(dest)}
+	}
+	var out []string
+	for _, src := range srcs {
+		if isArchive(src) {
+			out = append(out, baseName(src))
 		}
 	}
 	return out

@@ -33,3 +33,36 @@ func TestOnbuildRunParity(t *testing.T) {
 		{"onbuild in an unused stage", "FROM node:20 AS lib\nONBUILD RUN yarn install\nFROM node:20\n", []int{2}, nil},
 	})
 }
+
+// DL3046 cannot know the length of a UID that comes from a variable.
+func TestDL3046VariableUID(t *testing.T) {
+	runCases(t, DL3046{}, []ruleCase{
+		{"variable", deb + "RUN useradd -u \"${APP_UID}\" app\nRUN useradd --uid=$APP_UID app\n", nil, nil},
+		{"literal", deb + "RUN useradd -u 1000000 app\n", []int{2}, nil},
+	})
+}
+
+// DL3006/DL3007 (Trivy DS001) look through the global ARG defaults.
+func TestFromTagThroughArgDefaults(t *testing.T) {
+	runCases(t, DL3007{}, []ruleCase{
+		{"latest from ARG default", "ARG TAG=latest\nFROM alpine:${TAG}\n", []int{2}, nil},
+		{"whole image from ARG default", "ARG IMG=alpine:latest\nFROM $IMG\n", []int{2}, nil},
+		{"release from ARG default", "ARG TAG=3.20\nFROM alpine:${TAG}\n", nil, nil},
+		{"no default", "ARG TAG\nFROM alpine:${TAG}\n", nil, nil},
+	})
+	runCases(t, DL3006{}, []ruleCase{
+		{"untagged from ARG default", "ARG IMG=alpine\nFROM ${IMG}\n", []int{2}, nil},
+		{"empty default is InvalidDefaultArgInFrom's", "ARG TAG\nFROM alpine:${TAG}\n", nil, nil},
+		{"stage named by ARG", "ARG B=build\nFROM alpine:3 AS build\nFROM ${B}\n", nil, nil},
+	})
+}
+
+// DL3010 follows an archive renamed by COPY (hadolint remembers the
+// destination's name when it is an archive name).
+func TestDL3010Renamed(t *testing.T) {
+	runCases(t, DL3010{}, []ruleCase{
+		{"renamed then extracted", deb + "COPY app.tar /tmp/x.tgz\nRUN tar -xf /tmp/x.tgz\n", []int{2}, nil},
+		{"renamed, old name extracted", deb + "COPY app.tar /tmp/x.tgz\nRUN tar -xf app.tar\n", nil, nil},
+		{"into a directory", deb + "COPY app.tar /tmp/\nRUN tar -xf /tmp/app.tar\n", []int{2}, nil},
+	})
+}
