@@ -24,7 +24,18 @@ func Expand(word string, env Env, escape byte) (string, []string, error) {
 	if escape == 0 {
 		escape = '\\'
 	}
-	lex := shell.NewLex(rune(escape))
+	return expand(shell.NewLex(rune(escape)), word, env)
+}
+
+// ExpandRaw is Expand as BuildKit applies it to heredoc bodies: the escape
+// character is always \ and quotes are not special.
+func ExpandRaw(word string, env Env) (string, []string, error) {
+	lex := shell.NewLex('\\')
+	lex.SkipProcessQuotes = true
+	return expand(lex, word, env)
+}
+
+func expand(lex *shell.Lex, word string, env Env) (string, []string, error) {
 	res, unmatched, err := lex.ProcessWord(word, env)
 	if err != nil {
 		return word, nil, err

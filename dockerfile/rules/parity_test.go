@@ -66,3 +66,20 @@ func TestDL3010Renamed(t *testing.T) {
 		{"into a directory", deb + "COPY app.tar /tmp/\nRUN tar -xf /tmp/app.tar\n", []int{2}, nil},
 	})
 }
+
+// UndefinedVar checks the words BuildKit expands, and reports names that
+// are certainly unset whatever the base image.
+func TestUndefinedVarParity(t *testing.T) {
+	runCases(t, UndefinedVar{}, []ruleCase{
+		{"ADD --checksum", "FROM scratch\nADD --checksum=$sum https://x/y /a\n", []int{2}, nil},
+		{"COPY heredoc body", "FROM scratch\nCOPY <<EOF /a\n$foo\nEOF\n", []int{2}, nil},
+		{"COPY quoted heredoc is not expanded", "FROM scratch\nCOPY <<'EOF' /a\n$foo\nEOF\n", nil, nil},
+		{"RUN --mount option", "FROM scratch\nRUN --mount=type=cache,target=$dir true\n", []int{2}, nil},
+		{"same ENV", deb + "ENV A=1 B=$A\n", []int{2}, nil},
+		{"same ENV, defined before", deb + "ENV A=0\nENV A=1 B=$A\n", nil, nil},
+		{"global ARG not declared again", "ARG G=1\n" + deb + "COPY $G /a\n", []int{3}, nil},
+		{"global ARG declared again", "ARG G=1\n" + deb + "ARG G\nCOPY $G /a\n", nil, nil},
+		{"EXPOSE is not reported by BuildKit", "FROM scratch\nEXPOSE $p\n", nil, nil},
+		{"shell-form RUN", "FROM scratch\nRUN echo $foo\n", nil, nil},
+	})
+}
