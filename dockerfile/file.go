@@ -161,7 +161,7 @@ type Stage struct {
 // Chain returns the stage followed by its ancestor stages.
 func (s *Stage) Chain() []*Stage {
 	var out []*Stage
-	for st := s; st != nil && len(out) <= s.Index; st = st.Parent {
+	for st := s; st != nil && len(out) <= max(s.Index, 0); st = st.Parent {
 		out = append(out, st)
 	}
 	return out
@@ -171,6 +171,24 @@ func (s *Stage) Chain() []*Stage {
 func (s *Stage) Root() *Stage {
 	c := s.Chain()
 	return c[len(c)-1]
+}
+
+// Blocks returns the build stages, preceded by a pseudo-stage (Index -1,
+// no From) holding the instructions written before the first FROM, if any.
+// hadolint reads a file as one stream, so the rules that follow the
+// instructions of a stage lint those too; DL3061 reports their position.
+func (f *File) Blocks() []*Stage {
+	var pre []*Instruction
+	for _, in := range f.Instructions {
+		if in.Cmd == "from" {
+			break
+		}
+		pre = append(pre, in)
+	}
+	if len(pre) == 0 {
+		return f.Stages
+	}
+	return append([]*Stage{{Index: -1, Instructions: pre}}, f.Stages...)
 }
 
 // Final returns the last stage, or nil when there is none.

@@ -63,7 +63,7 @@ var metaDL3010 = Meta{
 func (DL3010) Meta() *Meta { return &metaDL3010 }
 func (DL3010) Check(in *Input) []Problem {
 	var out []Problem
-	for _, s := range in.File.Stages {
+	for _, s := range in.File.Blocks() {
 		for i, inst := range s.Instructions {
 			if inst.Cmd != "copy" {
 				continue
@@ -237,7 +237,7 @@ var metaDL3045 = Meta{
 func (DL3045) Meta() *Meta { return &metaDL3045 }
 func (DL3045) Check(in *Input) []Problem {
 	var out []Problem
-	for _, s := range in.File.Stages {
+	for _, s := range in.File.Blocks() {
 		inherited := false
 		for _, p := range s.Chain()[1:] {
 			if hasWorkdir(p.Instructions) {

@@ -87,7 +87,7 @@ var metaDL3044 = Meta{
 func (DL3044) Meta() *Meta { return &metaDL3044 }
 func (DL3044) Check(in *Input) []Problem {
 	var out []Problem
-	for _, s := range in.File.Stages {
+	for _, s := range in.File.Blocks() {
 		defined := map[string]bool{}
 		for _, st := range s.Chain()[1:] {
 			for _, inst := range st.Instructions {

@@ -83,3 +83,16 @@ func TestUndefinedVarParity(t *testing.T) {
 		{"shell-form RUN", "FROM scratch\nRUN echo $foo\n", nil, nil},
 	})
 }
+
+// Instructions before the first FROM are linted like any others (hadolint
+// reads the file as one stream), besides DL3061 reporting their place.
+func TestBeforeFirstFrom(t *testing.T) {
+	runCases(t, DL3059{}, []ruleCase{{"consecutive RUN", "RUN a\nRUN b\n" + deb, []int{2}, nil}})
+	runCases(t, DL4006{}, []ruleCase{{"pipe", "RUN a | b\n" + deb, []int{1}, nil}})
+	runCases(t, DL4003{}, []ruleCase{{"two CMD", "CMD [\"a\"]\nCMD [\"b\"]\n" + deb, []int{2}, nil}})
+	runCases(t, DL4001{}, []ruleCase{{"wget and curl", "RUN wget -q x\nRUN curl -fsO y\n" + deb, []int{2}, nil}})
+	runCases(t, DL3045{}, []ruleCase{{"relative COPY", "COPY a b\n" + deb, []int{1}, nil}})
+	runCases(t, DL3044{}, []ruleCase{{"self reference", "ENV A=1 B=$A\n" + deb, []int{1}, nil}})
+	runCases(t, DL3010{}, []ruleCase{{"copy then extract", "COPY a.tar /x/\nRUN tar -xf /x/a.tar\n" + deb, []int{1}, nil}})
+	runCases(t, DL3002{}, []ruleCase{{"USER root before FROM is not a stage's last USER", "USER root\n" + deb, nil, nil}})
+}

@@ -74,7 +74,7 @@ var metaDL3059 = Meta{
 func (DL3059) Meta() *Meta { return &metaDL3059 }
 func (DL3059) Check(in *Input) []Problem {
 	var out []Problem
-	for _, s := range in.File.Stages {
+	for _, s := range in.File.Blocks() {
 		for i := 1; i < len(s.Instructions); i++ {
 			a, b := s.Instructions[i-1], s.Instructions[i]
 			if a.Cmd != "run" || b.Cmd != "run" || a.Script == nil || b.Script == nil {
@@ -103,7 +103,7 @@ var metaDL4001 = Meta{
 func (DL4001) Meta() *Meta { return &metaDL4001 }
 func (DL4001) Check(in *Input) []Problem {
 	var out []Problem
-	for _, s := range in.File.Stages {
+	for _, s := range in.File.Blocks() {
 		wget, curl := false, false
 		for _, inst := range s.Instructions {
 			sc := inst.Script
@@ -153,7 +153,7 @@ var metaDL4006 = Meta{
 func (DL4006) Meta() *Meta { return &metaDL4006 }
 func (DL4006) Check(in *Input) []Problem {
 	var out []Problem
-	for _, s := range in.File.Stages {
+	for _, s := range in.File.Blocks() {
 		ok := false
 		for _, inst := range s.Instructions {
 			if sh, isShell := inst.Command.(*instructions.ShellCommand); isShell {
