@@ -96,3 +96,27 @@ func TestBeforeFirstFrom(t *testing.T) {
 	runCases(t, DL3010{}, []ruleCase{{"copy then extract", "COPY a.tar /x/\nRUN tar -xf /x/a.tar\n" + deb, []int{1}, nil}})
 	runCases(t, DL3002{}, []ruleCase{{"USER root before FROM is not a stage's last USER", "USER root\n" + deb, nil, nil}})
 }
+
+// A variable stands for a pinned version only when the RUN can see it: one
+// set in an unrelated stage, or a global ARG the stage does not declare
+// again, expands to nothing. A variable the file never declares may come
+// from the base image (hadolint takes any variable as a version).
+func TestPinVariableScope(t *testing.T) {
+	other := "FROM centos:7 AS a\nENV V=1.0\nFROM centos:7\n"
+	runCases(t, DL3033{}, []ruleCase{
+		{"unrelated stage", other + "RUN yum install -y foo-${V} && yum clean all\n", []int{4}, nil},
+		{"global ARG not declared again", "ARG V=1.0\nFROM centos:7\nRUN yum install -y foo-$V && yum clean all\n", []int{3}, nil},
+		{"declared in the stage", other + "ARG V\nRUN yum install -y foo-$V && yum clean all\n", nil, nil},
+		{"inherited from the parent stage", "FROM centos:7 AS a\nENV V=1.0\nFROM a\nRUN yum install -y foo-${V} && yum clean all\n", nil, nil},
+		{"set in the script", other + "RUN V=1.0 && yum install -y foo-$V && yum clean all\n", nil, nil},
+		{"never declared: the base may set it", "FROM centos:7\nRUN yum install -y foo-$VERSION && yum clean all\n", nil, nil},
+	})
+	runCases(t, DL3041{}, []ruleCase{
+		{"unrelated stage", "FROM fedora:40 AS a\nARG V=1\nFROM fedora:40\nRUN dnf install -y foo-$V && dnf clean all\n", []int{4}, nil},
+		{"hadolint: a variable after the dash", "FROM fedora:40\nRUN dnf install -y tomcat-$VERSION \"git-core-${GIT_VER}\"\n", nil, nil},
+	})
+	runCases(t, DL3008{}, []ruleCase{
+		{"package list from an unrelated stage", "FROM debian:12 AS a\nENV PKGS=curl\n" + deb + "RUN apt-get install -y $PKGS\n", []int{4}, nil},
+		{"package list in scope", deb + "ARG PKGS=curl\nRUN apt-get install -y $PKGS\n", nil, nil},
+	})
+}

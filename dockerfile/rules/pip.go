@@ -52,6 +52,7 @@ func (DL3013) Meta() *Meta { return &metaDL3013 }
 func (DL3013) Check(in *Input) []Problem {
 	var out []Problem
 	runs(in.File, func(inst *dockerfile.Instruction, s *dockerfile.Script) {
+		scope := newVarScope(in.File, inst, s)
 		var bad []string
 		for _, c := range s.Commands {
 			i := pipInstall(c, true)
@@ -59,7 +60,7 @@ func (DL3013) Check(in *Input) []Problem {
 				continue
 			}
 			for _, p := range packagesAfter(c, i, pipValued...) {
-				if pipPinned(p) {
+				if pipPinned(p) && !(strings.HasPrefix(p, "$") && !scope.pins(p)) {
 					continue
 				}
 				bad = append(bad, p)
