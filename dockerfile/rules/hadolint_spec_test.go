@@ -410,4 +410,46 @@ func TestHadolintSpecs(t *testing.T) {
 		{"USER foobar\n", true},
 		{"USER foobar:barfoo\n", true},
 	})
+	checkSpec(t, DL3002{}, []specCase{
+		{"FROM scratch\nUSER root\n", true},
+		{"FROM scratch\nUSER foo\n", false},
+		{"FROM scratch\nUSER 0\n", true},
+		{"FROM scratch\nUSER root:root\n", true},
+		{"FROM scratch\nUSER 0:0\n", true},
+		{"FROM scratch\nUSER root\nRUN something\nUSER foo\n", false},
+		{"FROM debian as base\nUSER root\nRUN something\nFROM base\nRUN something else\n", true},
+		{"FROM debian as base\nUSER root\nRUN something\nFROM scratch\nUSER foo\nRUN something else\n", true},
+		{"FROM debian as base\nUSER root\nRUN something\nUSER foo\nFROM scratch\nRUN something else\n", false},
+	})
+	checkSpec(t, DL3023{}, []specCase{
+		{"FROM node as foo\nCOPY --from=foo bar .\n", true},
+		{"FROM scratch as build\nRUN foo\nFROM node as run\nCOPY --from=build foo .\nRUN baz\n", false},
+	})
+	checkSpec(t, DL3038{}, []specCase{
+		{"RUN dnf install httpd-2.4.24 && dnf clean all", true},
+		{"RUN dnf install -y httpd-2.4.24 && dnf clean all", false},
+		{"RUN notdnf install httpd", false},
+	})
+	checkSpec(t, DL3034{}, []specCase{
+		{"RUN zypper install httpd=2.4.24 && zypper clean", true},
+		{"RUN zypper install -n httpd=2.4.24 && zypper clean", false},
+		{"RUN zypper install --non-interactive httpd=2.4.24 && zypper clean", false},
+		{"RUN zypper install -y httpd=2.4.24 && zypper clean", false},
+		{"RUN zypper install --no-confirm httpd=2.4.24 && zypper clean", false},
+	})
+	checkSpec(t, DL3037{}, []specCase{
+		{"RUN zypper install -y tomcat && zypper clean", true},
+		{"RUN zypper install -y tomcat=9.0.39 && zypper clean", false},
+		{"RUN zypper install -y tomcat\\>=9.0 && zypper clean", false},
+		{"RUN zypper install -y tomcat\\>9.0 && zypper clean", false},
+		{"RUN zypper install -y tomcat\\<=9.0 && zypper clean", false},
+		{"RUN zypper install -y tomcat\\<9.0 && zypper clean", false},
+		{"RUN zypper install -y tomcat-9.0.39-1.rpm && zypper clean", false},
+	})
+	checkSpec(t, DL3015{}, []specCase{
+		{"RUN apt-get install --no-install-recommends python", false},
+		{"RUN apt-get install python", true},
+		{"RUN apt-get -y install python", true},
+		{"RUN apt-get -o APT::Install-Recommends=false install python", false},
+	})
 }
