@@ -2,6 +2,7 @@ package dockerfile
 
 import (
 	"strings"
+	"sync"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
@@ -34,7 +35,9 @@ type File struct {
 	// raised (StageNameCasing, FromAsCasing, InvalidDefinitionDescription).
 	BuildKitWarnings []BuildKitWarning
 
-	lineOffsets []int
+	lineOffsets   []int
+	stageKeysOnce sync.Once
+	stageKeys     []int
 }
 
 // Directive is a parser directive such as "# syntax=docker/dockerfile:1".

@@ -257,6 +257,9 @@ func (f *File) Covers(p Pragma, line int) bool {
 	if target == nil || next != target {
 		return false
 	}
+	if p.Tool == ToolBuildKit && f.InstructionAt(p.Line) != nil {
+		return false // BuildKit drops comments inside a continued instruction
+	}
 	for l := p.Line + 1; l < target.Line; l++ {
 		t := strings.TrimSpace(f.LineText(l))
 		switch {
@@ -284,14 +287,25 @@ func (f *File) hadolintStageCovers(p Pragma, line int) bool {
 			return false
 		}
 	}
-	for _, c := range f.Comments {
-		if c.Line+1 > key && c.Line+1 < line {
-			if o, ok := ParsePragma(c.Text, c.Line); ok && o.Tool == ToolHadolint && o.Scope == ScopeStage {
-				return false
-			}
+	for _, k := range f.hadolintStageKeys() {
+		if k > key && k < line {
+			return false
 		}
 	}
 	return true
+}
+
+// hadolintStageKeys returns the lines hadolint keys its stage pragmas on
+// (the line after each), computed once.
+func (f *File) hadolintStageKeys() []int {
+	f.stageKeysOnce.Do(func() {
+		for _, c := range f.Comments {
+			if o, ok := ParsePragma(c.Text, c.Line); ok && o.Tool == ToolHadolint && o.Scope == ScopeStage {
+				f.stageKeys = append(f.stageKeys, c.Line+1)
+			}
+		}
+	})
+	return f.stageKeys
 }
 
 func (f *File) nextInstruction(line int) *Instruction {

@@ -50,3 +50,13 @@ func TestPragmaReach(t *testing.T) {
 		})
 	}
 }
+
+// A check= comment inside a continued instruction is dropped by BuildKit's
+// parser, so it reaches nothing.
+func TestCheckCommentInsideInstruction(t *testing.T) {
+	src := "FROM a:1\nRUN true \\\n# check=skip=StageNameCasing\n  && true\nFROM b:1 AS Foo\n"
+	got := rulesOf(Bytes("Dockerfile", []byte(src), Config{Rules: []rules.Rule{rules.StageNameCasing{}}}))
+	if diff := cmp.Diff([]string{"5:StageNameCasing"}, got); diff != "" {
+		t.Errorf("findings (-want +got):\n%s", diff)
+	}
+}
