@@ -453,3 +453,16 @@ func TestHadolintSpecs(t *testing.T) {
 		{"RUN apt-get -o APT::Install-Recommends=false install python", false},
 	})
 }
+
+// DL1001 flags inline (next-instruction) pragmas only, as hadolint does.
+func TestDL1001InlineOnly(t *testing.T) {
+	checkSpec(t, DL1001{}, []specCase{
+		{"FROM debian:12\n# hadolint ignore=DL3003\nRUN foo bar\n", true},
+		{"FROM debian:12\n# hadolint shell=powershell\nRUN foo bar\n", false},
+		{"FROM debian:12\n# foobar\nRUN foo bar\n", false},
+		{"# hadolint global ignore=DL3003\nFROM debian:12\n", false},
+		{"# hadolint stage ignore=DL3003\nFROM debian:12\n", false},
+		{"# check=skip=all\nFROM debian:12\n", false},
+		{"FROM debian:12\n# trivy:ignore:DS013\nRUN cd /x\n", true},
+	})
+}
