@@ -38,7 +38,7 @@ const (
 //	# harden ignore=DL3008              the next instruction; comment lines may come between, a blank line may not
 //	# harden stage ignore=DL3059        the rest of the stage, or the stage of the FROM right below it
 //	# harden global ignore=DL3057       the whole file
-//	# trivy:ignore:DS026                the next instruction (:exp:YYYY-MM-DD honoured)
+//	# trivy:ignore:DS026                the next line, or the line after a stack of them (:exp:YYYY-MM-DD honoured)
 //	# check=skip=JSONArgsRecommended    BuildKit's: whole file as a parser directive, else the next instruction
 //
 // hadolint and harden lists follow hadolint's grammar: blanks are allowed
@@ -246,6 +246,19 @@ func (f *File) Covers(p Pragma, line int) bool {
 		return line == p.Line+1
 	case p.Tool == ToolHadolint:
 		return f.hadolintStageCovers(p, line)
+	case p.Tool == ToolTrivy:
+		// Trivy's reach is the next line; ignore comments stacked right
+		// under each other all reach the line after the last of them.
+		next := p.Line + 1
+		for {
+			t := strings.TrimSpace(f.LineText(next))
+			o, ok := ParsePragma(strings.TrimPrefix(t, "#"), next)
+			if !strings.HasPrefix(t, "#") || !ok || o.Tool != ToolTrivy {
+				break
+			}
+			next++
+		}
+		return line == next
 	case p.Scope == ScopeStage:
 		next := f.nextInstruction(p.Line)
 		if next != nil && next.Cmd == "from" {
