@@ -120,3 +120,17 @@ func TestPinVariableScope(t *testing.T) {
 		{"package list in scope", deb + "ARG PKGS=curl\nRUN apt-get install -y $PKGS\n", nil, nil},
 	})
 }
+
+// BuildKit's own lint tests: a variable used before the ARG that declares
+// it is undefined; an ARG without a default, or one inherited from the
+// parent stage, is defined.
+func TestUndefinedVarBuildKitCases(t *testing.T) {
+	runCases(t, UndefinedVar{}, []ruleCase{
+		{"declared later", "FROM alpine:3.20\nCOPY $foo .\nARG foo=bar\nRUN echo $foo\n", []int{2}, nil},
+		{"declared in another stage", "FROM alpine:3.20 AS a\nARG foo=bar\nFROM alpine:3.20\nCOPY $foo .\n", []int{4}, nil},
+		{"ARG without default", "FROM scratch\nARG foo\nCOPY Dockerfile${foo} .\n", nil, nil},
+		{"inherited from the parent stage", "FROM alpine:3.20 AS base\nARG foo=Dockerfile\nFROM base\nCOPY $foo .\n", nil, nil},
+		{"typo", "FROM alpine:3.20\nARG DIR_ASSETS=assets/\nCOPY $DIR_ASSET .\n", []int{3}, nil},
+		{"RUN is the shell's", "FROM alpine:3.20\nRUN echo $PATH\n", nil, nil},
+	})
+}

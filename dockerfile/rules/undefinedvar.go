@@ -20,7 +20,7 @@ type UndefinedVar struct{}
 var metaUndefinedVar = Meta{
 	ID: "UndefinedVar", Level: dockerfile.Warning,
 	Title:       "Variables should be defined before their use",
-	Description: "An undefined variable expands to nothing, so the instruction silently does something else. The words checked are the ones BuildKit expands (COPY and ADD sources, destination and flags, heredoc bodies, ENV and LABEL values, RUN --mount options…). harden cannot read the base image's ENV, so it reports a variable only when it is certainly unset: the stage starts FROM scratch, the same ENV sets it (every value of an ENV is expanded before any is set), it is a global ARG the stage does not declare again, or the name is one edit away from a variable that is defined (a typo). Shell-form RUN, CMD and ENTRYPOINT are not checked: the shell expands those.",
+	Description: "An undefined variable expands to nothing, so the instruction silently does something else. The words checked are the ones BuildKit expands (COPY and ADD sources, destination and flags, heredoc bodies, ENV and LABEL values, RUN --mount options…). harden cannot read the base image's ENV, so it reports a variable only when it is certainly unset: the stage starts FROM scratch; the file declares it, but out of reach (later, in another stage, a global ARG the stage does not declare again, or in the same ENV, whose values are all expanded before any is set); or the name is one edit away from a variable that is defined (a typo). Shell-form RUN, CMD and ENTRYPOINT are not checked: the shell expands those.",
 	Fix:         "Declare it with ARG or ENV first (again in each stage for a global ARG), split the ENV, or fix the typo.",
 	Bad:         "FROM scratch\nCOPY $foo .\n", Good: "FROM scratch\nARG foo=app\nCOPY $foo .\n",
 }
@@ -41,9 +41,13 @@ func (UndefinedVar) Check(in *Input) []Problem {
 		scratch := strings.EqualFold(s.Root().Base, "scratch")
 		for _, inst := range s.Instructions {
 			reported := map[string]bool{}
+			var declared map[string]bool
 			for _, v := range undefinedIn(inst, defined, f.Escape) {
 				if reported[v] || commonEnv[v] || platformArgs[v] {
 					continue
+				}
+				if declared == nil {
+					declared = newVarScope(f, inst, nil).declared
 				}
 				sug := suggest(v, keys(defined), commonEnv)
 				hint := ""
@@ -52,6 +56,8 @@ func (UndefinedVar) Check(in *Input) []Problem {
 					hint = fmt.Sprintf("this %s sets it only after expanding its values", strings.ToUpper(inst.Cmd))
 				case hasKey(global, v):
 					hint = fmt.Sprintf("global ARG %s must be declared again in the stage to be used", v)
+				case declared[v]:
+					hint = "it is declared only later or in another stage"
 				case !scratch && sug == "":
 					continue
 				}
