@@ -214,7 +214,7 @@ func (f *File) newInstruction(node *parser.Node, lint *linter.Linter) (*Instruct
 			t.textMap = in.textMap[i:]
 		}
 		if !forbiddenTrigger(trigger.Value) {
-			if cmd, err := instructions.ParseInstruction(trigger); err == nil && parseMounts(cmd) == nil {
+			if cmd, err := instructions.ParseInstructionWithLinter(trigger, linter.New(&linter.Config{})); err == nil && parseMounts(cmd) == nil {
 				t.Command = cmd
 			}
 		}

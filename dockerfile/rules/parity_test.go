@@ -134,3 +134,12 @@ func TestUndefinedVarBuildKitCases(t *testing.T) {
 		{"RUN is the shell's", "FROM alpine:3.20\nRUN echo $PATH\n", nil, nil},
 	})
 }
+
+// BuildKit merges a check= comment above an instruction into the linter it
+// parses with; UndefinedVar re-parses instructions and must not panic there.
+func TestUndefinedVarCheckComment(t *testing.T) {
+	runCases(t, UndefinedVar{}, []ruleCase{
+		{"check= above CMD", "FROM scratch\n# check=skip=JSONArgsRecommended\nCMD mycommand\n", nil, nil},
+		{"check= above COPY", "FROM scratch\n# check=skip=all\nCOPY $foo /a\n", []int{3}, nil},
+	})
+}

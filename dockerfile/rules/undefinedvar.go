@@ -7,6 +7,7 @@ import (
 
 	"github.com/harden-dev/harden/dockerfile"
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/moby/buildkit/frontend/dockerfile/linter"
 )
 
 // commonEnv are variables base images usually define; UndefinedVar uses
@@ -123,7 +124,9 @@ func undefinedIn(inst *dockerfile.Instruction, defined dockerfile.Env, esc byte)
 		}
 		return out
 	}
-	cmd, err := instructions.ParseInstruction(inst.Node)
+	// A quiet linter, not nil: BuildKit merges the check= comments above the
+	// instruction into the linter it is given, and a nil one panics.
+	cmd, err := instructions.ParseInstructionWithLinter(inst.Node, linter.New(&linter.Config{}))
 	if err != nil {
 		return nil
 	}
