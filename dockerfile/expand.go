@@ -3,7 +3,6 @@ package dockerfile
 import (
 	"maps"
 	"slices"
-	"strings"
 
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
 )
@@ -44,7 +43,8 @@ func expand(lex *shell.Lex, word string, env Env) (string, []string, error) {
 }
 
 // MetaArgs returns the ARGs declared before the first FROM with their
-// default values ("" when none), each expanded with the ones before it.
+// default values ("" when none), each expanded (and unquoted) with the ones
+// before it, as BuildKit does.
 func (f *File) MetaArgs() Env {
 	env := Env{}
 	for _, in := range f.Instructions {
@@ -52,11 +52,11 @@ func (f *File) MetaArgs() Env {
 			break
 		}
 		for _, kv := range in.KeyValues() {
+			// BuildKit runs every default through its lexer, which also
+			// removes quotes: ARG TAG="3.20" is 3.20.
 			v := kv.Value
-			if strings.Contains(v, "$") {
-				if x, _, err := Expand(v, env, f.Escape); err == nil {
-					v = x
-				}
+			if x, _, err := Expand(v, env, f.Escape); err == nil {
+				v = x
 			}
 			env[kv.Key] = v
 		}

@@ -143,3 +143,15 @@ func TestUndefinedVarCheckComment(t *testing.T) {
 		{"check= above COPY", "FROM scratch\n# check=skip=all\nCOPY $foo /a\n", []int{3}, nil},
 	})
 }
+
+// BuildKit unquotes global ARG defaults (its lexer runs on them), so a
+// quoted default is a valid tag and an empty one a set, empty variable.
+func TestQuotedArgDefaults(t *testing.T) {
+	runCases(t, InvalidDefaultArgInFrom{}, []ruleCase{
+		{"empty quoted default with a fallback", "ARG DEBUG=\"\"\nFROM scratch${DEBUG-@bogus}\n", nil, nil},
+		{"quoted tag", "ARG TAG=\"3.20\"\nFROM alpine:${TAG}\n", nil, nil},
+	})
+	runCases(t, DL3007{}, []ruleCase{
+		{"quoted latest", "ARG TAG=\"latest\"\nFROM alpine:${TAG}\n", []int{2}, nil},
+	})
+}
