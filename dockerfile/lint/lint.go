@@ -284,13 +284,19 @@ func isBuildKitCheck(m *rules.Meta) bool {
 	return false
 }
 
+// isShellCheckCode reports SC followed by digits (SC2086).
+func isShellCheckCode(id string) bool {
+	rest, ok := strings.CutPrefix(strings.ToUpper(id), "SC")
+	return ok && rest != "" && strings.Trim(rest, "0123456789") == ""
+}
+
 // knownPragmas drops the harden pragmas that name a rule harden does not
 // know: like hadolint, a list with an unknown name is void as a whole, so
 // a typo never silences only part of what was meant.
 func knownPragmas(ps []dockerfile.Pragma) []dockerfile.Pragma {
 	all := rules.All()
 	known := func(id string) bool {
-		if id == "all" || id == "*" || strings.HasPrefix(strings.ToUpper(id), "SC") {
+		if id == "all" || id == "*" || isShellCheckCode(id) {
 			return true // ShellCheck codes are valid in hadolint lists
 		}
 		for _, r := range all {

@@ -31,6 +31,7 @@ func TestPragmaReach(t *testing.T) {
 		{"harden: comment lines may come between", "FROM a:1\n# harden ignore=DL3003\n# why\nRUN cd /x\n", nil},
 		{"harden: a blank line voids it", "FROM a:1\n# harden ignore=DL3003\n\nRUN cd /x\n", []string{"4:DL3003"}},
 		{"harden: an unknown name voids the list", "FROM a:1\n# harden ignore=DL3003,DL9999\nRUN cd /x\n", []string{"3:DL3003"}},
+		{"harden: SC must be a ShellCheck code", "FROM a:1\n# harden ignore=DL3003,SCANNER\nRUN cd /x\n", []string{"3:DL3003"}},
 		{"harden: IDs of other tools", "FROM a:1\n# harden ignore=DS013,SC2086\nRUN cd /x\n", nil},
 		{"harden: stage above FROM covers that stage", "# harden stage ignore=DL3003,DL3006\nFROM a\nRUN cd /x\nFROM b\nRUN cd /y\n",
 			[]string{"4:DL3006", "5:DL3003"}},
