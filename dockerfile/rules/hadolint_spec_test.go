@@ -169,6 +169,8 @@ func TestHadolintSpecs(t *testing.T) {
 		{"RUN pipx install software", false},
 		{"RUN pipenv install library", false},
 		{"FROM scratch\nENV PIP_NO_CACHE_DIR=1\nRUN pip install MySQL_python\n", false},
+		{"ENV PIP_NO_CACHE_DIR=1\nRUN pip install MySQL_python\n", false}, // hadolint's own case has no FROM
+		{"ENV PIP_NO_CACHE_DIR=0\nRUN pip install MySQL_python\n", true},
 		{"FROM scratch\nENV PIP_NO_CACHE_DIR=on\nRUN pip install MySQL_python\n", false},
 		{"FROM scratch\nENV PIP_NO_CACHE_DIR=yes\nRUN pip install MySQL_python\n", false},
 		{"FROM scratch\nENV PIP_NO_CACHE_DIR=true\nRUN pip install MySQL_python\n", false},

@@ -155,3 +155,14 @@ func TestQuotedArgDefaults(t *testing.T) {
 		{"quoted latest", "ARG TAG=\"latest\"\nFROM alpine:${TAG}\n", []int{2}, nil},
 	})
 }
+
+// An ONBUILD trigger runs after the whole stage is built: an ENV or ARG
+// written after the ONBUILD is in force when it runs.
+func TestOnbuildSeesWholeStage(t *testing.T) {
+	runCases(t, DL3042{}, []ruleCase{
+		{"ENV after ONBUILD", "FROM python:3.12\nONBUILD RUN pip install flask==3.0.3\nENV PIP_NO_CACHE_DIR=1\n", nil, nil},
+	})
+	runCases(t, DL3033{}, []ruleCase{
+		{"ARG after ONBUILD", "FROM centos:7 AS a\nARG V=1\nFROM centos:7\nONBUILD RUN yum install -y foo-$V && yum clean all\nARG V=2\n", nil, nil},
+	})
+}

@@ -9,7 +9,8 @@ import (
 // varScope tells whether the variables of a RUN hold something: a
 // variable some ARG or ENV of the file declares, but not one the RUN can
 // see (an unrelated stage's, a global ARG the stage does not declare again,
-// one declared after the RUN), expands to nothing. A variable the file
+// one declared after the RUN), expands to nothing. An ONBUILD trigger runs
+// in the image built FROM this one, so it sees the whole stage. A variable the file
 // never declares may come from the base image, so it gets the benefit of
 // the doubt, as in hadolint.
 type varScope struct {
@@ -37,7 +38,7 @@ func newVarScope(f *dockerfile.File, inst *dockerfile.Instruction, s *dockerfile
 	chain := inst.Stage.Chain()
 	for i := len(chain) - 1; i >= 0; i-- {
 		for _, x := range chain[i].Instructions {
-			if x == inst || x.Trigger == inst {
+			if x == inst {
 				return v
 			}
 			if x.Cmd == "arg" || x.Cmd == "env" {
