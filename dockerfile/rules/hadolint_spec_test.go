@@ -114,6 +114,11 @@ func TestHadolintSpecs(t *testing.T) {
 		{"FROM debian:buster as base1\nWORKDIR /usr\nFROM base1 as base2\nRUN foo\nFROM base2\nCOPY foo bar\n", false},
 		{"FROM debian:buster\nONBUILD WORKDIR /usr/local/lib\nONBUILD COPY foo bar\n", false},
 		{"FROM scratch\nONBUILD COPY a b\n", true},
+		// hadolint's own cases have no FROM
+		{"COPY bla.sh blubb.sh\n", true},
+		{"COPY bla.sh /usr/local/bin/blubb.sh\n", false},
+		{"COPY src.sh $SRC_BASE_ENV\n", false},
+		{"WORKDIR /usr\nCOPY bla.sh blubb.sh\n", false},
 	})
 	checkSpec(t, DL3047{}, []specCase{
 		{"FROM node as foo\nRUN wget my.xyz\n", true},
