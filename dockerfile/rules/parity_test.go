@@ -166,3 +166,12 @@ func TestOnbuildSeesWholeStage(t *testing.T) {
 		{"ARG after ONBUILD", "FROM centos:7 AS a\nARG V=1\nFROM centos:7\nONBUILD RUN yum install -y foo-$V && yum clean all\nARG V=2\n", nil, nil},
 	})
 }
+
+// ENV A=/x:$A extends what the base image may set: not certainly unset.
+func TestUndefinedVarSelfExtension(t *testing.T) {
+	runCases(t, UndefinedVar{}, []ruleCase{
+		{"self extension", deb + "ENV LD_LIBRARY_PATH=/opt/lib:$LD_LIBRARY_PATH\n", nil, nil},
+		{"another key of the same ENV", deb + "ENV A=1 B=$A\n", []int{2}, nil},
+		{"self extension on scratch", "FROM scratch\nENV A=/x:$A\n", []int{2}, nil},
+	})
+}

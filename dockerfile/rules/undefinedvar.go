@@ -57,7 +57,7 @@ func (UndefinedVar) Check(in *Input) []Problem {
 					hint = fmt.Sprintf("this %s sets it only after expanding its values", strings.ToUpper(inst.Cmd))
 				case hasKey(global, v):
 					hint = fmt.Sprintf("global ARG %s must be declared again in the stage to be used", v)
-				case declared[v]:
+				case declared[v] && !setsKey(inst, v):
 					hint = "it is declared only later or in another stage"
 				case !scratch && sug == "":
 					continue
@@ -89,8 +89,21 @@ func define(defined dockerfile.Env, inst *dockerfile.Instruction) {
 	}
 }
 
-// setBy reports whether an ENV or ARG sets name itself.
+// setBy reports whether an ENV sets name and uses it in the value of
+// another of its keys (ENV A=1 B=$A): every value is expanded before any key
+// is set, so that use is certainly unset. ENV A=/x:$A extends what the base
+// image may set, so it is not certain.
 func setBy(inst *dockerfile.Instruction, name string) bool {
+	if inst.Cmd != "env" {
+		return false
+	}
+	return setsKey(inst, name) && slices.ContainsFunc(inst.KeyValues(), func(kv dockerfile.KeyValue) bool {
+		return kv.Key != name && slices.Contains(varsIn(kv.Value), name)
+	})
+}
+
+// setsKey reports whether an ENV or ARG sets name itself.
+func setsKey(inst *dockerfile.Instruction, name string) bool {
 	return (inst.Cmd == "env" || inst.Cmd == "arg") &&
 		slices.ContainsFunc(inst.KeyValues(), func(kv dockerfile.KeyValue) bool { return kv.Key == name })
 }
