@@ -264,13 +264,22 @@ func pragmaCovers(f *dockerfile.File, pragmas []dockerfile.Pragma, m *rules.Meta
 }
 
 // pragmaNames reports whether an ID in pragma p names rule m. BuildKit's
-// skip=all skips BuildKit's checks only.
+// skip=all skips BuildKit's checks only, and a check= comment above an
+// instruction does not reach the checks BuildKit runs on the whole file.
 func pragmaNames(p dockerfile.Pragma, m *rules.Meta, id string) bool {
+	if p.Tool == dockerfile.ToolBuildKit && p.Scope == dockerfile.ScopeNext && slices.ContainsFunc(buildKitFileChecks, func(c string) bool { return names(m, c) }) {
+		return false
+	}
 	if p.Tool == dockerfile.ToolBuildKit && (id == "all" || id == "*") {
 		return isBuildKitCheck(m)
 	}
 	return names(m, id)
 }
+
+// buildKitFileChecks are the checks BuildKit runs with the file's linter
+// before it dispatches instructions, so only a check= parser directive
+// skips them.
+var buildKitFileChecks = []string{"ConsistentInstructionCasing", "NoEmptyContinuation", "DuplicateStageName", "ReservedStageName"}
 
 func isBuildKitCheck(m *rules.Meta) bool {
 	if rules.Source(m.ID) == "BuildKit" {

@@ -55,6 +55,25 @@ func TestPragmaReach(t *testing.T) {
 	}
 }
 
+// BuildKit runs some checks on the whole file before it dispatches
+// instructions: a check= comment above an instruction does not skip them,
+// a check= parser directive does.
+func TestCheckCommentFileLevelChecks(t *testing.T) {
+	only := []rules.Rule{rules.DL3024{}, rules.ConsistentInstructionCasing{}}
+	for _, tt := range []struct {
+		src  string
+		want []string
+	}{
+		{"FROM a:1 AS x\n# check=skip=DuplicateStageName,ConsistentInstructionCasing\nfrom a:1 AS x\n", []string{"3:ConsistentInstructionCasing", "3:DL3024"}},
+		{"# check=skip=DuplicateStageName,ConsistentInstructionCasing\nFROM a:1 AS x\nfrom a:1 AS x\n", nil},
+	} {
+		got := rulesOf(Bytes("Dockerfile", []byte(tt.src), Config{Rules: only}))
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("%q (-want +got):\n%s", tt.src, diff)
+		}
+	}
+}
+
 // A check= comment inside a continued instruction is dropped by BuildKit's
 // parser, so it reaches nothing.
 func TestCheckCommentInsideInstruction(t *testing.T) {
