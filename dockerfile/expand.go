@@ -3,7 +3,6 @@ package dockerfile
 import (
 	"maps"
 	"slices"
-	"strings"
 
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
 )
@@ -24,7 +23,18 @@ func Expand(word string, env Env, escape byte) (string, []string, error) {
 	if escape == 0 {
 		escape = '\\'
 	}
-	lex := shell.NewLex(rune(escape))
+	return expand(shell.NewLex(rune(escape)), word, env)
+}
+
+// ExpandRaw is Expand as BuildKit applies it to heredoc bodies: the escape
+// character is always \ and quotes are not special.
+func ExpandRaw(word string, env Env) (string, []string, error) {
+	lex := shell.NewLex('\\')
+	lex.SkipProcessQuotes = true
+	return expand(lex, word, env)
+}
+
+func expand(lex *shell.Lex, word string, env Env) (string, []string, error) {
 	res, unmatched, err := lex.ProcessWord(word, env)
 	if err != nil {
 		return word, nil, err
@@ -33,7 +43,8 @@ func Expand(word string, env Env, escape byte) (string, []string, error) {
 }
 
 // MetaArgs returns the ARGs declared before the first FROM with their
-// default values ("" when none), each expanded with the ones before it.
+// default values ("" when none), each expanded (and unquoted) with the ones
+// before it, as BuildKit does.
 func (f *File) MetaArgs() Env {
 	env := Env{}
 	for _, in := range f.Instructions {
@@ -41,11 +52,11 @@ func (f *File) MetaArgs() Env {
 			break
 		}
 		for _, kv := range in.KeyValues() {
+			// BuildKit runs every default through its lexer, which also
+			// removes quotes: ARG TAG="3.20" is 3.20.
 			v := kv.Value
-			if strings.Contains(v, "$") {
-				if x, _, err := Expand(v, env, f.Escape); err == nil {
-					v = x
-				}
+			if x, _, err := Expand(v, env, f.Escape); err == nil {
+				v = x
 			}
 			env[kv.Key] = v
 		}

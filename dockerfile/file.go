@@ -2,6 +2,7 @@ package dockerfile
 
 import (
 	"strings"
+	"sync"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
@@ -34,7 +35,9 @@ type File struct {
 	// raised (StageNameCasing, FromAsCasing, InvalidDefinitionDescription).
 	BuildKitWarnings []BuildKitWarning
 
-	lineOffsets []int
+	lineOffsets   []int
+	stageKeysOnce sync.Once
+	stageKeys     []int
 }
 
 // Directive is a parser directive such as "# syntax=docker/dockerfile:1".
@@ -92,6 +95,7 @@ type Instruction struct {
 	// Script is the RUN body parsed as shell (nil for other instructions).
 	Script *Script
 
+	onbuild bool   // the trigger of an ONBUILD
 	text    string // the logical line, continuations joined
 	textMap []int  // file offset of each byte of text
 	logEnd  int    // last line of the logical line (before heredoc bodies)
@@ -113,7 +117,7 @@ func (in *Instruction) Offset(i int) int {
 }
 
 // IsOnbuild reports whether the instruction is the trigger of an ONBUILD.
-func (in *Instruction) IsOnbuild() bool { return in.Node == nil || in.Line == 0 }
+func (in *Instruction) IsOnbuild() bool { return in.onbuild }
 
 // Flag returns the value of a --name=value flag and whether it was given.
 func (in *Instruction) Flag(name string) (string, bool) {
@@ -160,7 +164,7 @@ type Stage struct {
 // Chain returns the stage followed by its ancestor stages.
 func (s *Stage) Chain() []*Stage {
 	var out []*Stage
-	for st := s; st != nil && len(out) <= s.Index; st = st.Parent {
+	for st := s; st != nil && len(out) <= max(s.Index, 0); st = st.Parent {
 		out = append(out, st)
 	}
 	return out
@@ -170,6 +174,24 @@ func (s *Stage) Chain() []*Stage {
 func (s *Stage) Root() *Stage {
 	c := s.Chain()
 	return c[len(c)-1]
+}
+
+// Blocks returns the build stages, preceded by a pseudo-stage (Index -1,
+// no From) holding the instructions written before the first FROM, if any.
+// hadolint reads a file as one stream, so the rules that follow the
+// instructions of a stage lint those too; DL3061 reports their position.
+func (f *File) Blocks() []*Stage {
+	var pre []*Instruction
+	for _, in := range f.Instructions {
+		if in.Cmd == "from" {
+			break
+		}
+		pre = append(pre, in)
+	}
+	if len(pre) == 0 {
+		return f.Stages
+	}
+	return append([]*Stage{{Index: -1, Instructions: pre}}, f.Stages...)
 }
 
 // Final returns the last stage, or nil when there is none.

@@ -207,13 +207,14 @@ func (f *File) newInstruction(node *parser.Node, lint *linter.Linter) (*Instruct
 			Line:     node.StartLine,
 			EndLine:  node.EndLine,
 			logEnd:   in.logEnd,
+			onbuild:  true,
 		}
 		t.text = trigger.Original
 		if i := strings.LastIndex(in.text, trigger.Original); i >= 0 && in.textMap != nil {
 			t.textMap = in.textMap[i:]
 		}
 		if !forbiddenTrigger(trigger.Value) {
-			if cmd, err := instructions.ParseInstruction(trigger); err == nil && parseMounts(cmd) == nil {
+			if cmd, err := instructions.ParseInstructionWithLinter(trigger, linter.New(&linter.Config{})); err == nil && parseMounts(cmd) == nil {
 				t.Command = cmd
 			}
 		}

@@ -82,12 +82,23 @@ func TestPragmas(t *testing.T) {
 		want Pragma
 		ok   bool
 	}{
-		{"harden ignore=DL3008, DL3015", Pragma{IDs: []string{"DL3008", "DL3015"}}, true},
-		{"hadolint ignore=DL3003 # because", Pragma{IDs: []string{"DL3003"}}, true},
-		{"hadolint global ignore=DL3057", Pragma{Scope: ScopeFile, IDs: []string{"DL3057"}}, true},
-		{"harden stage ignore=DL3059", Pragma{Scope: ScopeStage, IDs: []string{"DL3059"}}, true},
-		{"trivy:ignore:DS002 trivy:ignore:DS026:exp:2030-01-01", Pragma{IDs: []string{"DS002", "DS026"}, Expires: "2030-01-01"}, true},
-		{"check=skip=JSONArgsRecommended,StageNameCasing;error=true", Pragma{IDs: []string{"JSONArgsRecommended", "StageNameCasing"}}, true},
+		{"harden ignore=DL3008, DL3015", Pragma{IDs: []string{"DL3008", "DL3015"}, Tool: ToolHarden}, true},
+		{"hadolint ignore=DL3003 # because", Pragma{IDs: []string{"DL3003"}, Tool: ToolHadolint}, true},
+		{"hadolint global ignore=DL3057", Pragma{Scope: ScopeFile, IDs: []string{"DL3057"}, Tool: ToolHadolint}, true},
+		// hadolint allows blanks around "=" and "," and tabs between words.
+		{"hadolint global ignore = DL3023 , DL3021", Pragma{Scope: ScopeFile, IDs: []string{"DL3023", "DL3021"}, Tool: ToolHadolint}, true},
+		{"hadolint\tstage\tignore=DL3059", Pragma{Scope: ScopeStage, IDs: []string{"DL3059"}, Tool: ToolHadolint}, true},
+		{"harden stage ignore=DL3059", Pragma{Scope: ScopeStage, IDs: []string{"DL3059"}, Tool: ToolHarden}, true},
+		{"harden ignore=DKL-DI-0002,StageNameCasing", Pragma{IDs: []string{"DKL-DI-0002", "StageNameCasing"}, Tool: ToolHarden}, true},
+		{"trivy:ignore:DS002 trivy:ignore:DS026:exp:2030-01-01", Pragma{IDs: []string{"DS002", "DS026"}, Expires: "2030-01-01", Tool: ToolTrivy}, true},
+		{"check=skip=JSONArgsRecommended,StageNameCasing;error=true", Pragma{IDs: []string{"JSONArgsRecommended", "StageNameCasing"}, Tool: ToolBuildKit}, true},
+		// BuildKit's directive grammar: any case, blanks around "=".
+		{"CHECK = skip=all", Pragma{IDs: []string{"all"}, Tool: ToolBuildKit}, true},
+		{"check=skip=A;bogus=1", Pragma{}, false}, // BuildKit refuses the option, so the whole comment
+		// hadolint drops a list with a name outside its alphabet as a whole.
+		{"hadolint ignore=crazy,DL3002", Pragma{}, false},
+		{"hadolint ignore=DL3002 trailing words", Pragma{}, false},
+		{"hadolint ignore=JSONArgsRecommended", Pragma{}, false},
 		{"hadolint shell=powershell", Pragma{}, false},
 		{"just a comment", Pragma{}, false},
 	}

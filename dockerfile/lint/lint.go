@@ -117,7 +117,7 @@ func run(f *dockerfile.File, res *Result, cfg Config) {
 	}
 	var pragmas []dockerfile.Pragma
 	if !cfg.DisableIgnorePragma {
-		pragmas = f.Pragmas()
+		pragmas = knownPragmas(f.Pragmas())
 	}
 	in := &rules.Input{File: f, Config: cfg.Settings}
 	for _, r := range rs {
@@ -247,12 +247,8 @@ func levelFor(m *rules.Meta, cfg Config) (dockerfile.Level, bool) {
 // pragmaCovers reports whether an inline pragma suppresses a finding of
 // rule m on line.
 func pragmaCovers(f *dockerfile.File, pragmas []dockerfile.Pragma, m *rules.Meta, line int, now time.Time) bool {
-	if len(pragmas) == 0 {
-		return false
-	}
-	target := f.InstructionAt(line)
 	for _, p := range pragmas {
-		if !slices.ContainsFunc(p.IDs, func(id string) bool { return names(m, id) }) {
+		if !slices.ContainsFunc(p.IDs, func(id string) bool { return pragmaNames(p, m, id) }) {
 			continue
 		}
 		if p.Expires != "" {
@@ -260,38 +256,77 @@ func pragmaCovers(f *dockerfile.File, pragmas []dockerfile.Pragma, m *rules.Meta
 				continue
 			}
 		}
-		switch p.Scope {
-		case dockerfile.ScopeFile:
+		if f.Covers(p, line) {
 			return true
-		case dockerfile.ScopeStage:
-			if line > p.Line && line < nextFrom(f, p.Line) {
-				return true
-			}
-		case dockerfile.ScopeNext:
-			if target != nil && nextInstruction(f, p.Line) == target {
-				return true
-			}
 		}
 	}
 	return false
 }
 
-func nextInstruction(f *dockerfile.File, line int) *dockerfile.Instruction {
-	for _, in := range f.Instructions {
-		if in.Line > line {
-			return in
-		}
+// pragmaNames reports whether an ID in pragma p names rule m. BuildKit's
+// skip=all skips BuildKit's checks only, and a check= comment above an
+// instruction does not reach the checks BuildKit runs on the whole file.
+func pragmaNames(p dockerfile.Pragma, m *rules.Meta, id string) bool {
+	if p.Tool == dockerfile.ToolBuildKit && p.Scope == dockerfile.ScopeNext && slices.ContainsFunc(buildKitFileChecks, func(c string) bool { return names(m, c) }) {
+		return false
 	}
-	return nil
+	if p.Tool == dockerfile.ToolBuildKit && (id == "all" || id == "*") {
+		return isBuildKitCheck(m)
+	}
+	return names(m, id)
 }
 
-func nextFrom(f *dockerfile.File, line int) int {
-	for _, in := range f.Instructions {
-		if in.Line > line && in.Cmd == "from" {
-			return in.Line
+// buildKitFileChecks are the checks BuildKit runs with the file's linter
+// before it dispatches instructions, so only a check= parser directive
+// skips them.
+var buildKitFileChecks = []string{"ConsistentInstructionCasing", "NoEmptyContinuation", "DuplicateStageName", "ReservedStageName"}
+
+func isBuildKitCheck(m *rules.Meta) bool {
+	if rules.Source(m.ID) == "BuildKit" {
+		return true
+	}
+	for _, a := range m.Aliases {
+		if rules.Source(a) == "BuildKit" {
+			return true
 		}
 	}
-	return int(^uint(0) >> 1)
+	return false
+}
+
+// isShellCheckCode reports SC followed by digits (SC2086).
+func isShellCheckCode(id string) bool {
+	rest, ok := strings.CutPrefix(strings.ToUpper(id), "SC")
+	return ok && rest != "" && strings.Trim(rest, "0123456789") == ""
+}
+
+// knownPragmas drops the harden pragmas that name a rule harden does not
+// know: like hadolint, a list with an unknown name is void as a whole, so
+// a typo never silences only part of what was meant.
+func knownPragmas(ps []dockerfile.Pragma) []dockerfile.Pragma {
+	all := rules.All()
+	known := func(id string) bool {
+		if id == "all" || id == "*" || isShellCheckCode(id) {
+			return true // ShellCheck codes are valid in hadolint lists
+		}
+		for _, r := range all {
+			if names(r.Meta(), id) {
+				return true
+			}
+		}
+		for _, n := range rules.NotImplementedRules() {
+			if strings.EqualFold(n.ID, id) {
+				return true
+			}
+		}
+		return false
+	}
+	var out []dockerfile.Pragma
+	for _, p := range ps {
+		if p.Tool != dockerfile.ToolHarden || !slices.ContainsFunc(p.IDs, func(id string) bool { return !known(id) }) {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // Count returns how many findings are at or above level.

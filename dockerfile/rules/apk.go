@@ -32,6 +32,7 @@ func (DL3018) Meta() *Meta { return &metaDL3018 }
 func (DL3018) Check(in *Input) []Problem {
 	var out []Problem
 	runs(in.File, func(inst *dockerfile.Instruction, s *dockerfile.Script) {
+		scope := newVarScope(in.File, inst, s)
 		var bad []string
 		for _, c := range s.Commands {
 			i := apkAdd(c)
@@ -39,7 +40,7 @@ func (DL3018) Check(in *Input) []Problem {
 				continue
 			}
 			for _, p := range packagesAfter(c, i, "t", "virtual", "repository", "X", "p", "root") {
-				if !strings.ContainsAny(p, "=~<>") && !strings.HasSuffix(p, ".apk") && !strings.HasPrefix(p, "$") {
+				if !strings.ContainsAny(p, "=~<>") && !strings.HasSuffix(p, ".apk") && !(strings.HasPrefix(p, "$") && scope.pins(p)) {
 					bad = append(bad, p)
 				}
 			}

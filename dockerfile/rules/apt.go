@@ -37,6 +37,7 @@ func (DL3008) Meta() *Meta { return &metaDL3008 }
 func (DL3008) Check(in *Input) []Problem {
 	var out []Problem
 	runs(in.File, func(inst *dockerfile.Instruction, s *dockerfile.Script) {
+		scope := newVarScope(in.File, inst, s)
 		var bad []string
 		for _, c := range s.Commands {
 			i := aptInstall(c)
@@ -44,7 +45,7 @@ func (DL3008) Check(in *Input) []Problem {
 				continue
 			}
 			for _, p := range packagesAfter(c, i, "t", "target-release", "o", "option", "c", "config-file") {
-				if !strings.ContainsAny(p, "=/") && !strings.HasSuffix(p, ".deb") && !strings.HasPrefix(p, "$") {
+				if !strings.ContainsAny(p, "=/") && !strings.HasSuffix(p, ".deb") && !(strings.HasPrefix(p, "$") && scope.pins(p)) {
 					bad = append(bad, p)
 				}
 			}
@@ -71,7 +72,7 @@ func (DL3009) Meta() *Meta { return &metaDL3009 }
 func (DL3009) Check(in *Input) []Problem {
 	f := in.File
 	return perRun(f, func(inst *dockerfile.Instruction, s *dockerfile.Script) string {
-		if !lastOrBase(f, inst.Stage) || cacheMounted(inst, "/var/lib/apt/lists") ||
+		if !lastOrBase(f, inst) || cacheMounted(inst, "/var/lib/apt/lists") ||
 			cacheMounted(inst, "/var/lib/apt") && cacheMounted(inst, "/var/cache/apt") {
 			return ""
 		}

@@ -28,17 +28,6 @@ func unquoteAll(ss []string) []string {
 	return out
 }
 
-var archiveExts = []string{".tar", ".Z", ".bz2", ".gz", ".lz", ".lzma", ".tZ", ".tb2", ".tbz", ".tbz2", ".tgz", ".tlz", ".tpz", ".txz", ".xz"}
-
-func isArchive(p string) bool {
-	for _, e := range archiveExts {
-		if strings.HasSuffix(p, e) {
-			return true
-		}
-	}
-	return false
-}
-
 func isURL(p string) bool {
 	return strings.HasPrefix(p, "http://") || strings.HasPrefix(p, "https://")
 }
@@ -47,64 +36,6 @@ func isURL(p string) bool {
 func baseName(p string) string {
 	p = strings.ReplaceAll(p, `\`, "/")
 	return path.Base(p)
-}
-
-// DL3010 flags COPY of an archive that a later RUN extracts.
-type DL3010 struct{}
-
-var metaDL3010 = Meta{
-	ID: "DL3010", Level: dockerfile.Info,
-	Title:       "Use ADD for extracting archives into an image",
-	Description: "COPY then tar -x keeps the archive in a layer as well as its contents; ADD extracts a local archive in one step.",
-	Fix:         "ADD the archive to its destination directory and drop the extraction step.",
-	Bad:         "FROM debian:12\nCOPY app.tar /src/\nRUN tar -xf /src/app.tar\n", Good: "FROM debian:12\nADD app.tar /src/\n",
-}
-
-func (DL3010) Meta() *Meta { return &metaDL3010 }
-func (DL3010) Check(in *Input) []Problem {
-	var out []Problem
-	for _, s := range in.File.Stages {
-		for i, inst := range s.Instructions {
-			if inst.Cmd != "copy" {
-				continue
-			}
-			if _, ok := inst.Flag("from"); ok {
-				continue
-			}
-			srcs, _, _ := copyParts(inst)
-			for _, src := range srcs {
-				if !isArchive(src) {
-					continue
-				}
-				if extractedLater(s.Instructions[i+1:], baseName(src)) {
-					out = append(out, at(inst, fmt.Sprintf("%s is copied, then extracted", baseName(src))))
-					break
-				}
-			}
-		}
-	}
-	return out
-}
-
-func extractedLater(rest []*dockerfile.Instruction, name string) bool {
-	for _, inst := range rest {
-		if inst.Script == nil {
-			continue
-		}
-		for _, c := range inst.Script.Commands {
-			extract := c.Is("unzip", "gunzip", "bunzip2", "unlzma", "unxz", "zgz", "uncompress", "zcat", "gzcat") ||
-				c.Is("tar") && (c.HasFlag("x", "extract", "get") || len(c.Args) > 0 && !strings.HasPrefix(c.Args[0], "-") && strings.Contains(c.Args[0], "x"))
-			if !extract {
-				continue
-			}
-			for _, a := range c.Args {
-				if baseName(a) == name {
-					return true
-				}
-			}
-		}
-	}
-	return false
 }
 
 // DL3020 flags ADD for plain files and folders.
@@ -224,7 +155,7 @@ var metaDL3045 = Meta{
 func (DL3045) Meta() *Meta { return &metaDL3045 }
 func (DL3045) Check(in *Input) []Problem {
 	var out []Problem
-	for _, s := range in.File.Stages {
+	for _, s := range in.File.Blocks() {
 		inherited := false
 		for _, p := range s.Chain()[1:] {
 			if hasWorkdir(p.Instructions) {

@@ -22,8 +22,8 @@ func (DL3006) Meta() *Meta { return &metaDL3006 }
 func (DL3006) Check(in *Input) []Problem {
 	var out []Problem
 	for _, s := range in.File.Stages {
-		if ref, ok := baseImage(s); ok && ref.Tag == "" && ref.Digest == "" {
-			out = append(out, at(s.From, fmt.Sprintf("image %q has no tag", s.Base)))
+		if ref, ok := resolvedImage(in.File, s); ok && ref.Tag == "" && ref.Digest == "" {
+			out = append(out, at(s.From, fmt.Sprintf("image %q has no tag", ref.Repo)))
 		}
 	}
 	return out
@@ -44,8 +44,12 @@ func (DL3007) Meta() *Meta { return &metaDL3007 }
 func (DL3007) Check(in *Input) []Problem {
 	var out []Problem
 	for _, s := range in.File.Stages {
-		if ref, ok := baseImage(s); ok && ref.Tag == "latest" && ref.Digest == "" {
-			out = append(out, at(s.From, ""))
+		if ref, ok := resolvedImage(in.File, s); ok && ref.Tag == "latest" && ref.Digest == "" {
+			msg := ""
+			if strings.Contains(s.Base, "$") {
+				msg = fmt.Sprintf("%s resolves to the latest tag with the ARG defaults", s.Base)
+			}
+			out = append(out, at(s.From, msg))
 		}
 	}
 	return out

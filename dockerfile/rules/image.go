@@ -59,6 +59,17 @@ func baseImage(s *dockerfile.Stage) (imageRef, bool) {
 	return parseImage(s.Base), true
 }
 
+// resolvedImage is baseImage after expanding the global ARG defaults, as
+// Trivy does (ARG TAG=latest, FROM alpine:${TAG} is alpine:latest). A
+// reference that needs a build argument without a default is not resolved.
+func resolvedImage(f *dockerfile.File, s *dockerfile.Stage) (imageRef, bool) {
+	ref, ok := resolvedBase(f, s)
+	if !ok || s.Parent != nil || !validReference(ref) || strings.EqualFold(ref, "scratch") || f.StageByName(ref, s.Index) != nil {
+		return imageRef{}, false
+	}
+	return parseImage(ref), true
+}
+
 // resolvedBase expands the FROM reference with the global ARG defaults,
 // for the checks that look through variables (Trivy does).
 func resolvedBase(f *dockerfile.File, s *dockerfile.Stage) (string, bool) {

@@ -87,7 +87,7 @@ var metaDL3044 = Meta{
 func (DL3044) Meta() *Meta { return &metaDL3044 }
 func (DL3044) Check(in *Input) []Problem {
 	var out []Problem
-	for _, s := range in.File.Stages {
+	for _, s := range in.File.Blocks() {
 		defined := map[string]bool{}
 		for _, st := range s.Chain()[1:] {
 			for _, inst := range st.Instructions {
@@ -354,17 +354,19 @@ type DL1001 struct{}
 var metaDL1001 = Meta{
 	ID: "DL1001", Level: dockerfile.Off,
 	Title:       "Please refrain from using inline ignore pragmas # hadolint ignore=DLxxxx",
-	Description: "Inline pragmas hide findings where reviewers do not look; some teams prefer .harden.yaml ignores with a reason. Off unless enabled with a severity override.",
+	Description: "Inline pragmas hide findings where reviewers do not look; some teams prefer .harden.yaml ignores with a reason. Only the next-instruction forms are flagged (not global or stage pragmas, nor a check= parser directive), as in hadolint. Off unless enabled with a severity override.",
 	Fix:         "Move the exception to .harden.yaml lint.ignore or fix the finding.",
 	Bad:         "FROM debian:12\n# hadolint ignore=DL3003\nRUN cd /tmp\n", Good: "FROM debian:12\n# a comment\nRUN true\n",
 }
 
 func (DL1001) Meta() *Meta { return &metaDL1001 }
 func (DL1001) Check(in *Input) []Problem {
+	// Like hadolint, only the inline (next-instruction) form: global and
+	// stage pragmas, and a check= parser directive, sit where reviewers look.
 	var out []Problem
-	for _, c := range in.File.Comments {
-		if dockerfile.IsIgnorePragma(c.Text) {
-			out = append(out, Problem{Line: c.Line, Column: 1, EndLine: c.Line})
+	for _, p := range in.File.Pragmas() {
+		if p.Scope == dockerfile.ScopeNext {
+			out = append(out, Problem{Line: p.Line, Column: 1, EndLine: p.Line})
 		}
 	}
 	return out

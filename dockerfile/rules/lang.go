@@ -22,6 +22,7 @@ func (DL3028) Meta() *Meta { return &metaDL3028 }
 func (DL3028) Check(in *Input) []Problem {
 	var out []Problem
 	runs(in.File, func(inst *dockerfile.Instruction, s *dockerfile.Script) {
+		scope := newVarScope(in.File, inst, s)
 		var bad []string
 		for _, c := range s.Commands {
 			if !c.Is("gem") {
@@ -48,7 +49,7 @@ func (DL3028) Check(in *Input) []Problem {
 				args = append(args, a)
 			}
 			for _, a := range args {
-				if !strings.Contains(a, ":") && !strings.HasPrefix(a, "$") && !strings.HasSuffix(a, ".gem") {
+				if !strings.Contains(a, ":") && !(strings.HasPrefix(a, "$") && scope.pins(a)) && !strings.HasSuffix(a, ".gem") {
 					bad = append(bad, a)
 				}
 			}
@@ -75,6 +76,7 @@ func (DL3062) Meta() *Meta { return &metaDL3062 }
 func (DL3062) Check(in *Input) []Problem {
 	var out []Problem
 	runs(in.File, func(inst *dockerfile.Instruction, s *dockerfile.Script) {
+		scope := newVarScope(in.File, inst, s)
 		var bad []string
 		for _, c := range s.Commands {
 			if !c.Is("go") {
@@ -89,7 +91,7 @@ func (DL3062) Check(in *Input) []Problem {
 				pkgs = pkgs[:1]
 			}
 			for _, p := range pkgs {
-				if p == "." || strings.HasPrefix(p, "./") || strings.HasPrefix(p, "/") || strings.HasPrefix(p, "../") || strings.HasPrefix(p, "$") || strings.HasSuffix(p, ".go") {
+				if p == "." || strings.HasPrefix(p, "./") || strings.HasPrefix(p, "/") || strings.HasPrefix(p, "../") || strings.HasPrefix(p, "$") && scope.pins(p) || strings.HasSuffix(p, ".go") {
 					continue
 				}
 				_, v, ok := strings.Cut(p, "@")

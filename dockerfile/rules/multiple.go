@@ -10,7 +10,7 @@ import (
 // duplicates reports the second and later instructions cmd in each stage.
 func duplicates(f *dockerfile.File, cmd string) []Problem {
 	var out []Problem
-	for _, s := range f.Stages {
+	for _, s := range f.Blocks() {
 		var first *dockerfile.Instruction
 		for _, inst := range s.Instructions {
 			if inst.Cmd != cmd {

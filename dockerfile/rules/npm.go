@@ -49,6 +49,7 @@ func (DL3016) Meta() *Meta { return &metaDL3016 }
 func (DL3016) Check(in *Input) []Problem {
 	var out []Problem
 	runs(in.File, func(inst *dockerfile.Instruction, s *dockerfile.Script) {
+		scope := newVarScope(in.File, inst, s)
 		var bad []string
 		for _, c := range s.Commands {
 			i := npmInstall(c)
@@ -56,7 +57,7 @@ func (DL3016) Check(in *Input) []Problem {
 				continue
 			}
 			for _, p := range packagesAfter(c, i, "loglevel", "registry", "prefix") {
-				if !npmPinned(p) {
+				if !npmPinned(p) || strings.HasPrefix(p, "$") && !scope.pins(p) {
 					bad = append(bad, p)
 				}
 			}
@@ -83,7 +84,7 @@ func (DL3060) Meta() *Meta { return &metaDL3060 }
 func (DL3060) Check(in *Input) []Problem {
 	f := in.File
 	return perRun(f, func(inst *dockerfile.Instruction, s *dockerfile.Script) string {
-		if !lastOrBase(f, inst.Stage) || cacheMounted(inst, ".cache/yarn") {
+		if !lastOrBase(f, inst) || cacheMounted(inst, ".cache/yarn") {
 			return ""
 		}
 		installed := false

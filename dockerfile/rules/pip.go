@@ -52,6 +52,7 @@ func (DL3013) Meta() *Meta { return &metaDL3013 }
 func (DL3013) Check(in *Input) []Problem {
 	var out []Problem
 	runs(in.File, func(inst *dockerfile.Instruction, s *dockerfile.Script) {
+		scope := newVarScope(in.File, inst, s)
 		var bad []string
 		for _, c := range s.Commands {
 			i := pipInstall(c, true)
@@ -59,7 +60,7 @@ func (DL3013) Check(in *Input) []Problem {
 				continue
 			}
 			for _, p := range packagesAfter(c, i, pipValued...) {
-				if pipPinned(p) {
+				if pipPinned(p) && !(strings.HasPrefix(p, "$") && !scope.pins(p)) {
 					continue
 				}
 				bad = append(bad, p)
@@ -111,18 +112,21 @@ func (DL3042) Check(in *Input) []Problem {
 	return missingOption(in.File, find, func(c *dockerfile.Command) bool { return c.HasFlag("no-cache-dir") },
 		func(inst *dockerfile.Instruction, s *dockerfile.Script) bool {
 			return !slices.ContainsFunc(s.Commands, func(c *dockerfile.Command) bool { return find(c) >= 0 }) ||
-				cacheMounted(inst, ".cache/pip") || pipNoCacheInText.MatchString(s.Text) || envTruthy(inst, "PIP_NO_CACHE_DIR")
+				cacheMounted(inst, ".cache/pip") || pipNoCacheInText.MatchString(s.Text) || envTruthy(in.File, inst, "PIP_NO_CACHE_DIR")
 		}, " --no-cache-dir")
 }
 
 // envTruthy reports whether an ENV before inst, in its stage or an
-// ancestor stage, sets name to a truthy value.
-func envTruthy(inst *dockerfile.Instruction, name string) bool {
+// ancestor stage (or before the first FROM, for an instruction there),
+// sets name to a truthy value. An ONBUILD trigger sees the whole stage.
+func envTruthy(f *dockerfile.File, inst *dockerfile.Instruction, name string) bool {
 	val := ""
-	if inst.Stage == nil {
-		return false
+	var chain []*dockerfile.Stage
+	if inst.Stage != nil {
+		chain = inst.Stage.Chain()
+	} else if b := f.Blocks(); len(b) > 0 && b[0].Index < 0 {
+		chain = b[:1]
 	}
-	chain := inst.Stage.Chain()
 	for i := len(chain) - 1; i >= 0; i-- {
 		for _, x := range chain[i].Instructions {
 			if x == inst {

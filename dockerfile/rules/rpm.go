@@ -185,6 +185,7 @@ var rpmVersion = regexp.MustCompile(`^[^-]+(-[^-]+)*-[0-9A-Za-z.~^_:+]*[0-9][0-9
 func rpmUnpinned(f *dockerfile.File, tools []string) []Problem {
 	var out []Problem
 	runs(f, func(inst *dockerfile.Instruction, s *dockerfile.Script) {
+		scope := newVarScope(f, inst, s)
 		var bad []string
 		for _, c := range s.Commands {
 			if !c.Is(tools...) {
@@ -205,7 +206,7 @@ func rpmUnpinned(f *dockerfile.File, tools []string) []Problem {
 			}
 			for _, p := range pos {
 				switch {
-				case strings.HasSuffix(p, ".rpm"), strings.Contains(p, "${"), strings.HasPrefix(p, "$"), strings.HasPrefix(p, "@"):
+				case strings.HasSuffix(p, ".rpm"), strings.HasPrefix(p, "@"), scope.pins(p):
 				case module && strings.Contains(p, ":"):
 				case !module && rpmVersion.MatchString(p):
 				default:
@@ -263,6 +264,7 @@ func (DL3037) Meta() *Meta { return &metaDL3037 }
 func (DL3037) Check(in *Input) []Problem {
 	var out []Problem
 	runs(in.File, func(inst *dockerfile.Instruction, s *dockerfile.Script) {
+		scope := newVarScope(in.File, inst, s)
 		var bad []string
 		for _, c := range s.Commands {
 			i := subIs(c, []string{"zypper"}, []string{"install", "in"})
@@ -270,7 +272,7 @@ func (DL3037) Check(in *Input) []Problem {
 				continue
 			}
 			for _, p := range packagesAfter(c, i, "r", "repo", "t", "type") {
-				if !strings.ContainsAny(p, "=<>") && !strings.HasSuffix(p, ".rpm") && !strings.HasPrefix(p, "$") {
+				if !strings.ContainsAny(p, "=<>") && !strings.HasSuffix(p, ".rpm") && !(strings.HasPrefix(p, "$") && scope.pins(p)) {
 					bad = append(bad, p)
 				}
 			}

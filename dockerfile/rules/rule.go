@@ -98,15 +98,16 @@ func logicalEnd(in *dockerfile.Instruction) int {
 	return in.EndLine
 }
 
-// runs calls fn for every RUN, including ONBUILD RUN triggers, with the
-// stage they belong to (nil before the first FROM).
+// runs calls fn for every RUN, including ONBUILD RUN triggers. A trigger is
+// passed as itself (its flags, --mount included, and its stage), not as the
+// ONBUILD that wraps it; it covers the same source lines.
 func runs(f *dockerfile.File, fn func(in *dockerfile.Instruction, s *dockerfile.Script)) {
 	for _, in := range f.Instructions {
 		if in.Cmd == "run" && in.Script != nil {
 			fn(in, in.Script)
 		}
 		if t := in.Trigger; t != nil && t.Cmd == "run" && t.Script != nil {
-			fn(in, t.Script)
+			fn(t, t.Script)
 		}
 	}
 }

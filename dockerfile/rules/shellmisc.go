@@ -74,7 +74,7 @@ var metaDL3059 = Meta{
 func (DL3059) Meta() *Meta { return &metaDL3059 }
 func (DL3059) Check(in *Input) []Problem {
 	var out []Problem
-	for _, s := range in.File.Stages {
+	for _, s := range in.File.Blocks() {
 		for i := 1; i < len(s.Instructions); i++ {
 			a, b := s.Instructions[i-1], s.Instructions[i]
 			if a.Cmd != "run" || b.Cmd != "run" || a.Script == nil || b.Script == nil {
@@ -103,7 +103,7 @@ var metaDL4001 = Meta{
 func (DL4001) Meta() *Meta { return &metaDL4001 }
 func (DL4001) Check(in *Input) []Problem {
 	var out []Problem
-	for _, s := range in.File.Stages {
+	for _, s := range in.File.Blocks() {
 		wget, curl := false, false
 		for _, inst := range s.Instructions {
 			sc := inst.Script
@@ -153,7 +153,7 @@ var metaDL4006 = Meta{
 func (DL4006) Meta() *Meta { return &metaDL4006 }
 func (DL4006) Check(in *Input) []Problem {
 	var out []Problem
-	for _, s := range in.File.Stages {
+	for _, s := range in.File.Blocks() {
 		ok := false
 		for _, inst := range s.Instructions {
 			if sh, isShell := inst.Command.(*instructions.ShellCommand); isShell {
@@ -228,10 +228,14 @@ func cacheMounted(in *dockerfile.Instruction, fragments ...string) bool {
 	return false
 }
 
-// lastOrBase reports whether findings in stage s matter: the stage is the
-// last one or a later stage builds FROM it (hadolint's rule for cleanup).
-func lastOrBase(f *dockerfile.File, s *dockerfile.Stage) bool {
-	return s == nil || s == f.Final() || f.UsedAsBase(s)
+// lastOrBase reports whether cleanup findings on inst matter: its stage is
+// the last one or a later stage builds FROM it (hadolint's rule for
+// cleanup). An ONBUILD trigger always matters: it runs in whatever image
+// builds FROM this one, whichever stage it is written in (hadolint checks
+// the ONBUILD triggers as a stream of their own).
+func lastOrBase(f *dockerfile.File, inst *dockerfile.Instruction) bool {
+	s := inst.Stage
+	return inst.IsOnbuild() || s == nil || s == f.Final() || f.UsedAsBase(s)
 }
 
 // insertAfter makes an edit inserting text after argument i of c, when its

@@ -109,8 +109,10 @@ func (DL3046) Check(in *Input) []Problem {
 		if !c.Is("useradd") || c.HasFlag("l", "no-log-init") {
 			return false
 		}
+		// A UID from a variable has no known length; hadolint counts the
+		// characters of "${APP_UID}" and fires.
 		uid := optionValue(c, "u", "uid")
-		return len(uid) > 5
+		return len(uid) > 5 && !strings.ContainsAny(uid, "$`")
 	})
 }
 
