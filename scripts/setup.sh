@@ -2,8 +2,10 @@
 # Installs and starts what harden's tests and demo need on a Debian machine:
 # a Docker engine (docker.io, started in the background when its socket does
 # not answer), debootstrap for the fixture images, skopeo and docker-registry
-# for the registry tests, Chromium for the HTML report test and strace for
-# minify's size floor. Idempotent: a second run installs nothing and starts
+# for the registry tests, Chromium for the HTML report test, strace for
+# minify's size floor, and the peer tools osv-scanner and Syft for the
+# accuracy tests (scripts/peers.sh: pinned, go install; about 4 minutes cold
+# on two cores). Idempotent: a second run installs nothing and starts
 # nothing.
 #
 #   scripts/setup.sh            everything
@@ -47,3 +49,7 @@ if ! docker version --format '{{.Server.Version}}' >/dev/null 2>&1; then
 		{ echo "setup: dockerd did not answer within 60s; see /var/log/harden-dockerd.log" >&2; exit 1; }
 fi
 log "docker engine $(docker version --format '{{.Server.Version}}') is up"
+
+if ! $demo_only; then
+	"$(dirname "$0")/peers.sh" osv-scanner syft
+fi
