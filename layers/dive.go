@@ -89,7 +89,7 @@ func diveMetrics(x *fsindex.Index, userSize int64) DiveMetrics {
 			}
 			return true
 		})
-		stacked.graft("", tree)
+		stacked.graft(tree)
 	}
 	var m DiveMetrics
 	var minSum, total int64
@@ -126,7 +126,20 @@ type diveNode struct {
 	children map[string]*diveNode
 }
 
-func newDiveNode() *diveNode { return &diveNode{children: map[string]*diveNode{}} }
+func newDiveNode() *diveNode { return &diveNode{} }
+
+// child returns the child called name, creating it when missing.
+func (t *diveNode) child(name string) *diveNode {
+	if n := t.children[name]; n != nil {
+		return n
+	}
+	if t.children == nil {
+		t.children = map[string]*diveNode{}
+	}
+	n := newDiveNode()
+	t.children[name] = n
+	return n
+}
 
 // diveLayerTree builds Dive's tree of one layer's tar entries.
 func diveLayerTree(changes []fsindex.Change) *diveNode {
@@ -151,15 +164,9 @@ func diveLayerTree(changes []fsindex.Change) *diveNode {
 func (t *diveNode) add(p string) *diveNode {
 	cur := t
 	for _, part := range strings.Split(strings.Trim(p, "/"), "/") {
-		if part == "" {
-			continue
+		if part != "" {
+			cur = cur.child(part)
 		}
-		next := cur.children[part]
-		if next == nil {
-			next = newDiveNode()
-			cur.children[part] = next
-		}
-		cur = next
 	}
 	return cur
 }
@@ -189,6 +196,9 @@ func (t *diveNode) total() int64 {
 
 // sortedNames lists the children in name order, as Dive visits them.
 func (t *diveNode) sortedNames() []string {
+	if len(t.children) == 0 {
+		return nil
+	}
 	names := make([]string, 0, len(t.children))
 	for name := range t.children {
 		names = append(names, name)
@@ -219,22 +229,19 @@ func (t *diveNode) visitLeaves(dir string, fn func(p string, n *diveNode) bool) 
 	return true
 }
 
-// graft stacks a layer's tree (whose node at dir is upper) onto t the way
-// Dive's Stack does: depth first, children before their parent, whiteouts
-// removing their path, every other node replacing the metadata at its path.
-func (t *diveNode) graft(dir string, upper *diveNode) {
+// graft stacks a layer's tree onto t, the node of the stack at the same
+// path, the way Dive's Stack does: depth first, children before their
+// parent, whiteouts removing their path, every other node replacing the
+// metadata at its path.
+func (t *diveNode) graft(upper *diveNode) {
 	for _, name := range upper.sortedNames() {
 		c := upper.children[name]
-		p := dir + "/" + name
-		t.graft(p, c)
 		if c.whiteout {
-			target := dir + "/" + strings.TrimPrefix(name, whiteoutPrefix)
-			if parent := t.find(path.Dir(target)); parent != nil {
-				delete(parent.children, path.Base(target))
-			}
+			delete(t.children, strings.TrimPrefix(name, whiteoutPrefix))
 			continue
 		}
-		n := t.add(p)
+		n := t.child(name)
+		n.graft(c)
 		n.dir, n.size = c.dir, c.size
 	}
 }
