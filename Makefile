@@ -12,8 +12,9 @@ all: build
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/harden
 
-# setup installs Docker, debootstrap, skopeo, docker-registry and Chromium
-# when missing and starts dockerd; fixtures builds the test images (cached).
+# setup installs Docker, debootstrap, skopeo, docker-registry, Chromium and
+# the peer tools (osv-scanner, Syft) when missing and starts dockerd;
+# fixtures builds the test images (cached).
 setup:
 	scripts/setup.sh
 

@@ -34,6 +34,7 @@ func All() []Check {
 		latestTag{},
 		sensitivePort{},
 		sensitiveVolume{},
+		dockerSocketVolume{},
 		unnecessaryFile{},
 		writableRoot{},
 		// binaries and packages

@@ -108,6 +108,11 @@ func Run(ctx context.Context, x *fsindex.Index, opts ...Option) (*Result, error)
 	sortFindings(res.Findings)
 	sortFindings(res.Suppressed)
 	res.Summary = summarize(in, res.Findings, rules)
+	for _, c := range res.Checks {
+		if c.Status == StatusError {
+			res.Summary.Incomplete = append(res.Summary.Incomplete, c.ID)
+		}
+	}
 	return res, nil
 }
 

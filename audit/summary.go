@@ -18,6 +18,10 @@ type Summary struct {
 	// Score is 0–100 (see Score) and Grade its letter A–F.
 	Score int    `json:"score"`
 	Grade string `json:"grade"`
+	// Incomplete names the checks that failed to run (status error). The
+	// score counts only the findings of the checks that ran, so an
+	// incomplete score may be higher than the image deserves.
+	Incomplete []string `json:"incomplete,omitempty"`
 	// SizeBytes is the sum of the files in every layer (what docker and
 	// Dive call the image size); ImageBytes the files visible in the
 	// squashed filesystem; CompressedBytes the stored layer blobs (-1 when
@@ -53,6 +57,23 @@ type Summary struct {
 	Findings map[string]int `json:"findings"`
 	// Rows are the seed's comparison rows, filled with what was measured.
 	Rows []Row `json:"rows"`
+}
+
+// ScoreText is the score as the table prints it: "82/100 (B)", and for an
+// incomplete audit "82/100 (B, incomplete: elf-hardening did not run)".
+func (s Summary) ScoreText() string {
+	if len(s.Incomplete) == 0 {
+		return fmt.Sprintf("%d/100 (%s)", s.Score, s.Grade)
+	}
+	return fmt.Sprintf("%d/100 (%s, %s)", s.Score, s.Grade, s.IncompleteText())
+}
+
+// IncompleteText names the checks that did not run ("" when all ran).
+func (s Summary) IncompleteText() string {
+	if len(s.Incomplete) == 0 {
+		return ""
+	}
+	return "incomplete: " + strings.Join(s.Incomplete, ", ") + " did not run"
 }
 
 // PackageCount counts installed packages by database.

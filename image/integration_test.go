@@ -112,6 +112,13 @@ func TestDaemonErrors(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "no such image in the docker engine") {
 		t.Errorf("missing image: %v", err)
 	}
+	// A bare name the engine lacks goes to its registry, here a closed
+	// local port: one line says both.
+	_, err = image.Open(context.Background(), "127.0.0.1:1/harden-missing:latest")
+	want := "127.0.0.1:1/harden-missing:latest: not in the Docker engine, and registry 127.0.0.1:1 could not be reached (connect: connection refused)"
+	if err == nil || err.Error() != want {
+		t.Errorf("engine lacks it, registry unreachable:\n got %v\nwant %s", err, want)
+	}
 	t.Setenv("DOCKER_HOST", "unix:///nonexistent/docker.sock")
 	_, err = image.Open(context.Background(), "docker-daemon:node:18")
 	if err == nil || !strings.Contains(err.Error(), "docker engine unreachable") || strings.Contains(err.Error(), "\n") {
@@ -120,7 +127,8 @@ func TestDaemonErrors(t *testing.T) {
 	// A bare name with no engine goes to its registry; this one is on a
 	// closed local port, so it fails at once and says so.
 	_, err = image.Open(context.Background(), "127.0.0.1:1/nothing:latest")
-	if err == nil || !strings.Contains(err.Error(), "registry:127.0.0.1:1/nothing:latest") {
-		t.Errorf("registry fallback: %v", err)
+	want = "127.0.0.1:1/nothing:latest: no Docker engine answers, and registry 127.0.0.1:1 could not be reached (connect: connection refused)"
+	if err == nil || err.Error() != want {
+		t.Errorf("no engine, registry unreachable:\n got %v\nwant %s", err, want)
 	}
 }

@@ -3,7 +3,9 @@ package image
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
+	"net"
 	"net/http"
 
 	"github.com/google/go-containerregistry/pkg/name"
@@ -46,7 +48,7 @@ func (o *options) openRegistry(ctx context.Context, ref Reference) (*Image, erro
 	}
 	img, err := remote.Image(r, o.remoteOptions(ctx)...)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", ref, firstLine(err))
+		return nil, &registryError{ref: ref, registry: r.Context().RegistryStr(), err: err}
 	}
 	ls, err := img.Layers()
 	if err != nil {
@@ -59,4 +61,51 @@ func (o *options) openRegistry(ctx context.Context, ref Reference) (*Image, erro
 		Source: "registry " + r.Context().RegistryStr(),
 		layers: wrapCompressed(ls),
 	}, nil
+}
+
+// registryError is a registry that did not give the image: unreachable, or
+// it answered with an error.
+type registryError struct {
+	ref      Reference
+	registry string
+	err      error
+}
+
+func (e *registryError) Error() string { return fmt.Sprintf("%s: %v", e.ref, firstLine(e.err)) }
+
+func (e *registryError) Unwrap() error { return e.err }
+
+// unreachable reports whether the registry could not be reached at all
+// (DNS, connection, timeout) rather than answering with an error.
+func (e *registryError) unreachable() bool {
+	var ne net.Error
+	return errors.As(e.err, &ne)
+}
+
+// cause is the network error alone when the registry was not reached
+// ("lookup index.docker.io ...: no such host"), else the first line of the
+// registry's answer.
+func (e *registryError) cause() string {
+	var op *net.OpError
+	if errors.As(e.err, &op) {
+		return op.Err.Error()
+	}
+	var dns *net.DNSError
+	if errors.As(e.err, &dns) {
+		return dns.Error()
+	}
+	return firstLine(e.err).Error()
+}
+
+// fallbackError is the one line for a bare name that neither the engine
+// nor its registry gave: what the engine said, then what the registry did.
+func fallbackError(arg, engine string, err error) error {
+	var re *registryError
+	if !errors.As(err, &re) {
+		return fmt.Errorf("%s: %s; %w", arg, engine, err)
+	}
+	if re.unreachable() {
+		return fmt.Errorf("%s: %s, and registry %s could not be reached (%s)", arg, engine, re.registry, re.cause())
+	}
+	return fmt.Errorf("%s: %s, and registry %s did not give it: %s", arg, engine, re.registry, re.cause())
 }

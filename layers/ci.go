@@ -81,8 +81,9 @@ func Failed(rs []RuleResult) bool {
 }
 
 // ParseDiveCI reads a .dive-ci file ("rules:" with lowestEfficiency,
-// highestWastedBytes, highestUserWastedPercent; "disabled" turns a rule
-// off). Rules the file does not name keep the values in base.
+// highestWastedBytes, highestUserWastedPercent; "disabled", "off", "false"
+// or no value turns a rule off). Rules the file does not name keep the
+// values in base.
 func ParseDiveCI(r io.Reader, base Thresholds) (Thresholds, error) {
 	var doc struct {
 		Rules map[string]any `yaml:"rules"`
@@ -96,7 +97,10 @@ func ParseDiveCI(r io.Reader, base Thresholds) (Thresholds, error) {
 	}
 	t := base
 	for k, v := range doc.Rules {
-		s := strings.TrimSpace(fmt.Sprint(v))
+		s := ""
+		if v != nil { // "rule:" with no value is off, as in Dive
+			s = strings.TrimSpace(fmt.Sprint(v))
+		}
 		switch k {
 		case "lowestEfficiency", "lowest-efficiency", "lowest-efficiency-threshold":
 			if t.LowestEfficiency, err = parseRatio(s); err != nil {
@@ -117,24 +121,35 @@ func ParseDiveCI(r io.Reader, base Thresholds) (Thresholds, error) {
 	return t, nil
 }
 
-// ParseRatio reads a threshold ratio such as 0.9, or "disabled".
+// ParseRatio reads a threshold ratio between 0 and 1 such as 0.9, or a
+// word that disables the rule (see disabled).
 func ParseRatio(s string) (*float64, error) { return parseRatio(s) }
 
 func parseRatio(s string) (*float64, error) {
-	if strings.EqualFold(s, "disabled") {
+	if disabled(s) {
 		return nil, nil
 	}
 	v, err := strconv.ParseFloat(s, 64)
-	if err != nil || math.IsNaN(v) || v < 0 {
-		return nil, fmt.Errorf("bad ratio %q (want a number such as 0.9, or disabled)", s)
+	if err != nil || math.IsNaN(v) || v < 0 || v > 1 {
+		return nil, fmt.Errorf("bad ratio %q (want a number from 0 to 1 such as 0.9, or disabled)", s)
 	}
 	return &v, nil
 }
 
+// disabled reports whether a rule value turns the rule off: empty,
+// "disabled", "off" or "false" in any case, as Dive reads them.
+func disabled(s string) bool {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "", "disabled", "off", "false":
+		return true
+	}
+	return false
+}
+
 // ParseBytes reads a byte count the way Dive does (go-humanize): "1000",
-// "20MB" (decimal), "20MiB" (binary), or "disabled".
+// "20MB" (decimal), "20MiB" (binary), or a word that disables the rule.
 func ParseBytes(s string) (*int64, error) {
-	if strings.EqualFold(s, "disabled") {
+	if disabled(s) {
 		return nil, nil
 	}
 	i := strings.IndexFunc(s, func(r rune) bool { return !unicode.IsDigit(r) && r != '.' })

@@ -35,10 +35,22 @@ type FileWaste struct {
 }
 
 // diveMetrics recomputes Dive's filetree.Efficiency from the index's
-// per-layer changes. Dive builds one tree per layer from the layer tar and
-// visits its leaves: a regular entry counts its size; a whiteout counts
-// the whole subtree it hides when that was a directory and nothing when it
-// was a file. Opaque markers are ignored by Dive, and so here.
+// per-layer changes, the way Dive builds and walks its trees:
+//
+//   - each layer is a tree of its tar entries (a path listed twice keeps
+//     the later entry), whiteouts are nodes named ".wh.NAME", parents the
+//     tar does not list are nodes with no metadata (not directories, size
+//     0), and an opaque marker adds only its directory;
+//   - the leaves of each layer's tree are visited depth first, children in
+//     name order: an entry counts its size; a whiteout counts the whole
+//     subtree it hides in the stack of the layers below when that was a
+//     directory, and nothing when it was not; a whiteout of a path the
+//     layers below do not have stops the visit of that layer (Dive returns
+//     an error there and the rest of the layer is not counted);
+//   - the stack is built by grafting each layer's tree onto the one below,
+//     depth first: whiteouts remove their path, every other node (implied
+//     parents included) replaces the metadata of the path, so a directory
+//     a layer only implies is no longer a directory for a later whiteout.
 func diveMetrics(x *fsindex.Index, userSize int64) DiveMetrics {
 	type acc struct {
 		path    string
@@ -46,29 +58,28 @@ func diveMetrics(x *fsindex.Index, userSize int64) DiveMetrics {
 		sum     int64
 		minimum int64
 	}
-	n := 0
+	byPath := map[string]int{} // index into accs, which keeps first-seen order
+	var accs []acc
+	stacked := newDiveNode() // Dive's stacked tree of the layers below
 	for _, l := range x.Layers {
-		n += len(l.Changes)
-	}
-	byPath := make(map[string]int, n) // index into accs, which keeps first-seen order
-	accs := make([]acc, 0, n)
-	stacked := &diveTree{dir: true} // Dive's stacked tree of the layers below
-	for _, l := range x.Layers {
-		leaves := diveLeaves(l.Changes)
-		for _, c := range leaves {
-			var size int64
-			if c.Kind == fsindex.Removed {
-				if prev := stacked.find(c.Path); prev != nil && prev.dir {
+		tree := diveLayerTree(l.Changes)
+		tree.visitLeaves("", func(p string, n *diveNode) bool {
+			size := n.size
+			if n.whiteout {
+				prev := stacked.find(p)
+				if prev == nil {
+					return false
+				}
+				size = 0
+				if prev.dir {
 					size = prev.total()
 				}
-			} else {
-				size = c.Size
 			}
-			i, ok := byPath[c.Path]
+			i, ok := byPath[p]
 			if !ok {
 				i = len(accs)
-				byPath[c.Path] = i
-				accs = append(accs, acc{path: c.Path, minimum: -1})
+				byPath[p] = i
+				accs = append(accs, acc{path: p, minimum: -1})
 			}
 			a := &accs[i]
 			a.count++
@@ -76,8 +87,9 @@ func diveMetrics(x *fsindex.Index, userSize int64) DiveMetrics {
 			if a.minimum < 0 || size < a.minimum {
 				a.minimum = size
 			}
-		}
-		stacked.stackLayer(l.Changes)
+			return true
+		})
+		stacked.graft(tree)
 	}
 	var m DiveMetrics
 	var minSum, total int64
@@ -102,48 +114,70 @@ func diveMetrics(x *fsindex.Index, userSize int64) DiveMetrics {
 	return m
 }
 
-// diveLeaves returns the changes that are leaves of the layer's tree: no
-// other change of the layer lies below them. Opaque markers are dropped.
-// When a tar lists a path twice, the later entry wins, as in Dive's tree.
-func diveLeaves(changes []fsindex.Change) []fsindex.Change {
-	last := make(map[string]int, len(changes))
-	paths := make([]string, 0, len(changes))
-	for i, c := range changes {
-		if c.Kind == fsindex.OpaqueDir {
-			continue
-		}
-		if _, ok := last[c.Path]; !ok {
-			paths = append(paths, c.Path)
-		}
-		last[c.Path] = i
-	}
-	sort.Strings(paths)
-	out := make([]fsindex.Change, 0, len(paths))
-	for i, p := range paths {
-		if i+1 < len(paths) && isBelow(paths[i+1], p) {
-			continue // has something below it in this layer
-		}
-		out = append(out, changes[last[p]])
-	}
-	return out
-}
+// whiteoutPrefix marks a whiteout entry's name in a layer tar.
+const whiteoutPrefix = ".wh."
 
-// isBelow says whether path lies under dir (no allocation, unlike dir+"/").
-func isBelow(path, dir string) bool {
-	return len(path) > len(dir) && path[len(dir)] == '/' && strings.HasPrefix(path, dir)
-}
-
-// diveTree is Dive's stacked tree of the layers below the current one.
-type diveTree struct {
+// diveNode is a node of one of Dive's trees: a layer's, or the stack of
+// several. In a layer's tree, whiteout nodes keep their ".wh." name.
+type diveNode struct {
 	dir      bool
 	size     int64
-	children map[string]*diveTree
+	whiteout bool
+	children map[string]*diveNode
+}
+
+func newDiveNode() *diveNode { return &diveNode{} }
+
+// child returns the child called name, creating it when missing.
+func (t *diveNode) child(name string) *diveNode {
+	if n := t.children[name]; n != nil {
+		return n
+	}
+	if t.children == nil {
+		t.children = map[string]*diveNode{}
+	}
+	n := newDiveNode()
+	t.children[name] = n
+	return n
+}
+
+// diveLayerTree builds Dive's tree of one layer's tar entries.
+func diveLayerTree(changes []fsindex.Change) *diveNode {
+	root := newDiveNode()
+	for _, c := range changes {
+		switch c.Kind {
+		case fsindex.OpaqueDir:
+			root.add(c.Path) // the marker itself is never added
+		case fsindex.Removed:
+			n := root.add(path.Join(path.Dir(c.Path), whiteoutPrefix+path.Base(c.Path)))
+			n.dir, n.size, n.whiteout = false, 0, true
+		default:
+			n := root.add(c.Path)
+			n.dir, n.size, n.whiteout = c.Type == fsindex.TypeDir, c.Size, false
+		}
+	}
+	return root
+}
+
+// add returns the node at p, creating it and its parents (with no
+// metadata) when missing.
+func (t *diveNode) add(p string) *diveNode {
+	cur := t
+	for _, part := range strings.Split(strings.Trim(p, "/"), "/") {
+		if part != "" {
+			cur = cur.child(part)
+		}
+	}
+	return cur
 }
 
 // find returns the node at p, or nil.
-func (t *diveTree) find(p string) *diveTree {
+func (t *diveNode) find(p string) *diveNode {
 	cur := t
 	for _, part := range strings.Split(strings.Trim(p, "/"), "/") {
+		if part == "" {
+			continue
+		}
 		if cur = cur.children[part]; cur == nil {
 			return nil
 		}
@@ -151,8 +185,8 @@ func (t *diveTree) find(p string) *diveTree {
 	return cur
 }
 
-// size sums the node and everything below it.
-func (t *diveTree) total() int64 {
+// total sums the node and everything below it.
+func (t *diveNode) total() int64 {
 	n := t.size
 	for _, c := range t.children {
 		n += c.total()
@@ -160,41 +194,55 @@ func (t *diveTree) total() int64 {
 	return n
 }
 
-// stackLayer applies a layer's changes to Dive's stacked tree: entries are
-// added (with their parents as directories) and whiteouts remove subtrees.
-func (t *diveTree) stackLayer(changes []fsindex.Change) {
-	for _, c := range changes {
-		switch c.Kind {
-		case fsindex.OpaqueDir:
-		case fsindex.Removed:
-			if parent := t.find(path.Dir(c.Path)); parent != nil {
-				delete(parent.children, path.Base(c.Path))
+// sortedNames lists the children in name order, as Dive visits them.
+func (t *diveNode) sortedNames() []string {
+	if len(t.children) == 0 {
+		return nil
+	}
+	names := make([]string, 0, len(t.children))
+	for name := range t.children {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// visitLeaves calls fn on every leaf below t, depth first in name order,
+// with the leaf's path (a whiteout's without its prefix). It stops, and
+// returns false, as soon as fn returns false.
+func (t *diveNode) visitLeaves(dir string, fn func(p string, n *diveNode) bool) bool {
+	for _, name := range t.sortedNames() {
+		c := t.children[name]
+		if len(c.children) > 0 {
+			if !c.visitLeaves(dir+"/"+name, fn) {
+				return false
 			}
-		default:
-			cur := t
-			parts := strings.Split(strings.Trim(c.Path, "/"), "/")
-			for _, part := range parts[:len(parts)-1] {
-				next := cur.children[part]
-				if next == nil {
-					next = &diveTree{dir: true}
-					if cur.children == nil {
-						cur.children = map[string]*diveTree{}
-					}
-					cur.children[part] = next
-				}
-				cur = next
-			}
-			if cur.children == nil {
-				cur.children = map[string]*diveTree{}
-			}
-			name := parts[len(parts)-1]
-			n := cur.children[name]
-			if n == nil {
-				n = &diveTree{}
-				cur.children[name] = n
-			}
-			n.dir, n.size = c.Type == fsindex.TypeDir, c.Size
+			continue
 		}
+		if c.whiteout {
+			name = strings.TrimPrefix(name, whiteoutPrefix)
+		}
+		if !fn(dir+"/"+name, c) {
+			return false
+		}
+	}
+	return true
+}
+
+// graft stacks a layer's tree onto t, the node of the stack at the same
+// path, the way Dive's Stack does: depth first, children before their
+// parent, whiteouts removing their path, every other node replacing the
+// metadata at its path.
+func (t *diveNode) graft(upper *diveNode) {
+	for _, name := range upper.sortedNames() {
+		c := upper.children[name]
+		if c.whiteout {
+			delete(t.children, strings.TrimPrefix(name, whiteoutPrefix))
+			continue
+		}
+		n := t.child(name)
+		n.graft(c)
+		n.dir, n.size = c.dir, c.size
 	}
 }
 

@@ -25,17 +25,48 @@ type SARIFTool struct {
 	Name, Version, InformationURI string
 }
 
+// SARIFOption adds to the run WriteSARIF makes.
+type SARIFOption func(*sarifOptions)
+
+type sarifOptions struct {
+	runProps map[string]any
+}
+
+// WithRunProperties puts facts about the whole run in its property bag:
+// the audit's score and grade, and what did not run (an incomplete result).
+func WithRunProperties(props map[string]any) SARIFOption {
+	return func(o *sarifOptions) {
+		if o.runProps == nil {
+			o.runProps = map[string]any{}
+		}
+		for k, v := range props {
+			o.runProps[k] = v
+		}
+	}
+}
+
 // WriteSARIF writes findings as one SARIF 2.1.0 run. rules gives metadata
 // for every rule that may appear; a finding whose rule is missing gets a rule
 // made from the finding itself. Findings with no path are reported against
 // target (the image reference or Dockerfile), since SARIF wants a location.
-func WriteSARIF(w io.Writer, tool SARIFTool, target string, rules []Rule, findings []Finding) error {
+func WriteSARIF(w io.Writer, tool SARIFTool, target string, rules []Rule, findings []Finding, opts ...SARIFOption) error {
+	var o sarifOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
 	rep, err := sarif.New(sarif.Version210)
 	if err != nil {
 		return fmt.Errorf("creating sarif report: %w", err)
 	}
 	driver := sarif.NewVersionedDriver(tool.Name, tool.Version).WithInformationURI(tool.InformationURI)
 	run := sarif.NewRun(*sarif.NewTool(driver))
+	if len(o.runProps) > 0 {
+		props := sarif.NewPropertyBag()
+		for k, v := range o.runProps {
+			props.Add(k, v)
+		}
+		run.AttachPropertyBag(props)
+	}
 
 	known := map[string]Rule{}
 	for _, r := range rules {

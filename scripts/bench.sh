@@ -13,7 +13,7 @@
 #
 # The big image is built by scripts/fixtures.sh big (debootstrap, ~1 GB) and
 # saved once to $BENCH_DIR (default ~/.cache/harden/bench). Peers are
-# installed with go install when missing.
+# installed by scripts/peers.sh when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${BENCH_RUNS:-5}
@@ -24,17 +24,7 @@ export PATH=$gobin:$PATH
 
 log() { printf '[bench] %s\n' "$*" >&2; }
 
-need_tool() { # name install-command...
-	local name=$1; shift
-	command -v "$name" >/dev/null && return
-	log "installing $name: $*"
-	"$@" >/dev/null
-}
-need_tool dive go install github.com/wagoodman/dive/cmd/dive@v0.13.2-0.20250516191726-d6c691947f8f
-# syft and osv-scanner (for the peer tests in sbom and vuln) need Go 1.27,
-# which the go command fetches from the proxy
-need_tool syft env GOTOOLCHAIN=go1.27.4 go install github.com/anchore/syft/cmd/syft@latest
-need_tool osv-scanner env GOTOOLCHAIN=go1.27.4 go install github.com/google/osv-scanner/v2/cmd/osv-scanner@v2.6.0
+scripts/peers.sh # dive, syft and osv-scanner at their pinned versions
 
 scripts/fixtures.sh big
 tarball=$dir/big.tar

@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/google/osv-scalibr/semantic"
+	"golang.org/x/mod/semver"
 )
 
 // verdict says whether one affected entry covers an installed version.
@@ -30,7 +32,7 @@ func evaluate(a *Affected, eco, v string, pv semantic.Version) (verdict, error) 
 		case "ECOSYSTEM":
 			parse = func(s string) (semantic.Version, error) { return parseVersion(eco, s) }
 		case "SEMVER":
-			parse = func(s string) (semantic.Version, error) { return semantic.ParseSemverVersion(s), nil }
+			parse = parseSemver
 		default:
 			continue
 		}
@@ -190,7 +192,7 @@ func checkAffected(a *Affected) error {
 			}
 			var err error
 			if rg.Type == "SEMVER" {
-				_ = semantic.ParseSemverVersion(s)
+				_, err = parseSemver(s)
 			} else {
 				_, err = parseVersion(a.Package.Ecosystem, s)
 			}
@@ -200,4 +202,16 @@ func checkAffected(a *Affected) error {
 		}
 	}
 	return nil
+}
+
+// parseSemver parses the version of a SEMVER range event: SemVer 2.0, as
+// the OSV schema says (a leading "v" is tolerated). scalibr's semver parser
+// accepts any string, so the form is checked with x/mod/semver first.
+func parseSemver(s string) (semantic.Version, error) {
+	v := "v" + strings.TrimPrefix(s, "v")
+	core, _, _ := strings.Cut(v, "+") // Canonical drops build metadata
+	if !semver.IsValid(v) || semver.Canonical(v) != core {
+		return nil, fmt.Errorf("invalid SEMVER version %q", truncateString(s, 40))
+	}
+	return semantic.ParseSemverVersion(s), nil
 }

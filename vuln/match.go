@@ -34,15 +34,24 @@ func Match(ctx context.Context, db *DB, s *sbom.SBOM, opts ...Option) (*Result, 
 			return nil, err
 		}
 		p := &s.Packages[i]
-		if p.Ecosystem == "" || !supported(p.Ecosystem) {
+		if p.OwnedBy != "" && !o.osOwned {
+			if ecosystemProblem(p) == "" {
+				osOwned++
+			}
 			continue
 		}
-		if p.OwnedBy != "" && !o.osOwned {
-			osOwned++
+		if why := ecosystemProblem(p); why != "" {
+			res.addUnmatched(p, why)
+			continue
+		}
+		name, version := matchName(p)
+		pv, err := parseVersion(p.Ecosystem, version)
+		if err != nil {
+			res.addUnmatched(p, err.Error())
 			continue
 		}
 		scanned++
-		found, err := matchPackage(db, cache, p, res)
+		found, err := matchPackage(db, cache, p, name, version, pv, res)
 		if err != nil {
 			return nil, err
 		}
@@ -78,6 +87,7 @@ func Match(ctx context.Context, db *DB, s *sbom.SBOM, opts ...Option) (*Result, 
 	}
 	res.summarize(scanned)
 	res.Summary.OSOwned = osOwned
+	res.Summary.Unmatched = len(res.Unmatched)
 	return res, nil
 }
 
@@ -103,15 +113,10 @@ func matchName(p *sbom.Package) (name, version string) {
 	return name, version
 }
 
-// matchPackage evaluates the records indexed under p's name.
-func matchPackage(db *DB, cache map[string]*Record, p *sbom.Package, res *Result) ([]match, error) {
-	name, version := matchName(p)
+// matchPackage evaluates the records indexed under name (p's, or its
+// source package's) for version, parsed as pv.
+func matchPackage(db *DB, cache map[string]*Record, p *sbom.Package, name, version string, pv semantic.Version, res *Result) ([]match, error) {
 	label := p.Name + "@" + p.Version
-	pv, err := parseVersion(p.Ecosystem, version)
-	if err != nil {
-		res.Problems = append(res.Problems, MatchProblem{Package: label, Error: err.Error()})
-		return nil, nil
-	}
 	recs, err := db.lookup(p.Ecosystem, name, cache)
 	if err != nil {
 		return nil, fmt.Errorf("reading the vulnerability database: %w", err)

@@ -131,10 +131,10 @@ func TestMatchDetails(t *testing.T) {
 	if f.SeveritySource != "debian-urgency" || f.Summary != "Buffer overflow in libfoo's parser." {
 		t.Errorf("rating source %q, summary %q", f.SeveritySource, f.Summary)
 	}
-	if len(res.Problems) != 1 || res.Problems[0].Package != "broken@not a version" {
-		t.Errorf("problems = %+v, want the bad version", res.Problems)
+	if len(res.Unmatched) != 1 || res.Unmatched[0].Package != "broken@not a version" {
+		t.Errorf("unmatched = %+v, want the bad version", res.Unmatched)
 	}
-	want := Summary{Findings: 3, Packages: 1, Scanned: 2, BySeverity: map[string]int{"medium": 1, "info": 1, "unknown": 1}, Own: 3, Fixable: 2}
+	want := Summary{Findings: 3, Packages: 1, Scanned: 1, BySeverity: map[string]int{"medium": 1, "info": 1, "unknown": 1}, Own: 3, Fixable: 2, Unmatched: 1}
 	if d := cmp.Diff(want, res.Summary); d != "" {
 		t.Errorf("summary (-want +got):\n%s", d)
 	}

@@ -18,23 +18,8 @@ import (
 )
 
 // The peer tests run osv-scanner 2.6.0 on the same inputs with the same
-// OSV data and compare. They skip when osv-scanner is not installed (the
-// bench script installs it: see docs/accuracy.md).
-
-func peerBinary(t *testing.T, name string) string {
-	t.Helper()
-	if p, err := exec.LookPath(name); err == nil {
-		return p
-	}
-	if out, err := exec.Command("go", "env", "GOPATH").Output(); err == nil {
-		p := filepath.Join(strings.TrimSpace(string(out)), "bin", name)
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	t.Skipf("%s is not installed (see docs/accuracy.md)", name)
-	return ""
-}
+// OSV data and compare. They skip when osv-scanner is not installed, and
+// fail in CI (scripts/peers.sh installs it: see docs/accuracy.md).
 
 // osvScannerDB lays out osv-scanner's offline database: DIR/osv-scalibr/
 // ECOSYSTEM/all.zip, made from the shared records.
@@ -55,7 +40,7 @@ func osvScannerDB(t *testing.T, ecosystems ...string) string {
 // packages are named by their binary package, as harden names them.
 func osvScannerHits(t *testing.T, args ...string) []string {
 	t.Helper()
-	cmd := exec.Command(peerBinary(t, "osv-scanner"), args...)
+	cmd := exec.Command(testutil.RequirePeer(t, "osv-scanner"), args...)
 	out, err := cmd.Output()
 	if err != nil && cmd.ProcessState.ExitCode() != 1 { // 1: vulnerabilities found
 		t.Fatalf("osv-scanner %v: %v", args, err)
@@ -132,7 +117,7 @@ func TestPeerOSVScannerLockfile(t *testing.T) {
 // through their source package in both, and both leave the language
 // packages a Debian package installed to Debian's advisories.
 func TestPeerOSVScannerNode18(t *testing.T) {
-	peerBinary(t, "osv-scanner")
+	testutil.RequirePeer(t, "osv-scanner")
 	tarball := savedFixture(t, testutil.Node18Image)
 	want := osvScannerHits(t, "scan", "image", "--offline", "--local-db-path", osvScannerDB(t, "Alpine", "Debian", "Go", "npm", "PyPI"), "--archive", tarball, "--format", "json")
 	db := testDB(t, filepath.Join(sharedVulnDB(t), "osv"))

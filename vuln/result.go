@@ -19,8 +19,10 @@ type Result struct {
 	Findings []Finding `json:"findings"`
 	// Suppressed are findings an ignore entry or a VEX statement removed.
 	Suppressed []Suppressed `json:"suppressed,omitempty"`
-	// Problems lists packages that could not be matched (a version that does
-	// not parse, say) and records that could not be evaluated.
+	// Unmatched lists the packages that could not be matched (unknown
+	// ecosystem, a version that does not parse): the scan is incomplete.
+	Unmatched []Unmatched `json:"unmatched,omitempty"`
+	// Problems lists records that could not be evaluated for a package.
 	Problems []MatchProblem `json:"problems,omitempty"`
 	// Summary counts the findings.
 	Summary Summary `json:"summary"`
@@ -145,6 +147,9 @@ type Summary struct {
 	// OSOwned counts language packages not matched because an OS package
 	// installed them (see WithOSOwned).
 	OSOwned int `json:"osOwned,omitempty"`
+	// Unmatched counts the packages that could not be matched (see
+	// Result.Unmatched); more than 0 makes the scan incomplete.
+	Unmatched int `json:"unmatched"`
 }
 
 // Origin is the origin of the finding's first location.

@@ -24,6 +24,9 @@ type auditFlags struct {
 	requireELF  bool
 	minScore    int
 	all         bool
+	// allowIncomplete lets --fail-on and --min-score pass an audit some
+	// of whose checks failed to run.
+	allowIncomplete bool
 }
 
 // auditJSON is the stable JSON shape of `harden audit`.
@@ -47,7 +50,9 @@ whether that layer is the base image's or your own.
 
 The summary scores the image 0-100 and grades it A-F (see docs/audit.md).
 Findings are suppressed by ID (harden, Dockle or CIS) with --ignore or the
-ignore list of .harden.yaml; --fail-on and --min-score set the exit code.`,
+ignore list of .harden.yaml; --fail-on and --min-score set the exit code. A
+check that fails to run marks the score incomplete (it counts only the checks
+that ran); --fail-on and --min-score then exit 1 unless --allow-incomplete.`,
 		Example: `  harden audit node:18
   harden audit docker-archive:app.tar --fail-on high --ignore CIS-DI-0006
   harden audit oci:./layout --format sarif > audit.sarif
@@ -103,6 +108,9 @@ ignore list of .harden.yaml; --fail-on and --min-score set the exit code.`,
 			if minScore > 0 && res.Summary.Score < minScore {
 				return errPolicy("audit: score %d is below the minimum %d", res.Summary.Score, minScore)
 			}
+			if (threshold > report.Unknown || minScore > 0) && len(res.Summary.Incomplete) > 0 && !f.allowIncomplete {
+				return errPolicy("audit: the result is incomplete (%s did not run); --allow-incomplete accepts it", strings.Join(res.Summary.Incomplete, ", "))
+			}
 			return nil
 		},
 	}
@@ -116,6 +124,7 @@ ignore list of .harden.yaml; --fail-on and --min-score set the exit code.`,
 	fl.BoolVar(&f.requireELF, "require-elf-hardening", false, "raise ELF files of your own layers without PIE, full RELRO, NX or canary to high")
 	fl.IntVar(&f.minScore, "min-score", 0, "exit 1 when the score is below this (0-100)")
 	fl.BoolVar(&f.all, "all", false, "table: list info findings and every piece of evidence")
+	fl.BoolVar(&f.allowIncomplete, "allow-incomplete", false, "let --fail-on and --min-score pass when a check failed to run (otherwise an incomplete audit exits 1)")
 	return cmd
 }
 
@@ -170,17 +179,28 @@ func writeAudit(g *globals, f *auditFlags, ref string, res *audit.Result) error 
 		return report.WriteJSON(g.stdout, auditJSON{Image: ref, Result: res})
 	case "sarif":
 		return report.WriteSARIF(g.stdout, report.SARIFTool{Name: "harden", Version: readBuildInfo().Version,
-			InformationURI: "https://github.com/harden-dev/harden"}, ref, audit.ReportRules(), res.Findings)
+			InformationURI: "https://github.com/harden-dev/harden"}, ref, audit.ReportRules(), res.Findings,
+			report.WithRunProperties(auditRunProperties(res.Summary)))
 	case "markdown":
 		return writeAuditMarkdown(g.stdout, ref, res)
 	}
 	return writeAuditTable(g.stdout, ref, res, f.all)
 }
 
+// auditRunProperties are the SARIF run's score, grade and, when some
+// checks did not run, their IDs under "incomplete".
+func auditRunProperties(s audit.Summary) map[string]any {
+	p := map[string]any{"score": s.Score, "grade": s.Grade}
+	if len(s.Incomplete) > 0 {
+		p["incomplete"] = s.Incomplete
+	}
+	return p
+}
+
 // summaryTable is the summary block every format but JSON and SARIF prints.
 func summaryTable(s audit.Summary) *report.Table {
 	t := report.NewTable("PROPERTY", "VALUE")
-	t.Add("Score", fmt.Sprintf("%d/100 (%s)", s.Score, s.Grade))
+	t.Add("Score", s.ScoreText())
 	for _, r := range s.Rows {
 		t.Add(r.Property, r.Value)
 	}
@@ -267,7 +287,11 @@ func writeAuditTable(w io.Writer, ref string, res *audit.Result, all bool) error
 
 func writeAuditMarkdown(w io.Writer, ref string, res *audit.Result) error {
 	fmt.Fprintf(w, "## harden audit: `%s`\n\n", strings.ReplaceAll(ref, "`", "'"))
-	fmt.Fprintf(w, "**Score %d/100, grade %s** — %s\n\n", res.Summary.Score, res.Summary.Grade, countLine(res.Summary))
+	grade := fmt.Sprintf("Score %d/100, grade %s", res.Summary.Score, res.Summary.Grade)
+	if inc := res.Summary.IncompleteText(); inc != "" {
+		grade += ", " + inc
+	}
+	fmt.Fprintf(w, "**%s** — %s\n\n", grade, countLine(res.Summary))
 	if err := summaryTable(res.Summary).WriteMarkdown(w); err != nil {
 		return err
 	}

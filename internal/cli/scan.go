@@ -26,6 +26,8 @@ type scanFlags struct {
 	maxAge    string
 	config    string
 	osOwned   bool
+	// allowIncomplete lets --fail-on pass a scan with unmatched packages.
+	allowIncomplete bool
 }
 
 func newScanCmd(g *globals) *cobra.Command {
@@ -54,7 +56,9 @@ and by OpenVEX statements (--vex) saying not_affected or fixed.
 Formats: table (grouped by severity), json, sarif, cyclonedx (the SBOM with
 its vulnerabilities; cyclonedx-json is accepted too). --fail-on makes the exit
 code 1 when a finding is at least that severe, or with --fail-on kev when one
-is known to be exploited.`,
+is known to be exploited; and when the scan is incomplete (a package of an
+unknown ecosystem or with a version that does not parse could not be matched;
+the summary lists them) unless --allow-incomplete.`,
 		Example: `  harden scan node:18
   harden scan docker-archive:app.tar --fail-on high --only-fixed
   harden scan app:1 --fail-on kev --max-db-age 5d
@@ -74,6 +78,7 @@ is known to be exploited.`,
 	fl.StringVar(&f.maxAge, "max-db-age", "", "fail (exit 2) when a data source the scan uses is older than this, e.g. 5d or 36h (default: warn after 7d; or scan.maxDBAge)")
 	fl.StringVar(&f.config, "config", policy.FileName, "policy file (ignore entries, scan settings)")
 	fl.BoolVar(&f.osOwned, "include-os-owned", false, "also match language packages an OS package installed (by default its distribution's advisories cover them)")
+	fl.BoolVar(&f.allowIncomplete, "allow-incomplete", false, "let --fail-on pass when some packages could not be matched (otherwise an incomplete scan exits 1)")
 	return cmd
 }
 
@@ -157,6 +162,9 @@ func (g *globals) runScan(cmd *cobra.Command, f *scanFlags, arg string) error {
 			if res.Findings[i].Severity >= failOn {
 				return errPolicy("scan: %d findings, at least one %s or worse", len(res.Findings), failOn)
 			}
+		}
+		if res.Incomplete() && !f.allowIncomplete {
+			return errPolicy("scan: the result is incomplete (%d packages could not be matched); --allow-incomplete accepts it", len(res.Unmatched))
 		}
 	}
 	return nil
@@ -268,6 +276,9 @@ func writeScanTable(w io.Writer, res *vuln.Result) error {
 		fmt.Fprintf(w, "; %d language packages left to their OS package (--include-os-owned)", sum.OSOwned)
 	}
 	fmt.Fprintln(w)
+	if line := unmatchedLine(res.Unmatched); line != "" {
+		fmt.Fprintln(w, line)
+	}
 	if len(sum.BySeveritySource) > 0 {
 		fmt.Fprintf(w, "severity from: %s\n", countList(sum.BySeveritySource))
 	}
@@ -355,6 +366,24 @@ func sourceAges(us []vuln.UsedSource) string {
 	return strings.Join(parts, "; ")
 }
 
+// unmatchedLine is the table's incomplete mark: how many packages could not
+// be matched and the first few of them ("" when every package was).
+func unmatchedLine(us []vuln.Unmatched) string {
+	if len(us) == 0 {
+		return ""
+	}
+	const shown = 5
+	var parts []string
+	for i, u := range us {
+		if i == shown {
+			parts = append(parts, fmt.Sprintf("and %d more (--format json lists them)", len(us)-shown))
+			break
+		}
+		parts = append(parts, u.Package+" ("+u.Reason+")")
+	}
+	return fmt.Sprintf("incomplete: %d packages could not be matched: %s", len(us), strings.Join(parts, "; "))
+}
+
 func nonEmptyStr(s, def string) string {
 	if s == "" {
 		return def
@@ -376,5 +405,9 @@ func writeScanSARIF(w io.Writer, res *vuln.Result) error {
 			rules = append(rules, report.Rule{ID: f.ID, Aliases: f.Aliases, Title: rf.Title, Help: rf.Fix, HelpURI: f.URL, Severity: f.Severity})
 		}
 	}
-	return report.WriteSARIF(w, report.SARIFTool{Name: "harden", Version: version, InformationURI: "https://github.com/harden-dev/harden"}, res.Source.Name, rules, findings)
+	var opts []report.SARIFOption
+	if res.Incomplete() {
+		opts = append(opts, report.WithRunProperties(map[string]any{"incomplete": true, "unmatched": res.Unmatched}))
+	}
+	return report.WriteSARIF(w, report.SARIFTool{Name: "harden", Version: version, InformationURI: "https://github.com/harden-dev/harden"}, res.Source.Name, rules, findings, opts...)
 }
