@@ -134,7 +134,8 @@ func TestMatchDetails(t *testing.T) {
 	if len(res.Unmatched) != 1 || res.Unmatched[0].Package != "broken@not a version" {
 		t.Errorf("unmatched = %+v, want the bad version", res.Unmatched)
 	}
-	want := Summary{Findings: 3, Packages: 1, Scanned: 1, BySeverity: map[string]int{"medium": 1, "info": 1, "unknown": 1}, Own: 3, Fixable: 2, Unmatched: 1}
+	want := Summary{Findings: 3, Packages: 1, Scanned: 1, BySeverity: map[string]int{"medium": 1, "info": 1, "unknown": 1}, Own: 3, Fixable: 2, Unmatched: 1,
+		BySeveritySource: map[string]int{"debian-urgency": 2, "unknown": 1}}
 	if d := cmp.Diff(want, res.Summary); d != "" {
 		t.Errorf("summary (-want +got):\n%s", d)
 	}
