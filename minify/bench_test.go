@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/harden-dev/harden/engine"
 	"github.com/harden-dev/harden/fsindex"
 	"github.com/harden-dev/harden/image"
 	tu "github.com/harden-dev/harden/internal/testutil"
@@ -69,7 +70,7 @@ func BenchmarkMinify(b *testing.B) {
 			b.ReportMetric(float64(before.Size)/1e6, "MB-input")
 			helper := staticHarden(b)
 			port := tu.FreePort(b)
-			paths, err := minify.Trace(ctx, &minify.DockerRunner{}, minify.TraceSpec{Image: c.ref, Argv: sel.Program.Argv,
+			paths, err := minify.Trace(ctx, engine.New(), minify.TraceSpec{Image: c.ref, Argv: sel.Program.Argv,
 				WorkingDir: sel.Program.WorkingDir, Helper: helper}, c.probe(port))
 			if err != nil {
 				b.Fatalf("trace: %v", err)

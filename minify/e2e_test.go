@@ -15,10 +15,12 @@ import (
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/harden-dev/harden/audit"
+	"github.com/harden-dev/harden/engine"
 	"github.com/harden-dev/harden/fsindex"
 	"github.com/harden-dev/harden/image"
 	tu "github.com/harden-dev/harden/internal/testutil"
 	"github.com/harden-dev/harden/minify"
+	"github.com/harden-dev/harden/runconfig"
 )
 
 func randomTag(kind string) string {
@@ -125,7 +127,11 @@ func TestEndToEnd(t *testing.T) {
 			for _, path := range tt.http {
 				p.HTTP = append(p.HTTP, minify.HTTPProbe{Port: port, Path: path, Status: 200})
 			}
-			res, err := minify.Verify(context.Background(), &minify.DockerRunner{}, tt.image, m.tag, "", p)
+			settings, err := runconfig.ForImage(context.Background(), m.tag, m.out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := minify.Verify(context.Background(), engine.New(), minify.VerifySpec{Original: tt.image, Minified: m.tag, Hardened: settings}, p)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -169,7 +175,7 @@ func TestTraceAndHealthcheck(t *testing.T) {
 	port := tu.FreePort(t)
 	p := minify.Probes{Wait: time.Minute, Env: []string{fmt.Sprintf("PORT=%d", port)},
 		HTTP: []minify.HTTPProbe{{Port: port, Path: "/healthz", Status: 200}}}
-	paths, err := minify.Trace(ctx, &minify.DockerRunner{}, minify.TraceSpec{
+	paths, err := minify.Trace(ctx, engine.New(), minify.TraceSpec{
 		Image: tu.AppImage, Argv: []string{"node", "index.js"}, WorkingDir: "/app", Helper: helper}, p)
 	if err != nil {
 		t.Fatalf("Trace: %v", err)
