@@ -20,9 +20,9 @@ import (
 // results, and records what was started and removed.
 type fakeRunner struct {
 	mu       sync.Mutex
-	status   map[string]int              // image → HTTP status its server answers
-	cmd      map[string]engine.Result    // image → command result
-	ports    map[string]int              // container → its server's port
+	status   map[string]int           // image → HTTP status its server answers
+	cmd      map[string]engine.Result // image → command result
+	ports    map[string]int           // container → its server's port
 	servers  map[string]*http.Server
 	started  []engine.Spec
 	removed  []string
