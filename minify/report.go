@@ -136,6 +136,8 @@ func outcome(o Outcome) string {
 		return "error"
 	case o.Status != 0:
 		return fmt.Sprintf("%d", o.Status)
+	case o.Body != "": // a TCP answer
+		return fmt.Sprintf("%.20q", o.Body)
 	}
 	return fmt.Sprintf("exit %d", o.ExitCode)
 }

@@ -88,6 +88,9 @@ func ParseStraceFiles(r io.Reader, wd, helper string) (*Traced, error) {
 		if c.name == "chdir" {
 			cwd[pid] = abs
 		}
+		if !writableDir(abs) && abs != "/" {
+			continue // the kernel's and the engine's (/proc, /sys, /dev), never the image's
+		}
 		opened[abs] = true
 		if c.writes() {
 			for _, p := range paths {
