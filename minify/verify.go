@@ -246,6 +246,7 @@ func Check(ctx context.Context, r Runner, spec engine.Spec, p Probes) ([]Checked
 	if p.Empty() {
 		return nil, "", fmt.Errorf("nothing to check: give a probe")
 	}
+	spec.Env = append(spec.Env[:len(spec.Env):len(spec.Env)], p.Env...)
 	outs, logs, err := runProbes(ctx, r, spec, p)
 	if err != nil {
 		return nil, "", err

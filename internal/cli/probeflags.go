@@ -22,7 +22,7 @@ type probeFlags struct {
 	env    []string
 }
 
-// add registers the flags; withCmd adds --probe-cmd and --probe-env.
+// add registers the flags; withCmd adds --probe-cmd.
 func (f *probeFlags) add(fl *pflag.FlagSet, withCmd bool) {
 	fl.StringArrayVar(&f.http, "probe-http", nil, "HTTP probe PORT/PATH: the container's port, published on a free port of 127.0.0.1 (repeatable)")
 	fl.StringArrayVar(&f.tcp, "probe-tcp", nil, "TCP probe PORT for a non-HTTP service (repeatable); with --probe-send and --probe-expect")
@@ -31,9 +31,9 @@ func (f *probeFlags) add(fl *pflag.FlagSet, withCmd bool) {
 	fl.IntVar(&f.status, "probe-status", 0, "status HTTP probes expect (default: below 400, and the original's with minify)")
 	fl.StringVar(&f.body, "probe-body", "", "substring HTTP answers must contain")
 	fl.DurationVar(&f.wait, "probe-wait", 30*time.Second, "how long HTTP and TCP probes wait for the app to answer")
+	fl.StringArrayVar(&f.env, "probe-env", nil, "KEY=VALUE set in every probe container (repeatable), e.g. PORT=8080")
 	if withCmd {
 		fl.StringArrayVar(&f.cmd, "probe-cmd", nil, "command probe: arguments passed to the entrypoint, quoted as in a shell (repeatable)")
-		fl.StringArrayVar(&f.env, "probe-env", nil, "KEY=VALUE set in every probe and trace container (repeatable), e.g. PORT=8080")
 	}
 }
 
