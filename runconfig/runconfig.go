@@ -147,7 +147,7 @@ func (s *Settings) RunArgs() []string {
 		args = append(args, "--read-only")
 	}
 	for _, t := range s.Tmpfs {
-		args = append(args, "--tmpfs", t+":rw,noexec,nosuid,size="+tmpfsSize)
+		args = append(args, "--tmpfs", t+":"+s.tmpfsOptions(t))
 	}
 	for _, c := range s.CapDrop {
 		args = append(args, "--cap-drop", c)

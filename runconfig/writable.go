@@ -93,6 +93,26 @@ func (s *Settings) addTmpfs(d string) {
 	s.Tmpfs = append(s.Tmpfs, d)
 }
 
+// tmpfsOptions are the mount options of the tmpfs at dir. The engine
+// gives a tmpfs over a directory of the image that directory's owner and
+// mode (root, 0755 for most), so one other than /tmp (which images make
+// 1777) is owned by the numeric user the container runs as: the app can
+// write where it must.
+func (s *Settings) tmpfsOptions(dir string) string {
+	opts := "rw,noexec,nosuid,size=" + tmpfsSize
+	if dir == "/tmp" {
+		return opts
+	}
+	uid, gid, _ := strings.Cut(s.User, ":")
+	if !isNumber(uid) {
+		return opts
+	}
+	if !isNumber(gid) {
+		gid = uid
+	}
+	return opts + ",uid=" + uid + ",gid=" + gid
+}
+
 // ForImage indexes and audits img and recommends its settings: what
 // `harden runtime` prints for it.
 func ForImage(ctx context.Context, ref string, img v1.Image) (*Settings, error) {

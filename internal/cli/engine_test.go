@@ -79,3 +79,29 @@ s.TCPServer(("", 7000), H).serve_forever()'`
 		t.Errorf("runtime --verify expecting +PANG: exit %d, want 1\n%s", code, out)
 	}
 }
+
+// TestTraceRecordsWrites minifies an app that writes outside /tmp: the
+// trace sees where, the image's dev.harden.writable label records it,
+// `harden runtime` mounts a tmpfs there, and --verify (which runs the
+// minified image that way, read-only) passes.
+func TestTraceRecordsWrites(t *testing.T) {
+	testutil.RequireImage(t, testutil.Python3Image)
+	t.Setenv("HARDEN_PROBE_BINARY", buildHarden(t))
+	server := `python3 -c 'import os, socketserver as s
+os.makedirs("/srv/state", exist_ok=True)
+open("/srv/state/started", "w").write("yes")
+class H(s.StreamRequestHandler):
+  def handle(self):
+    self.rfile.readline(); self.wfile.write(b"+" + open("/srv/state/started", "rb").read() + b"\r\n")
+s.TCPServer(("", 7000), H).serve_forever()'`
+	tar := filepath.Join(t.TempDir(), "w.tar")
+	code, out := runHarden("minify", testutil.Python3Image, "-o", "docker-archive:"+tar, "--cmd", server, "--trace",
+		"--verify", "--probe-tcp", "7000", "--probe-send", `PING\r\n`, "--probe-expect", "+yes", "--format", "json")
+	if code != 0 || !strings.Contains(out, `"writable": [`) || !strings.Contains(out, `"/srv"`) || !strings.Contains(out, "--tmpfs /srv:") {
+		t.Fatalf("minify --trace --verify of an app writing /srv/state: exit %d\n%s", code, out)
+	}
+	code, out = runHarden("runtime", "--format", "docker", "docker-archive:"+tar)
+	if code != 0 || !strings.Contains(out, "--tmpfs /srv:rw,noexec,nosuid,size=64m") {
+		t.Errorf("runtime does not mount the recorded directory: exit %d\n%s", code, out)
+	}
+}
