@@ -3,7 +3,6 @@ package minify_test
 import (
 	"context"
 	"fmt"
-	"os/exec"
 	"testing"
 	"time"
 
@@ -34,7 +33,7 @@ func BenchmarkMinify(b *testing.B) {
 	}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
-			if exec.Command("docker", "image", "inspect", c.ref).Run() != nil {
+			if func() error { _, err := tu.Docker("image", "inspect", c.ref); return err }() != nil {
 				b.Skipf("%s is not built (scripts/fixtures.sh)", c.ref)
 			}
 			ctx := context.Background()

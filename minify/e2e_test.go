@@ -66,7 +66,7 @@ func minifyFixture(t *testing.T, ref string, opts ...minify.Option) *minified {
 	if err := image.Write(ctx, m.out, "docker-daemon:"+m.tag); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { exec.Command("docker", "rmi", "--no-prune", m.tag).Run() })
+	t.Cleanup(func() { tu.Docker("rmi", "--no-prune", m.tag) })
 	ox, err := fsindex.Build(ctx, m.out, fsindex.WithWants(append(minify.SummaryWants(), audit.Wants()...)...))
 	if err != nil {
 		t.Fatal(err)
@@ -194,21 +194,20 @@ func TestTraceAndHealthcheck(t *testing.T) {
 	m.checkHardenedNoSize(t)
 	// The exec-form HEALTHCHECK runs the probe in the hardened container.
 	name := "harden-test-health-" + strings.Split(m.tag, ":")[1]
-	run := exec.Command("docker", "run", "-d", "--name", name, "--read-only", "--cap-drop", "ALL",
-		"--security-opt", "no-new-privileges", "--network", "host", "--health-interval", "1s",
-		"-e", fmt.Sprintf("PORT=%d", port), m.tag)
-	if b, err := run.CombinedOutput(); err != nil {
-		t.Fatalf("docker run: %v: %s", err, b)
+	if _, err := tu.Docker("run", "-d", "--name", name, "--read-only", "--cap-drop", "ALL",
+		"--security-opt", "no-new-privileges", "--health-interval", "1s",
+		"-e", fmt.Sprintf("PORT=%d", port), m.tag); err != nil {
+		t.Fatal(err)
 	}
-	t.Cleanup(func() { exec.Command("docker", "rm", "-f", name).Run() })
+	t.Cleanup(func() { tu.Docker("rm", "-f", name) })
 	status := ""
 	for i := 0; i < 60 && status != "healthy"; i++ {
 		time.Sleep(500 * time.Millisecond)
-		b, _ := exec.Command("docker", "inspect", "--format", "{{.State.Health.Status}}", name).Output()
+		b, _ := tu.Docker("inspect", "--format", "{{.State.Health.Status}}", name)
 		status = strings.TrimSpace(string(b))
 	}
 	if status != "healthy" {
-		logs, _ := exec.Command("docker", "logs", name).CombinedOutput()
+		logs, _ := tu.Docker("logs", name)
 		t.Fatalf("health status %q, want healthy; logs:\n%s", status, logs)
 	}
 }

@@ -32,13 +32,13 @@ func buildHarden(t *testing.T) string {
 // with the image each runs.
 func ours(t *testing.T, id string) map[string]string {
 	t.Helper()
-	out, err := exec.Command("docker", "ps", "-a", "--filter", "label="+engine.Label, "--format", "{{.Names}}").Output()
+	out, err := testutil.Docker("ps", "-a", "--filter", "label="+engine.Label, "--format", "{{.Names}}")
 	if err != nil {
 		t.Fatalf("docker ps: %v", err)
 	}
 	found := map[string]string{}
 	for _, name := range strings.Fields(string(out)) {
-		b, err := exec.Command("docker", "inspect", "--format", "{{.Config.Image}}|{{range .Config.Env}}{{.}} {{end}}", name).Output()
+		b, err := testutil.Docker("inspect", "--format", "{{.Config.Image}}|{{range .Config.Env}}{{.}} {{end}}", name)
 		if err == nil && strings.Contains(string(b), "HARDEN_TEST_ID="+id) {
 			found[name], _, _ = strings.Cut(string(b), "|")
 		}
@@ -53,8 +53,8 @@ func TestSignalRemovesContainers(t *testing.T) {
 	testutil.RequireImage(t, testutil.GoAppImage)
 	bin := buildHarden(t)
 	archive := filepath.Join(t.TempDir(), "goapp.tar")
-	if out, err := exec.Command("docker", "save", "-o", archive, testutil.GoAppImage).CombinedOutput(); err != nil {
-		t.Fatalf("docker save: %v: %s", err, out)
+	if _, err := testutil.Docker("save", "-o", archive, testutil.GoAppImage); err != nil {
+		t.Fatal(err)
 	}
 	for _, tt := range []struct {
 		name string
@@ -107,7 +107,7 @@ func TestSignalRemovesContainers(t *testing.T) {
 				if !strings.HasPrefix(img, engine.NamePrefix) {
 					continue
 				}
-				if exec.Command("docker", "image", "inspect", img).Run() == nil {
+				if _, err := testutil.Docker("image", "inspect", img); err == nil {
 					t.Errorf("after %s, the temporary image %s (of %s) is left", tt.sig, img, name)
 				}
 			}
