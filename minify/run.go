@@ -115,6 +115,9 @@ func Run(ctx context.Context, job Job) (res *Result, err error) {
 		if res.Verify, err = verify(ctx, job, tags, sel, out); err != nil {
 			return nil, err
 		}
+		if !res.Verify.Passed && job.Trace == TraceAuto && job.Helper == "" {
+			job.Info("verify failed on the static plan; not tracing it: tracing needs a static harden (HARDEN_PROBE_BINARY)")
+		}
 		if !res.Verify.Passed && job.Trace == TraceAuto && job.Helper != "" && res.Traced == nil {
 			job.Info("verify failed on the static plan; tracing the original once to find what it misses")
 			if res.Traced, err = trace(ctx, job, tags, static); err != nil {
