@@ -147,6 +147,12 @@ func (d *demo) run(ctx context.Context) error {
 	}
 	for _, s := range steps {
 		if err := d.do(ctx, s.title, s.run); err != nil {
+			if ctx.Err() != nil && !d.f.keep {
+				// interrupted: the images made so far go too (they stay cached)
+				cctx, cancel := engine.Cleanup(ctx)
+				defer cancel()
+				return errors.Join(err, d.cleanup(cctx))
+			}
 			return err
 		}
 	}

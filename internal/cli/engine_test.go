@@ -42,7 +42,7 @@ func TestVerifyIgnoresDecoy(t *testing.T) {
 	testutil.RequireImage(t, testutil.GoAppImage)
 	port := fmt.Sprint(decoy(t))
 	code, out := runHarden("minify", testutil.AppImage, "-o", "docker-archive:"+filepath.Join(t.TempDir(), "min.tar"),
-		"--exclude", "/app/index.js", "--verify", "--no-trace", "--probe-env", "PORT="+port,
+		"--exclude", "/app/index.js", "--verify", "--probe-env", "PORT="+port,
 		"--probe-http", port+"/", "--probe-body", "ok", "--probe-wait", "15s")
 	if code != 1 || strings.Contains(out, "verify: passed") || !strings.Contains(out, "the container exited with code 1 before answering") {
 		t.Errorf("minify --verify with a decoy on the host's port %s: exit %d, want 1 and the minified container's exit\n%s", port, code, out)

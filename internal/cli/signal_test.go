@@ -115,3 +115,68 @@ func TestSignalRemovesContainers(t *testing.T) {
 		})
 	}
 }
+
+// TestSignalDemo interrupts `harden demo` while its minify step's probe
+// containers run: the containers and the temporary images it loaded go.
+func TestSignalDemo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short")
+	}
+	testutil.RequireImage(t, testutil.AppImage)
+	bin := buildHarden(t)
+	before := map[string]bool{}
+	list := func() []string {
+		out, err := testutil.Docker("ps", "-a", "--filter", "label="+engine.Label, "--format", "{{.Names}}|{{.Image}}")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.Fields(out)
+	}
+	for _, c := range list() {
+		before[c] = true
+	}
+	cmd := exec.Command(bin, "demo", "--workdir", t.TempDir(), "-o", filepath.Join(t.TempDir(), "r.html"))
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	// the demo's minify loads the app archive under a harden-minify/ tag
+	var seen []string
+	deadline := time.Now().Add(10 * time.Minute)
+	for len(seen) == 0 && time.Now().Before(deadline) {
+		select {
+		case err := <-done:
+			t.Fatalf("the demo ended before its probes ran: %v\n%s", err, out.String())
+		case <-time.After(500 * time.Millisecond):
+		}
+		for _, c := range list() {
+			if _, img, _ := strings.Cut(c, "|"); !before[c] && strings.HasPrefix(img, engine.NamePrefix+"minify/") {
+				seen = append(seen, c)
+			}
+		}
+	}
+	if len(seen) == 0 {
+		cmd.Process.Kill()
+		t.Fatalf("no probe container of the demo appeared\n%s", out.String())
+	}
+	cmd.Process.Signal(syscall.SIGINT)
+	select {
+	case <-done:
+	case <-time.After(2 * time.Minute):
+		cmd.Process.Kill()
+		t.Fatalf("the demo did not end within 2m of SIGINT\n%s", out.String())
+	}
+	for _, c := range seen {
+		name, img, _ := strings.Cut(c, "|")
+		if _, err := testutil.Docker("inspect", "--type", "container", name); err == nil {
+			t.Errorf("after SIGINT, the demo's container %s is left", name)
+		}
+		if _, err := testutil.Docker("image", "inspect", img); err == nil {
+			t.Errorf("after SIGINT, the demo's temporary image %s is left", img)
+		}
+	}
+	t.Logf("removed %v; the demo said:\n%s", seen, out.String())
+}
