@@ -1,5 +1,5 @@
 package image_test
 
-import "os/exec"
+import "github.com/harden-dev/harden/internal/testutil"
 
-func dockerRmi(name string) { exec.Command("docker", "rmi", "-f", name).Run() }
+func dockerRmi(name string) { testutil.Docker("rmi", "-f", name) }

@@ -3,10 +3,10 @@ package minify_test
 import (
 	"context"
 	"fmt"
-	"os/exec"
 	"testing"
 	"time"
 
+	"github.com/harden-dev/harden/engine"
 	"github.com/harden-dev/harden/fsindex"
 	"github.com/harden-dev/harden/image"
 	tu "github.com/harden-dev/harden/internal/testutil"
@@ -33,7 +33,7 @@ func BenchmarkMinify(b *testing.B) {
 	}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
-			if exec.Command("docker", "image", "inspect", c.ref).Run() != nil {
+			if func() error { _, err := tu.Docker("image", "inspect", c.ref); return err }() != nil {
 				b.Skipf("%s is not built (scripts/fixtures.sh)", c.ref)
 			}
 			ctx := context.Background()
@@ -69,7 +69,7 @@ func BenchmarkMinify(b *testing.B) {
 			b.ReportMetric(float64(before.Size)/1e6, "MB-input")
 			helper := staticHarden(b)
 			port := tu.FreePort(b)
-			paths, err := minify.Trace(ctx, &minify.DockerRunner{}, minify.TraceSpec{Image: c.ref, Argv: sel.Program.Argv,
+			paths, err := minify.Trace(ctx, engine.New(), minify.TraceSpec{Image: c.ref, Argv: sel.Program.Argv,
 				WorkingDir: sel.Program.WorkingDir, Helper: helper}, c.probe(port))
 			if err != nil {
 				b.Fatalf("trace: %v", err)

@@ -15,10 +15,12 @@ import (
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/harden-dev/harden/audit"
+	"github.com/harden-dev/harden/engine"
 	"github.com/harden-dev/harden/fsindex"
 	"github.com/harden-dev/harden/image"
 	tu "github.com/harden-dev/harden/internal/testutil"
 	"github.com/harden-dev/harden/minify"
+	"github.com/harden-dev/harden/runconfig"
 )
 
 func randomTag(kind string) string {
@@ -64,7 +66,7 @@ func minifyFixture(t *testing.T, ref string, opts ...minify.Option) *minified {
 	if err := image.Write(ctx, m.out, "docker-daemon:"+m.tag); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { exec.Command("docker", "rmi", "--no-prune", m.tag).Run() })
+	t.Cleanup(func() { tu.Docker("rmi", "--no-prune", m.tag) })
 	ox, err := fsindex.Build(ctx, m.out, fsindex.WithWants(append(minify.SummaryWants(), audit.Wants()...)...))
 	if err != nil {
 		t.Fatal(err)
@@ -125,7 +127,11 @@ func TestEndToEnd(t *testing.T) {
 			for _, path := range tt.http {
 				p.HTTP = append(p.HTTP, minify.HTTPProbe{Port: port, Path: path, Status: 200})
 			}
-			res, err := minify.Verify(context.Background(), &minify.DockerRunner{}, tt.image, m.tag, "", p)
+			settings, err := runconfig.ForImage(context.Background(), m.tag, m.out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := minify.Verify(context.Background(), engine.New(), minify.VerifySpec{Original: tt.image, Minified: m.tag, Hardened: settings}, p)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -169,7 +175,7 @@ func TestTraceAndHealthcheck(t *testing.T) {
 	port := tu.FreePort(t)
 	p := minify.Probes{Wait: time.Minute, Env: []string{fmt.Sprintf("PORT=%d", port)},
 		HTTP: []minify.HTTPProbe{{Port: port, Path: "/healthz", Status: 200}}}
-	paths, err := minify.Trace(ctx, &minify.DockerRunner{}, minify.TraceSpec{
+	paths, err := minify.Trace(ctx, engine.New(), minify.TraceSpec{
 		Image: tu.AppImage, Argv: []string{"node", "index.js"}, WorkingDir: "/app", Helper: helper}, p)
 	if err != nil {
 		t.Fatalf("Trace: %v", err)
@@ -188,21 +194,20 @@ func TestTraceAndHealthcheck(t *testing.T) {
 	m.checkHardenedNoSize(t)
 	// The exec-form HEALTHCHECK runs the probe in the hardened container.
 	name := "harden-test-health-" + strings.Split(m.tag, ":")[1]
-	run := exec.Command("docker", "run", "-d", "--name", name, "--read-only", "--cap-drop", "ALL",
-		"--security-opt", "no-new-privileges", "--network", "host", "--health-interval", "1s",
-		"-e", fmt.Sprintf("PORT=%d", port), m.tag)
-	if b, err := run.CombinedOutput(); err != nil {
-		t.Fatalf("docker run: %v: %s", err, b)
+	if _, err := tu.Docker("run", "-d", "--name", name, "--read-only", "--cap-drop", "ALL",
+		"--security-opt", "no-new-privileges", "--health-interval", "1s",
+		"-e", fmt.Sprintf("PORT=%d", port), m.tag); err != nil {
+		t.Fatal(err)
 	}
-	t.Cleanup(func() { exec.Command("docker", "rm", "-f", name).Run() })
+	t.Cleanup(func() { tu.Docker("rm", "-f", name) })
 	status := ""
 	for i := 0; i < 60 && status != "healthy"; i++ {
 		time.Sleep(500 * time.Millisecond)
-		b, _ := exec.Command("docker", "inspect", "--format", "{{.State.Health.Status}}", name).Output()
+		b, _ := tu.Docker("inspect", "--format", "{{.State.Health.Status}}", name)
 		status = strings.TrimSpace(string(b))
 	}
 	if status != "healthy" {
-		logs, _ := exec.Command("docker", "logs", name).CombinedOutput()
+		logs, _ := tu.Docker("logs", name)
 		t.Fatalf("health status %q, want healthy; logs:\n%s", status, logs)
 	}
 }

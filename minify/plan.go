@@ -40,6 +40,10 @@ type Selection struct {
 	Warnings []string `json:"warnings,omitempty"`
 	// Packages lists the OS packages that keep at least one file.
 	Packages []Package `json:"packages,omitempty"`
+	// Writable lists the directories the program writes at run time
+	// (profiles fill it); minify.Run records them in the image's
+	// runconfig.WritableLabel so the hardened run mounts a tmpfs there.
+	Writable []string `json:"writable,omitempty"`
 
 	items   map[string]*Item
 	dropped map[string]string

@@ -25,10 +25,17 @@ type Report struct {
 	Explain  []Explanation `json:"explain,omitempty"`
 	// Traced counts the paths --trace saw; Floor is the bytes of the
 	// regular files among them (what the app really opened).
-	Traced  int           `json:"traced,omitempty"`
-	Floor   int64         `json:"floor,omitempty"`
-	Verify  *VerifyResult `json:"verify,omitempty"`
-	Seconds float64       `json:"seconds"`
+	Traced int   `json:"traced,omitempty"`
+	Floor  int64 `json:"floor,omitempty"`
+	// TraceAdded lists what a trace added to the static plan and why the
+	// static plan missed it; StaticVerify is the static plan's failed proof.
+	TraceAdded   []Explanation `json:"traceAdded,omitempty"`
+	StaticVerify *VerifyResult `json:"staticVerify,omitempty"`
+	// Writable lists the directories recorded in the image's
+	// dev.harden.writable label (tmpfs mounts under --read-only).
+	Writable []string      `json:"writable,omitempty"`
+	Verify   *VerifyResult `json:"verify,omitempty"`
+	Seconds  float64       `json:"seconds"`
 	// Items lists every kept path with its reasons (JSON only).
 	Items []*Item `json:"items,omitempty"`
 }
@@ -48,6 +55,15 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	if r.Traced > 0 {
 		fmt.Fprintf(w, "trace: the original opened %d paths (%s of files: the floor); those in the image are kept\n", r.Traced, report.Bytes(r.Floor))
+	}
+	if len(r.TraceAdded) > 0 {
+		fmt.Fprintf(w, "the static plan failed verify; the trace added %d files:\n", len(r.TraceAdded))
+		for _, ex := range r.TraceAdded {
+			fmt.Fprintf(w, "  %s (static plan: %s)\n", ex.Path, ex.Dropped)
+		}
+	}
+	if len(r.Writable) > 0 {
+		fmt.Fprintf(w, "writes in %s (tmpfs under --read-only)\n", strings.Join(r.Writable, ", "))
 	}
 	fmt.Fprintf(w, "kept %d paths\n\n", r.Kept)
 	t := report.NewTable("", "BEFORE", "AFTER").AlignRight(1, 2)
@@ -120,6 +136,8 @@ func outcome(o Outcome) string {
 		return "error"
 	case o.Status != 0:
 		return fmt.Sprintf("%d", o.Status)
+	case o.Body != "": // a TCP answer
+		return fmt.Sprintf("%.20q", o.Body)
 	}
 	return fmt.Sprintf("exit %d", o.ExitCode)
 }

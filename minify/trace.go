@@ -1,11 +1,9 @@
 package minify
 
 import (
-	"bufio"
-	"bytes"
 	"context"
+	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path"
@@ -15,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/harden-dev/harden/engine"
 	"github.com/harden-dev/harden/fsindex"
 )
 
@@ -39,14 +38,35 @@ type TraceSpec struct {
 	Strace string
 }
 
+// Traced is what a trace saw.
+type Traced struct {
+	// Opened lists every path the app opened, executed or looked at
+	// successfully, the entrypoint binary included.
+	Opened []string `json:"opened"`
+	// Written lists the directories the app wrote in: where it created,
+	// opened for writing, renamed or removed files, or made directories.
+	Written []string `json:"written,omitempty"`
+}
+
 // Trace runs the image once per probe set while strace, on the host,
 // follows the app's process tree, and returns every path the app opened,
-// executed or looked at successfully. The container starts the helper,
-// which waits until strace is attached and then executes the command, so
-// start-up is seen too; nothing is added to the image. Paths are as the
-// app named them (relative ones are resolved against the working
-// directory; paths relative to another directory's descriptor are not).
+// executed or looked at successfully (see TraceFiles).
 func Trace(ctx context.Context, r Runner, spec TraceSpec, p Probes) ([]string, error) {
+	t, err := TraceFiles(ctx, r, spec, p)
+	if err != nil {
+		return nil, err
+	}
+	return t.Opened, nil
+}
+
+// TraceFiles runs the image once per probe set while strace, on the host,
+// follows the app's process tree, and returns what it opened and where it
+// wrote. The container starts the helper, which waits until strace is
+// attached and then executes the command, so start-up is seen too;
+// nothing is added to the image. Paths are as the app named them
+// (relative ones are resolved against the working directory; paths
+// relative to another directory's descriptor are not).
+func TraceFiles(ctx context.Context, r Runner, spec TraceSpec, p Probes) (*Traced, error) {
 	if spec.Helper == "" {
 		return nil, fmt.Errorf("trace needs a static helper binary")
 	}
@@ -57,38 +77,49 @@ func Trace(ctx context.Context, r Runner, spec TraceSpec, p Probes) ([]string, e
 	if _, err := exec.LookPath(straceBin); err != nil {
 		return nil, fmt.Errorf("trace needs strace on the host (apt-get install strace): %w", err)
 	}
-	if p.Empty() {
+	servers := len(p.HTTP) > 0 || len(p.TCP) > 0
+	if !servers && len(p.Cmd) == 0 {
 		p.Cmd = [][]string{nil} // run the command once as it is
 	}
-	seen := map[string]bool{}
-	run := func(args []string, http []HTTPProbe) error {
-		paths, err := traceOnce(ctx, r, spec, straceBin, args, http, p)
-		for _, q := range paths {
-			seen[q] = true
+	all := &Traced{}
+	run := func(args []string, server bool) error {
+		t, err := traceOnce(ctx, r, spec, straceBin, args, server, p)
+		if t != nil {
+			all.Opened = append(all.Opened, t.Opened...)
+			all.Written = append(all.Written, t.Written...)
 		}
 		return err
 	}
-	if len(p.HTTP) > 0 {
-		if err := run(nil, p.HTTP); err != nil {
+	if servers {
+		if err := run(nil, true); err != nil {
 			return nil, err
 		}
 	}
 	for _, c := range p.Cmd {
-		if err := run(c, nil); err != nil {
+		if err := run(c, false); err != nil {
 			return nil, err
 		}
 	}
-	out := make([]string, 0, len(seen))
-	for q := range seen {
-		out = append(out, q)
+	all.Opened, all.Written = sortedSet(all.Opened), sortedSet(all.Written)
+	return all, nil
+}
+
+func sortedSet(list []string) []string {
+	seen := map[string]bool{}
+	out := []string{}
+	for _, s := range list {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
 	}
 	sort.Strings(out)
-	return out, nil
+	return out
 }
 
 // traceOnce runs one traced container. args replace the Cmd part of argv
-// when set (a command probe).
-func traceOnce(ctx context.Context, r Runner, spec TraceSpec, straceBin string, args []string, http []HTTPProbe, p Probes) ([]string, error) {
+// when set (a command probe); server says to ask the HTTP and TCP probes.
+func traceOnce(ctx context.Context, r Runner, spec TraceSpec, straceBin string, args []string, server bool, p Probes) (_ *Traced, err error) {
 	argv := spec.Argv
 	if args != nil {
 		argv = append([]string{argv[0]}, args...)
@@ -99,14 +130,27 @@ func traceOnce(ctx context.Context, r Runner, spec TraceSpec, straceBin string, 
 	}
 	defer os.RemoveAll(tmp)
 	out := filepath.Join(tmp, "strace.out")
-	run := RunSpec{
-		Image: spec.Image, Name: containerName("trace"), User: spec.User, Env: p.Env,
+	run := engine.Spec{
+		Image: spec.Image, Name: engine.UniqueName("trace"), User: spec.User, Env: p.Env,
 		Entrypoint: append([]string{HelperPath, "probe", "hold", "--"}, argv...),
 		Args:       []string{},
-		Mounts:     []Mount{{Source: spec.Helper, Target: HelperPath}},
+		Mounts:     []engine.Mount{{Source: spec.Helper, Target: HelperPath}},
 	}
+	if server {
+		run.Publish = p.ports()
+	}
+	removed := false
+	remove := func() {
+		if removed {
+			return
+		}
+		removed = true
+		if rerr := removeContainer(ctx, r, run.Name); rerr != nil {
+			err = errors.Join(err, rerr)
+		}
+	}
+	defer remove()
 	id, err := r.Start(ctx, run)
-	defer removeContainer(ctx, r, run.Name)
 	if err != nil {
 		return nil, err
 	}
@@ -116,29 +160,34 @@ func traceOnce(ctx context.Context, r Runner, spec TraceSpec, straceBin string, 
 	}
 	if !st.Running || st.Pid <= 0 {
 		logs, _ := r.Logs(context.WithoutCancel(ctx), id)
-		return nil, fmt.Errorf("the traced container stopped at once (exit %d): %s", st.ExitCode, firstLine(logs))
+		return nil, fmt.Errorf("the traced container stopped at once (exit %d): %s", st.ExitCode, engine.FirstLine(logs))
 	}
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	cmd := exec.CommandContext(sctx, straceBin, "-f", "-qq", "-z", "-s", "4096", "-e", "trace=%file,execve,chdir",
+	cmd := exec.CommandContext(sctx, straceBin, "-f", "-qq", "-s", "4096", "-e", "trace=%file,execve,chdir",
 		"-o", out, "-p", strconv.Itoa(st.Pid))
-	var serr bytes.Buffer
-	cmd.Stderr = &limitedBuffer{b: &serr, max: 4096}
+	var serr strings.Builder
+	cmd.Stderr = &serr
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("starting strace: %w", err)
 	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 	if err := waitTraced(ctx, st.Pid, done); err != nil {
-		return nil, fmt.Errorf("attaching strace to pid %d: %w (%s)", st.Pid, err, firstLine(serr.String()))
+		return nil, fmt.Errorf("attaching strace to pid %d: %w (%s)", st.Pid, err, engine.FirstLine(serr.String()))
 	}
 	if err := r.Signal(ctx, id, "USR1"); err != nil {
 		return nil, err
 	}
-	if len(http) > 0 {
-		for _, hp := range http {
-			if o := probeHTTP(ctx, r, id, hp, p.Wait); o.Err != "" {
+	if server {
+		for _, hp := range p.HTTP {
+			if o := askContainer(ctx, r, id, hp.Port, p.Wait, askHTTP(hp)); o.Err != "" {
 				return nil, fmt.Errorf("trace: probe %s: %s", hp, o.Err)
+			}
+		}
+		for _, tp := range p.TCP {
+			if o := askContainer(ctx, r, id, tp.Port, p.Wait, askTCP(tp)); o.Err != "" {
+				return nil, fmt.Errorf("trace: probe %s: %s", tp, o.Err)
 			}
 		}
 		time.Sleep(500 * time.Millisecond)
@@ -151,7 +200,10 @@ func traceOnce(ctx context.Context, r Runner, spec TraceSpec, straceBin string, 
 			time.Sleep(200 * time.Millisecond)
 		}
 	}
-	removeContainer(ctx, r, run.Name)
+	remove()
+	if err != nil {
+		return nil, err
+	}
 	select {
 	case <-done:
 	case <-time.After(10 * time.Second):
@@ -167,7 +219,7 @@ func traceOnce(ctx context.Context, r Runner, spec TraceSpec, straceBin string, 
 	if wd == "" {
 		wd = "/"
 	}
-	return ParseStrace(f, wd, path.Base(HelperPath))
+	return ParseStraceFiles(f, wd, path.Base(HelperPath))
 }
 
 // waitTraced waits until the kernel says pid has a tracer.
@@ -192,151 +244,6 @@ func waitTraced(ctx context.Context, pid int, done <-chan error) error {
 		}
 	}
 	return fmt.Errorf("timed out")
-}
-
-// ParseStrace reads strace -f output and returns the absolute paths of the
-// successful file system calls, after the helper executed the app (calls
-// of the helper itself are left out). Relative paths are resolved against
-// wd and the directories chdir set; paths relative to another directory's
-// descriptor are skipped.
-func ParseStrace(r io.Reader, wd, helper string) ([]string, error) {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	seen := map[string]bool{}
-	cwd := map[string]string{}
-	started := helper == ""
-	for sc.Scan() {
-		line := sc.Text()
-		if !started && (strings.Contains(line, "<... execve resumed>") || strings.Contains(line, "superseded by execve")) {
-			// Go's syscall.Exec runs on another thread: strace prints only
-			// the end of the helper's execve
-			started = true
-			continue
-		}
-		pid, call, args, ok := splitStraceLine(line)
-		if !ok {
-			continue
-		}
-		dir := wd
-		if d, ok := cwd[pid]; ok {
-			dir = d
-		}
-		p, ok := straceArgPath(call, args)
-		if !ok {
-			continue
-		}
-		if call == "execve" && !started {
-			if path.Base(p) == helper {
-				continue
-			}
-			started = true
-		}
-		if !started {
-			continue
-		}
-		abs := resolveIn(dir, p)
-		if call == "chdir" {
-			cwd[pid] = abs
-		}
-		seen[abs] = true
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("reading strace output: %w", err)
-	}
-	out := make([]string, 0, len(seen))
-	for p := range seen {
-		out = append(out, p)
-	}
-	sort.Strings(out)
-	return out, nil
-}
-
-// splitStraceLine splits "123 openat(AT_FDCWD, "/x", O_RDONLY) = 3" into
-// the pid, the call and the argument text.
-func splitStraceLine(line string) (pid, call, args string, ok bool) {
-	line = strings.TrimSpace(line)
-	if i := strings.IndexByte(line, ' '); i > 0 && isDigits(line[:i]) {
-		pid, line = line[:i], strings.TrimSpace(line[i+1:])
-	}
-	open := strings.IndexByte(line, '(')
-	if open <= 0 {
-		return "", "", "", false
-	}
-	call = line[:open]
-	for _, c := range call {
-		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
-			return "", "", "", false
-		}
-	}
-	return pid, call, line[open+1:], true
-}
-
-func isDigits(s string) bool {
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return s != ""
-}
-
-// straceArgPath returns the path argument of a file system call: the
-// first quoted string, which must follow AT_FDCWD (or be absolute) for the
-// *at calls.
-func straceArgPath(call, args string) (string, bool) {
-	atCall := strings.HasSuffix(call, "at") || strings.HasSuffix(call, "at2") || call == "statx"
-	q := strings.IndexByte(args, '"')
-	if q < 0 {
-		return "", false
-	}
-	s, ok := unquoteStrace(args[q:])
-	if !ok || s == "" {
-		return "", false
-	}
-	if atCall && !strings.HasPrefix(s, "/") && !strings.HasPrefix(args, "AT_FDCWD") {
-		return "", false
-	}
-	return s, true
-}
-
-// unquoteStrace reads a C-style quoted string as strace prints it.
-func unquoteStrace(s string) (string, bool) {
-	if len(s) < 2 || s[0] != '"' {
-		return "", false
-	}
-	var b strings.Builder
-	for i := 1; i < len(s); i++ {
-		c := s[i]
-		switch c {
-		case '"':
-			return b.String(), true
-		case '\\':
-			if i+1 >= len(s) {
-				return "", false
-			}
-			i++
-			switch s[i] {
-			case 'n':
-				b.WriteByte('\n')
-			case 't':
-				b.WriteByte('\t')
-			case 'x':
-				if i+2 < len(s) {
-					if v, err := strconv.ParseUint(s[i+1:i+3], 16, 8); err == nil {
-						b.WriteByte(byte(v))
-						i += 2
-						continue
-					}
-				}
-				return "", false
-			default:
-				b.WriteByte(s[i])
-			}
-		default:
-			b.WriteByte(c)
-		}
-	}
-	return "", false
 }
 
 // OpenedSize is the size floor a trace gives: the regular files among

@@ -2,18 +2,18 @@ package minify
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
+	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"strings"
 	"time"
+
+	"github.com/harden-dev/harden/engine"
+	"github.com/harden-dev/harden/runconfig"
 )
 
 // Outcome is what one probe got from one image.
 type Outcome struct {
-	// Status and Body for an HTTP probe (Body truncated).
+	// Status and Body for an HTTP probe, Body for a TCP probe (truncated).
 	Status int    `json:"status,omitempty"`
 	Body   string `json:"body,omitempty"`
 	// ExitCode and Stdout for a command probe.
@@ -37,42 +37,58 @@ type ProbeResult struct {
 type VerifyResult struct {
 	Passed bool          `json:"passed"`
 	Probes []ProbeResult `json:"probes"`
-	// MinifiedFlags are the docker run flags the minified image ran with.
+	// MinifiedFlags are the docker run flags the minified image ran with:
+	// what `harden runtime` prints for it.
 	MinifiedFlags string `json:"minifiedFlags"`
 	// Logs of the minified image's server, when a probe failed.
 	MinifiedLogs string `json:"minifiedLogs,omitempty"`
 }
 
-// HardenedFlags are the flags the minified image must pass under.
-const HardenedFlags = "--read-only --cap-drop ALL --security-opt no-new-privileges --network host --user 65532:65532"
-
-// maxBody bounds the body kept of an HTTP answer.
-const maxBody = 4096
+// VerifySpec names the two images Verify compares and how they run.
+type VerifySpec struct {
+	// Original and Minified are references the engine knows.
+	Original, Minified string
+	// Entrypoint and Cmd replace the original's when set (the command
+	// the minified image was made for).
+	Entrypoint, Cmd []string
+	// Hardened are the settings the minified image runs with: runconfig's
+	// for it (read-only root and the tmpfs mounts it needs, no
+	// capabilities, no privilege gain, its non-root user).
+	Hardened *runconfig.Settings
+}
 
 // Verify runs the original and the minified image (both already in the
-// engine) with the same probes, the minified one hardened and as user, and
-// compares. Containers run one at a time and are always removed, also when
-// ctx is cancelled.
-func Verify(ctx context.Context, r Runner, original, minified, user string, p Probes) (*VerifyResult, error) {
+// engine) with the same probes, the minified one hardened, and compares.
+// Each server runs in its own network namespace with the probed ports
+// published on free ports of 127.0.0.1, so only the container under test
+// can answer. Containers run one at a time and are always removed, also
+// when ctx is cancelled; a container that cannot be removed is an error.
+func Verify(ctx context.Context, r Runner, spec VerifySpec, p Probes) (*VerifyResult, error) {
 	if p.Empty() {
-		return nil, fmt.Errorf("verify needs at least one probe (--probe-http or --probe-cmd)")
+		return nil, fmt.Errorf("verify needs at least one probe (--probe-http, --probe-tcp or --probe-cmd)")
 	}
-	if user == "" {
-		user = fmt.Sprintf("%d:%d", NonrootUID, NonrootUID)
+	if spec.Hardened == nil {
+		return nil, fmt.Errorf("verify needs the settings to run the minified image with")
 	}
-	orig, _, err := runProbes(ctx, r, RunSpec{Image: original, Env: p.Env}, p)
+	orig, _, err := runProbes(ctx, r, engine.Spec{Image: spec.Original, Env: p.Env, Entrypoint: spec.Entrypoint, Args: spec.Cmd}, p)
 	if err != nil {
 		return nil, err
 	}
-	mini, logs, err := runProbes(ctx, r, RunSpec{Image: minified, Env: p.Env, Hardened: true, User: user}, p)
+	mini, logs, err := runProbes(ctx, r, engine.Spec{Image: spec.Minified, Env: p.Env, Hardened: spec.Hardened}, p)
 	if err != nil {
 		return nil, err
 	}
-	res := &VerifyResult{Passed: true, MinifiedFlags: strings.Replace(HardenedFlags, "65532:65532", user, 1)}
+	res := &VerifyResult{Passed: true, MinifiedFlags: strings.Join(spec.Hardened.RunArgs(), " ")}
 	i := 0
 	for _, hp := range p.HTTP {
-		pr := ProbeResult{Probe: "GET " + hp.URL(), Original: orig[i], Minified: mini[i]}
+		pr := ProbeResult{Probe: "GET " + hp.String(), Original: orig[i], Minified: mini[i]}
 		pr.Same, pr.Detail = compareHTTP(hp, orig[i], mini[i])
+		res.Probes = append(res.Probes, pr)
+		i++
+	}
+	for _, tp := range p.TCP {
+		pr := ProbeResult{Probe: tp.String(), Original: orig[i], Minified: mini[i]}
+		pr.Same, pr.Detail = compareTCP(tp, orig[i], mini[i])
 		res.Probes = append(res.Probes, pr)
 		i++
 	}
@@ -113,6 +129,20 @@ func compareHTTP(p HTTPProbe, o, m Outcome) (bool, string) {
 	return true, ""
 }
 
+func compareTCP(p TCPProbe, o, m Outcome) (bool, string) {
+	switch {
+	case o.Err != "":
+		return false, "the original did not answer: " + o.Err
+	case m.Err != "":
+		return false, "the minified image did not answer: " + m.Err
+	case p.Expect != "" && !strings.Contains(o.Body, p.Expect):
+		return false, fmt.Sprintf("the original's answer lacks %q", p.Expect)
+	case p.Expect != "" && !strings.Contains(m.Body, p.Expect):
+		return false, fmt.Sprintf("the minified image's answer lacks %q", p.Expect)
+	}
+	return true, ""
+}
+
 func compareCmd(o, m Outcome) (bool, string) {
 	switch {
 	case o.Err != "":
@@ -128,92 +158,67 @@ func compareCmd(o, m Outcome) (bool, string) {
 }
 
 // runProbes runs every probe against one image: one server container for
-// the HTTP probes, one container per command probe.
-func runProbes(ctx context.Context, r Runner, base RunSpec, p Probes) ([]Outcome, string, error) {
-	var out []Outcome
-	logs := ""
-	if len(p.HTTP) > 0 {
+// the HTTP and TCP probes, one container per command probe.
+func runProbes(ctx context.Context, r Runner, base engine.Spec, p Probes) (out []Outcome, logs string, err error) {
+	if ports := p.ports(); len(ports) > 0 {
 		spec := base
-		spec.Name = containerName("verify")
-		id, err := r.Start(ctx, spec)
-		cleanup := func() { removeContainer(ctx, r, spec.Name) }
+		spec.Name = engine.UniqueName("verify")
+		spec.Publish = ports
+		var outs []Outcome
+		outs, logs, err = serve(ctx, r, spec, func(id string) []Outcome {
+			var o []Outcome
+			for _, hp := range p.HTTP {
+				o = append(o, askContainer(ctx, r, id, hp.Port, p.Wait, askHTTP(hp)))
+			}
+			for _, tp := range p.TCP {
+				o = append(o, askContainer(ctx, r, id, tp.Port, p.Wait, askTCP(tp)))
+			}
+			return o
+		})
 		if err != nil {
-			cleanup()
 			return nil, "", err
 		}
-		for _, hp := range p.HTTP {
-			out = append(out, probeHTTP(ctx, r, id, hp, p.Wait))
-		}
-		if l, err := r.Logs(context.WithoutCancel(ctx), id); err == nil {
-			logs = l
-		}
-		cleanup()
+		out = append(out, outs...)
 	}
 	for _, c := range p.Cmd {
 		spec := base
-		spec.Name = containerName("verify")
-		spec.Args = c
+		spec.Name = engine.UniqueName("verify")
+		spec.Args = c // after the entrypoint, as docker run does
 		rctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
-		res, err := r.Run(rctx, spec)
+		res, runErr := r.Run(rctx, spec)
 		cancel()
-		removeContainer(ctx, r, spec.Name)
+		if err := removeContainer(ctx, r, spec.Name); err != nil {
+			return nil, "", err
+		}
 		if ctx.Err() != nil {
 			return nil, "", ctx.Err()
 		}
 		o := Outcome{ExitCode: res.ExitCode, Stdout: truncate(res.Stdout, maxBody)}
-		if err != nil {
-			o.Err = err.Error()
+		if runErr != nil {
+			o.Err = runErr.Error()
 		}
 		out = append(out, o)
 	}
 	return out, logs, ctx.Err()
 }
 
-// probeHTTP asks until the app answers, the container exits or wait runs out.
-func probeHTTP(ctx context.Context, r Runner, id string, p HTTPProbe, wait time.Duration) Outcome {
-	if wait <= 0 {
-		wait = 30 * time.Second
+// serve starts a server container, lets ask probe it, keeps its logs and
+// removes it, also when ctx is cancelled.
+func serve(ctx context.Context, r Runner, spec engine.Spec, ask func(id string) []Outcome) (out []Outcome, logs string, err error) {
+	defer func() {
+		if rerr := removeContainer(ctx, r, spec.Name); rerr != nil {
+			err = errors.Join(err, rerr)
+		}
+	}()
+	id, err := r.Start(ctx, spec)
+	if err != nil {
+		return nil, "", err
 	}
-	deadline := time.Now().Add(wait)
-	client := &http.Client{Timeout: 5 * time.Second}
-	lastErr := ""
-	for {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, p.URL(), nil)
-		if err != nil {
-			return Outcome{Err: err.Error()}
-		}
-		resp, err := client.Do(req)
-		if err == nil {
-			body, _ := io.ReadAll(io.LimitReader(resp.Body, maxBody))
-			resp.Body.Close()
-			return Outcome{Status: resp.StatusCode, Body: string(body)}
-		}
-		lastErr = err.Error()
-		if st, err := r.State(ctx, id); err == nil && !st.Running {
-			return Outcome{Err: fmt.Sprintf("the container exited with code %d before answering", st.ExitCode)}
-		}
-		if time.Now().After(deadline) || ctx.Err() != nil {
-			return Outcome{Err: "no answer within " + wait.String() + ": " + lastErr}
-		}
-		select {
-		case <-ctx.Done():
-		case <-time.After(250 * time.Millisecond):
-		}
+	out = ask(id)
+	if l, lerr := r.Logs(context.WithoutCancel(ctx), id); lerr == nil {
+		logs = l
 	}
-}
-
-// removeContainer removes a container even when ctx is cancelled.
-func removeContainer(ctx context.Context, r Runner, name string) {
-	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-	defer cancel()
-	_ = r.Remove(rctx, name)
-}
-
-// containerName is unique: harden-verify-<random>.
-func containerName(kind string) string {
-	b := make([]byte, 6)
-	rand.Read(b)
-	return "harden-" + kind + "-" + hex.EncodeToString(b)
+	return out, logs, ctx.Err()
 }
 
 func truncate(s string, n int) string {
@@ -221,4 +226,65 @@ func truncate(s string, n int) string {
 		return s[:n]
 	}
 	return s
+}
+
+// Checked is one probe's answer from one image and whether it is good.
+type Checked struct {
+	Probe   string  `json:"probe"`
+	Outcome Outcome `json:"outcome"`
+	OK      bool    `json:"ok"`
+	// Detail says what is wrong.
+	Detail string `json:"detail,omitempty"`
+}
+
+// Check runs one image as spec says and asks every probe, judging the
+// answers on their own: an HTTP status below 400 (or the expected one)
+// with the expected body, a TCP answer with the expected bytes, a command
+// that exits 0. It is what `harden runtime --verify` proves, with the same
+// isolation as Verify. It also returns the server's logs.
+func Check(ctx context.Context, r Runner, spec engine.Spec, p Probes) ([]Checked, string, error) {
+	if p.Empty() {
+		return nil, "", fmt.Errorf("nothing to check: give a probe")
+	}
+	spec.Env = append(spec.Env[:len(spec.Env):len(spec.Env)], p.Env...)
+	outs, logs, err := runProbes(ctx, r, spec, p)
+	if err != nil {
+		return nil, "", err
+	}
+	var res []Checked
+	i := 0
+	add := func(name string, o Outcome, detail string) {
+		if o.Err != "" {
+			detail = o.Err
+		}
+		res = append(res, Checked{Probe: name, Outcome: o, OK: detail == "", Detail: detail})
+		i++
+	}
+	for _, hp := range p.HTTP {
+		o, d := outs[i], ""
+		switch {
+		case hp.Status != 0 && o.Status != hp.Status:
+			d = fmt.Sprintf("answered %d, not %d", o.Status, hp.Status)
+		case hp.Status == 0 && o.Status >= 400:
+			d = fmt.Sprintf("answered %d", o.Status)
+		case hp.Body != "" && !strings.Contains(o.Body, hp.Body):
+			d = fmt.Sprintf("the body lacks %q", hp.Body)
+		}
+		add("GET "+hp.String(), o, d)
+	}
+	for _, tp := range p.TCP {
+		o, d := outs[i], ""
+		if tp.Expect != "" && !strings.Contains(o.Body, tp.Expect) {
+			d = fmt.Sprintf("the answer lacks %q", tp.Expect)
+		}
+		add(tp.String(), o, d)
+	}
+	for _, c := range p.Cmd {
+		o, d := outs[i], ""
+		if o.ExitCode != 0 {
+			d = fmt.Sprintf("exit code %d", o.ExitCode)
+		}
+		add("run "+strings.Join(c, " "), o, d)
+	}
+	return res, logs, nil
 }

@@ -39,7 +39,7 @@ func (s *Settings) WriteCompose(w io.Writer) error {
 	if len(s.Tmpfs) > 0 {
 		b.WriteString("    tmpfs:\n")
 		for _, t := range s.Tmpfs {
-			fmt.Fprintf(&b, "      - %s\n", yamlString(t+":rw,noexec,nosuid,size="+tmpfsSize))
+			fmt.Fprintf(&b, "      - %s\n", yamlString(t+":"+s.tmpfsOptions(t)))
 		}
 	}
 	b.WriteString("    cap_drop: [" + strings.Join(s.CapDrop, ", ") + "]\n")

@@ -105,14 +105,13 @@ func Recommend(ref string, x *fsindex.Index, res *audit.Result) *Settings {
 				if e.Path == "" {
 					continue
 				}
-				if d := tmpfsDir(e.Path); !contains(s.Tmpfs, d) && !contains(s.Volumes, d) {
-					s.Tmpfs = append(s.Tmpfs, d)
-				}
+				s.addTmpfs(tmpfsDir(e.Path))
 			}
 		case "needs-missing-shell":
 			s.Notes = append(s.Notes, f.Message+" ("+f.Fix+")")
 		}
 	}
+	s.writableTmpfs(cfg.Labels)
 	if hc := cfg.Healthcheck; hc != nil && len(hc.Test) > 1 && hc.Test[0] == "CMD" {
 		s.Healthcheck = hc.Test[1:]
 	}
@@ -129,14 +128,26 @@ func tmpfsDir(p string) string {
 	return p
 }
 
-// DockerArgs returns the `docker run` arguments (without the image).
+// DockerArgs returns the `docker run` arguments (without the image):
+// RunArgs and the ports published on 127.0.0.1.
 func (s *Settings) DockerArgs() []string {
+	args := s.RunArgs()
+	for _, p := range s.Ports {
+		args = append(args, "-p", fmt.Sprintf("127.0.0.1:%d:%d/%s", p.Port, p.Port, p.Proto))
+	}
+	return args
+}
+
+// RunArgs returns the `docker run` arguments of the hardened run without
+// the ports: the one definition of how a hardened container runs, which
+// `harden runtime` prints and package engine applies.
+func (s *Settings) RunArgs() []string {
 	args := []string{}
 	if s.ReadOnly {
 		args = append(args, "--read-only")
 	}
 	for _, t := range s.Tmpfs {
-		args = append(args, "--tmpfs", t+":rw,noexec,nosuid,size="+tmpfsSize)
+		args = append(args, "--tmpfs", t+":"+s.tmpfsOptions(t))
 	}
 	for _, c := range s.CapDrop {
 		args = append(args, "--cap-drop", c)
@@ -152,9 +163,6 @@ func (s *Settings) DockerArgs() []string {
 	}
 	if s.PidsLimit > 0 {
 		args = append(args, "--pids-limit", strconv.Itoa(s.PidsLimit))
-	}
-	for _, p := range s.Ports {
-		args = append(args, "-p", fmt.Sprintf("127.0.0.1:%d:%d/%s", p.Port, p.Port, p.Proto))
 	}
 	return args
 }

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -109,5 +110,32 @@ func golden(t *testing.T, name string, got []byte) {
 	}
 	if d := cmp.Diff(string(want), string(got)); d != "" {
 		t.Errorf("%s (-want +got):\n%s", name, d)
+	}
+}
+
+// TestWritableLabel: the label harden minify writes becomes tmpfs mounts,
+// nested and duplicate paths collapse, places a tmpfs must not go are
+// refused, and a malformed label is a note, not a crash.
+func TestWritableLabel(t *testing.T) {
+	v := EncodeWritable([]string{"/var/lib/app/sub", "/var/lib/app", "/run/app", "relative", "/run/app"})
+	if v != `["/run/app","/var/lib/app"]` {
+		t.Fatalf("EncodeWritable = %s", v)
+	}
+	s := &Settings{Tmpfs: []string{"/tmp"}, Volumes: []string{"/data"}}
+	s.writableTmpfs(map[string]string{WritableLabel: `["/run/app","/tmp/x","/data/cache","/","/proc/self","/var/lib/app"]`})
+	if got := strings.Join(s.Tmpfs, " "); got != "/tmp /run/app /var/lib/app" {
+		t.Errorf("tmpfs = %q", got)
+	}
+	if len(s.Notes) != 1 || !strings.Contains(s.Notes[0], `"/"`) {
+		t.Errorf("notes = %q, want one about /", s.Notes)
+	}
+	s = &Settings{}
+	s.writableTmpfs(map[string]string{WritableLabel: `/run/app`})
+	if len(s.Tmpfs) != 0 || len(s.Notes) != 1 {
+		t.Errorf("a malformed label: tmpfs %q, notes %q", s.Tmpfs, s.Notes)
+	}
+	args := strings.Join((&Settings{ReadOnly: true, Tmpfs: []string{"/run/app"}, Ports: []Port{{Port: 80, Proto: "tcp"}}}).DockerArgs(), " ")
+	if !strings.Contains(args, "--tmpfs /run/app:") || !strings.HasSuffix(args, "-p 127.0.0.1:80:80/tcp") {
+		t.Errorf("DockerArgs = %q", args)
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -21,18 +20,18 @@ import (
 func savedImage(tb testing.TB, ref string) string {
 	tb.Helper()
 	testutil.RequireImage(tb, ref)
-	id, err := exec.Command("docker", "image", "inspect", "--format", "{{.Id}}", ref).Output()
+	id, err := testutil.Docker("image", "inspect", "--format", "{{.Id}}", ref)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	name := strings.TrimPrefix(strings.TrimSpace(string(id)), "sha256:")[:16]
+	name := strings.TrimPrefix(strings.TrimSpace(id), "sha256:")[:16]
 	p := filepath.Join(os.TempDir(), "harden-fixture-"+name+".tar")
 	if _, err := os.Stat(p); err == nil {
 		return p
 	}
 	tmp := p + ".tmp"
-	if out, err := exec.Command("docker", "save", "-o", tmp, ref).CombinedOutput(); err != nil {
-		tb.Fatalf("docker save %s: %v: %s", ref, err, out)
+	if _, err := testutil.Docker("save", "-o", tmp, ref); err != nil {
+		tb.Fatal(err)
 	}
 	if err := os.Rename(tmp, p); err != nil {
 		tb.Fatal(err)

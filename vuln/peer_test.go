@@ -136,16 +136,16 @@ func TestPeerOSVScannerNode18(t *testing.T) {
 func savedFixture(tb testing.TB, ref string) string {
 	tb.Helper()
 	testutil.RequireImage(tb, ref)
-	id, err := exec.Command("docker", "image", "inspect", "--format", "{{.Id}}", ref).Output()
+	id, err := testutil.Docker("image", "inspect", "--format", "{{.Id}}", ref)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	p := filepath.Join(os.TempDir(), "harden-fixture-"+strings.TrimPrefix(strings.TrimSpace(string(id)), "sha256:")[:16]+".tar")
+	p := filepath.Join(os.TempDir(), "harden-fixture-"+strings.TrimPrefix(strings.TrimSpace(id), "sha256:")[:16]+".tar")
 	if _, err := os.Stat(p); err == nil {
 		return p
 	}
-	if out, err := exec.Command("docker", "save", "-o", p+".tmp", ref).CombinedOutput(); err != nil {
-		tb.Fatalf("docker save %s: %v: %s", ref, err, out)
+	if _, err := testutil.Docker("save", "-o", p+".tmp", ref); err != nil {
+		tb.Fatal(err)
 	}
 	if err := os.Rename(p+".tmp", p); err != nil {
 		tb.Fatal(err)

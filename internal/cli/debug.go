@@ -2,13 +2,9 @@ package cli
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"errors"
 	"fmt"
-	"os/exec"
-	"strings"
 
+	"github.com/harden-dev/harden/engine"
 	"github.com/spf13/cobra"
 )
 
@@ -52,34 +48,25 @@ Without COMMAND it opens sh. On Kubernetes, kubectl debug -it POD
 // debugContainer runs command in a new container joined to target's
 // namespaces, wired to harden's own standard streams.
 func (g *globals) debugContainer(ctx context.Context, target, img string, command []string) error {
-	out, err := exec.CommandContext(ctx, "docker", "inspect", "--format", "{{.State.Running}} {{.Name}}", target).CombinedOutput()
+	e := engine.New()
+	st, err := e.State(ctx, target)
 	if err != nil {
-		return fmt.Errorf("debug: no container %q: %s", target, strings.TrimSpace(string(out)))
+		return fmt.Errorf("debug: no container %q: %v", target, err)
 	}
-	if !strings.HasPrefix(string(out), "true") {
+	if !st.Running {
 		return fmt.Errorf("debug: container %s is not running", target)
 	}
-	b := make([]byte, 4)
-	rand.Read(b)
-	name := "harden-debug-" + hex.EncodeToString(b)
 	ns := "container:" + target
-	args := []string{"run", "--rm", "-i", "--name", name,
-		"--pid", ns, "--network", ns,
-		"--cap-add", "SYS_PTRACE", "--user", "0:0", "--entrypoint", ""}
-	if isTerminal(g.stdout) && isTerminal(g.stdin) {
-		args = append(args, "-t")
-	}
-	args = append(append(args, img), command...)
+	spec := engine.Spec{Image: img, Name: engine.UniqueName("debug"), PID: ns, Network: ns,
+		CapAdd: []string{"SYS_PTRACE"}, User: "0:0", Entrypoint: command, Interactive: true,
+		TTY: isTerminal(g.stdout) && isTerminal(g.stdin)}
 	g.info("debugging %s from %s: its processes and ports are shared, its filesystem is at /proc/1/root", target, img)
-	g.log.Debug("docker", "args", strings.Join(args, " "))
-	c := exec.CommandContext(ctx, "docker", args...)
-	c.Stdin, c.Stdout, c.Stderr = g.stdin, g.stdout, g.stderr
-	if err := c.Run(); err != nil {
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			return fmt.Errorf("debug: the command exited with code %d", ee.ExitCode())
-		}
+	code, err := e.RunAttached(ctx, spec, g.stdin, g.stdout, g.stderr)
+	if err != nil {
 		return fmt.Errorf("debug: %w", err)
+	}
+	if code != 0 {
+		return fmt.Errorf("debug: the command exited with code %d", code)
 	}
 	return nil
 }

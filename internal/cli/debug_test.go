@@ -3,7 +3,6 @@ package cli
 import (
 	"bytes"
 	"context"
-	"os/exec"
 	"strings"
 	"testing"
 
@@ -15,13 +14,13 @@ import (
 func TestDebug(t *testing.T) {
 	testutil.RequireImage(t, testutil.GoAppImage)
 	testutil.RequireImage(t, testutil.DebianImage)
-	out, err := exec.Command("docker", "run", "-d", "--read-only", "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
-		"--user", "65532:65532", "--network", "none", testutil.GoAppImage).CombinedOutput()
+	out, err := testutil.Docker("run", "-d", "--read-only", "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
+		"--user", "65532:65532", "--network", "none", testutil.GoAppImage)
 	if err != nil {
-		t.Fatalf("docker run: %v: %s", err, out)
+		t.Fatal(err)
 	}
-	target := strings.TrimSpace(string(out))
-	t.Cleanup(func() { exec.Command("docker", "rm", "-f", target).Run() })
+	target := strings.TrimSpace(out)
+	t.Cleanup(func() { testutil.Docker("rm", "-f", target) })
 	run := func(args ...string) (int, string, string) {
 		var stdout, stderr bytes.Buffer
 		code := Main(context.Background(), args, strings.NewReader(""), &stdout, &stderr)
@@ -41,7 +40,7 @@ func TestDebug(t *testing.T) {
 		t.Errorf("a missing container: exit %d, stderr %q", code, stderr)
 	}
 	// the target is untouched: still running, still the same process
-	if out, _ := exec.Command("docker", "inspect", "--format", "{{.State.Running}}", target).Output(); strings.TrimSpace(string(out)) != "true" {
+	if out, _ := testutil.Docker("inspect", "--format", "{{.State.Running}}", target); strings.TrimSpace(out) != "true" {
 		t.Error("the target stopped")
 	}
 }

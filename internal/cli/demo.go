@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,6 +17,7 @@ import (
 	"time"
 
 	"github.com/harden-dev/harden/compare"
+	"github.com/harden-dev/harden/engine"
 	"github.com/harden-dev/harden/examples"
 	"github.com/harden-dev/harden/minify"
 	"github.com/harden-dev/harden/report"
@@ -60,7 +60,7 @@ took. Everything is cached in --workdir: a second run takes seconds.`,
 				}
 				f.workdir = dir
 			}
-			d := &demo{g: g, f: f, started: time.Now(), out: g.stdout}
+			d := &demo{g: g, f: f, e: engine.New(), started: time.Now(), out: g.stdout}
 			if g.format == "json" {
 				// the story goes to stderr, the result to stdout
 				d.out = g.stderr
@@ -92,6 +92,7 @@ func (g *globals) cacheDir(name string) (string, error) {
 type demo struct {
 	g       *globals
 	f       *demoFlags
+	e       *engine.Engine
 	out     io.Writer // where the story is told
 	started time.Time
 	step    int
@@ -146,6 +147,12 @@ func (d *demo) run(ctx context.Context) error {
 	}
 	for _, s := range steps {
 		if err := d.do(ctx, s.title, s.run); err != nil {
+			if ctx.Err() != nil && !d.f.keep {
+				// interrupted: the images made so far go too (they stay cached)
+				cctx, cancel := engine.Cleanup(ctx)
+				defer cancel()
+				return errors.Join(err, d.cleanup(cctx))
+			}
 			return err
 		}
 	}
@@ -212,9 +219,8 @@ func (d *demo) sh(ctx context.Context, env []string, name string, args ...string
 }
 
 func (d *demo) engine(ctx context.Context) error {
-	if exec.CommandContext(ctx, "docker", "version", "--format", "{{.Server.Version}}").Run() == nil {
-		out, _ := exec.CommandContext(ctx, "docker", "version", "--format", "{{.Server.Version}}").Output()
-		d.say("docker engine %s answers", strings.TrimSpace(string(out)))
+	if v, err := d.e.Version(ctx); err == nil {
+		d.say("docker engine %s answers", v)
 		return nil
 	}
 	if os.Geteuid() != 0 {
@@ -277,17 +283,28 @@ func (d *demo) fixtures(ctx context.Context) error {
 	}
 	// One export of the image, reused by every later step (the engine's
 	// image ID names it, so a rebuilt image is exported again).
-	id, err := exec.CommandContext(ctx, "docker", "image", "inspect", "--format", "{{.Id}}", "harden-fixture/app:latest").Output()
-	if err != nil {
-		return fmt.Errorf("the app image is missing after the build: %w", err)
+	id, err := d.e.ImageID(ctx, "harden-fixture/app:latest")
+	if err != nil || len(id) < 19 {
+		return fmt.Errorf("the app image is missing after the build: %v", err)
 	}
-	short := strings.TrimPrefix(strings.TrimSpace(string(id)), "sha256:")[:12]
+	short := strings.TrimPrefix(id, "sha256:")[:12]
 	d.appTar = filepath.Join(d.cache, "app-"+short+".tar")
 	if _, err := os.Stat(d.appTar); err == nil {
 		d.say("harden-fixture/app:latest (%s) already exported to %s", short, d.appTar)
 		return nil
 	}
-	return d.sh(ctx, nil, "docker", "save", "-o", d.appTar, "harden-fixture/app:latest")
+	return d.save(ctx, "harden-fixture/app:latest", d.appTar)
+}
+
+// save writes an engine image to a docker-archive file atomically.
+func (d *demo) save(ctx context.Context, ref, path string) error {
+	fmt.Fprintf(d.out, "    $ docker save -o %s %s\n", path, ref)
+	tmp := path + ".tmp"
+	if err := d.e.Save(ctx, ref, tmp); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return os.Rename(tmp, path)
 }
 
 func (d *demo) lint(ctx context.Context) error {
@@ -343,10 +360,9 @@ func (d *demo) minify(ctx context.Context) error {
 			}
 		}
 	}
-	// the probes run with the host network: a free port, given to the app as $PORT
-	port := fmt.Sprint(freePort())
-	args := []string{"minify", d.appTar, "-o", "docker-archive:" + d.minTar, "--verify", "--probe-env", "PORT=" + port,
-		"--probe-http", port + "/healthz", "--probe-http", port + "/", "--probe-wait", "30s", "--format", "json", "--list"}
+	// each probe container has its own network: the app's own port is published on a free one
+	args := []string{"minify", d.appTar, "-o", "docker-archive:" + d.minTar, "--verify",
+		"--probe-http", "3000/healthz", "--probe-http", "3000/", "--probe-wait", "30s", "--format", "json", "--list"}
 	fmt.Fprintf(d.out, "    $ harden %s\n", strings.Join(args, " "))
 	var out, errBuf bytes.Buffer
 	code := Main(ctx, args, strings.NewReader(""), &out, &errBuf)
@@ -392,29 +408,16 @@ func (d *demo) base(ctx context.Context) error {
 // ensureLoaded loads an archive into the engine unless the tag is there,
 // and gives the loaded image that tag.
 func (d *demo) ensureLoaded(ctx context.Context, tag, archive string) error {
-	if exec.CommandContext(ctx, "docker", "image", "inspect", tag).Run() == nil {
+	if d.e.HasImage(ctx, tag) {
 		return nil
 	}
 	fmt.Fprintf(d.out, "    $ docker load -i %s\n", archive)
-	out, err := exec.CommandContext(ctx, "docker", "load", "-i", archive).CombinedOutput()
+	loaded, err := d.e.LoadArchive(ctx, archive)
 	if err != nil {
-		return fmt.Errorf("docker load: %s", strings.TrimSpace(string(out)))
-	}
-	loaded := ""
-	for _, l := range strings.Split(string(out), "\n") {
-		for _, p := range []string{"Loaded image: ", "Loaded image ID: "} {
-			if v, ok := strings.CutPrefix(strings.TrimSpace(l), p); ok {
-				loaded = v
-			}
-		}
-	}
-	if loaded == "" {
-		return fmt.Errorf("docker load of %s named no image", archive)
+		return err
 	}
 	if loaded != tag {
-		if out, err := exec.CommandContext(ctx, "docker", "tag", loaded, tag).CombinedOutput(); err != nil {
-			return fmt.Errorf("docker tag: %s", strings.TrimSpace(string(out)))
-		}
+		return d.e.Tag(ctx, loaded, tag)
 	}
 	return nil
 }
@@ -438,28 +441,21 @@ func (d *demo) fix(ctx context.Context) error {
 		b, _ := os.ReadFile(filepath.Join(app, f))
 		h.Write(b)
 	}
-	baseID, _ := exec.CommandContext(ctx, "docker", "image", "inspect", "--format", "{{.Id}}", baseTag).Output()
-	h.Write(baseID)
+	baseID, _ := d.e.ImageID(ctx, baseTag)
+	h.Write([]byte(baseID))
 	d.distroTar = filepath.Join(d.cache, "distroless-"+hex.EncodeToString(h.Sum(nil))[:12]+".tar")
 	if _, err := os.Stat(d.distroTar); err == nil {
 		d.say("cached: %s was built and answered before", d.distroTar)
 		return nil
 	}
-	build := []string{"build", "-q", "--network", "host", "-f", fixed, "-t", distroTag, app}
-	fmt.Fprintf(d.out, "    $ docker %s\n", strings.Join(build, " "))
-	cmd := exec.CommandContext(ctx, "docker", build...)
-	cmd.Env = append(os.Environ(), "DOCKER_BUILDKIT=0") // the legacy builder uses the local base; BuildKit would try to pull it
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("docker build: %s", strings.TrimSpace(string(out)))
+	fmt.Fprintf(d.out, "    $ docker build -q -f %s -t %s %s\n", fixed, distroTag, app)
+	if err := d.e.Build(ctx, fixed, app, distroTag); err != nil {
+		return err
 	}
 	if _, err := d.harden(ctx, "runtime", "--verify", "--probe-http", "3000/", distroTag); err != nil {
 		return err
 	}
-	tmp := d.distroTar + ".tmp"
-	if err := d.sh(ctx, nil, "docker", "save", "-o", tmp, distroTag); err != nil {
-		return err
-	}
-	return os.Rename(tmp, d.distroTar)
+	return d.save(ctx, distroTag, d.distroTar)
 }
 
 func (d *demo) compare(ctx context.Context) error {
@@ -497,7 +493,9 @@ func (d *demo) compare(ctx context.Context) error {
 func (d *demo) cleanup(ctx context.Context) error {
 	if !d.f.keep {
 		for _, t := range []string{distroTag, baseTag, minTag} {
-			exec.CommandContext(ctx, "docker", "rmi", "-f", t).Run()
+			if err := d.e.RemoveImage(ctx, t); err != nil && !strings.Contains(err.Error(), "No such image") {
+				return err
+			}
 		}
 		d.say("removed the demo images from the engine (they stay cached in %s; --keep leaves them)", d.cache)
 		return nil
@@ -585,14 +583,4 @@ func newestMod(root string) time.Time {
 		return nil
 	})
 	return newest
-}
-
-// freePort asks the kernel for a free port on 127.0.0.1.
-func freePort() int {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 38080
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
 }

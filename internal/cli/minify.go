@@ -2,16 +2,14 @@ package cli
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"os"
 	"strconv"
-	"strings"
 	"time"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/harden-dev/harden/engine"
 	"github.com/harden-dev/harden/fsindex"
 	"github.com/harden-dev/harden/image"
 	"github.com/harden-dev/harden/minify"
@@ -33,13 +31,9 @@ type minifyFlags struct {
 	layers          string
 	healthcheckHTTP string
 	trace           bool
+	noTrace         bool
 	verify          bool
-	probeHTTP       []string
-	probeCmd        []string
-	probeStatus     int
-	probeBody       string
-	probeWait       time.Duration
-	env             []string
+	probe           probeFlags
 	explain         []string
 	items           bool
 }
@@ -57,13 +51,20 @@ writes them as one deterministic layer with the image's config, running as
 names them. Package metadata lists only the kept files (/var/lib/dpkg/status.d).
 
 With --verify the original and the minified image both run the probes; the
-minified one under --read-only --cap-drop ALL --security-opt no-new-privileges
---network host as 65532. The exit code is 1 when an answer differs.
+minified one exactly as ` + "`harden runtime`" + ` prints it for that image (read-only
+root with the tmpfs mounts it needs, --cap-drop ALL, no-new-privileges, its
+non-root user). Each container gets its own network; the probed ports are
+published on free ports of 127.0.0.1, so only the container under test can
+answer. The exit code is 1 when an answer differs.
 
-With --trace the original runs once while strace (on the host) records every
-file the app opens; those files are kept too. harden must be statically linked
-(built with CGO_ENABLED=0) for --trace and --healthcheck-http, or
-HARDEN_PROBE_BINARY must name a static harden.
+When the verify of the static plan fails, the original is traced once while
+strace (on the host) records every file the app opens, and the image is made
+again with those files kept too; the report lists what the trace added and
+why the static plan missed it (--no-trace turns this off). --trace traces
+before planning. The directories the app writes are recorded in the image's
+label dev.harden.writable, which ` + "`harden runtime`" + ` turns into tmpfs mounts.
+harden must be statically linked (built with CGO_ENABLED=0) for tracing and
+--healthcheck-http, or HARDEN_PROBE_BINARY must name a static harden.
 
 SOURCE_DATE_EPOCH sets every timestamp of the new image (default 0).`,
 		Example: `  harden minify harden-fixture/app -o docker-daemon:app:min --verify --probe-http 3000/healthz
@@ -87,14 +88,10 @@ SOURCE_DATE_EPOCH sets every timestamp of the new image (default 0).`,
 	fl.BoolVar(&f.strict, "strict", false, "fail when a library the entrypoint needs is missing (default: warn)")
 	fl.StringVar(&f.layers, "layers", "one", "one layer, or app: the runtime and the app in two layers")
 	fl.StringVar(&f.healthcheckHTTP, "healthcheck-http", "", "add a static probe and an exec-form HEALTHCHECK that GETs PORT/PATH")
-	fl.BoolVar(&f.trace, "trace", false, "run the original once under strace while the probes run, and keep what it opened")
+	fl.BoolVar(&f.trace, "trace", false, "run the original once under strace while the probes run before planning, and keep what it opened")
+	fl.BoolVar(&f.noTrace, "no-trace", false, "do not retry a failed --verify with a trace of the original")
 	fl.BoolVar(&f.verify, "verify", false, "run the original and the minified image with the probes and compare (exit 1 if they differ)")
-	fl.StringArrayVar(&f.probeHTTP, "probe-http", nil, "HTTP probe PORT/PATH on 127.0.0.1 (repeatable)")
-	fl.StringArrayVar(&f.probeCmd, "probe-cmd", nil, "command probe: arguments passed to the entrypoint, quoted as in a shell (repeatable)")
-	fl.IntVar(&f.probeStatus, "probe-status", 0, "status HTTP probes expect (default: the original's, below 400)")
-	fl.StringVar(&f.probeBody, "probe-body", "", "substring HTTP answers must contain")
-	fl.DurationVar(&f.probeWait, "probe-wait", 30*time.Second, "how long HTTP probes wait for the app to answer")
-	fl.StringArrayVar(&f.env, "probe-env", nil, "KEY=VALUE set in every probe and trace container (repeatable), e.g. PORT=8080")
+	f.probe.add(fl, true)
 	fl.StringArrayVar(&f.explain, "explain", nil, "say which rule kept PATH, or why it was dropped (repeatable)")
 	fl.BoolVar(&f.items, "list", false, "with --format json, list every kept path and its reasons")
 	return cmd
@@ -129,29 +126,15 @@ func (f *minifyFlags) options(g *globals, cmd *cobra.Command) ([]minify.Option, 
 		}
 		opts = append(opts, minify.WithSourceDate(time.Unix(sec, 0)))
 	}
-	p := minify.Probes{Wait: f.probeWait, Env: f.env}
-	for _, s := range f.probeHTTP {
-		hp, err := minify.ParseHTTPProbe(s)
-		if err != nil {
-			return nil, p, err
-		}
-		hp.Status, hp.Body = f.probeStatus, f.probeBody
-		p.HTTP = append(p.HTTP, hp)
-	}
-	for _, s := range f.probeCmd {
-		words, err := minify.SplitArgs(s)
-		if err != nil {
-			return nil, p, fmt.Errorf("--probe-cmd %q: %w", s, err)
-		}
-		p.Cmd = append(p.Cmd, words)
-	}
-	for _, e := range f.env {
-		if !strings.Contains(e, "=") {
-			return nil, p, fmt.Errorf("--probe-env %q: want KEY=VALUE", e)
-		}
+	p, err := f.probe.probes()
+	if err != nil {
+		return nil, p, err
 	}
 	if f.verify && p.Empty() {
-		return nil, p, fmt.Errorf("--verify needs a probe: --probe-http PORT/PATH or --probe-cmd ARGS")
+		return nil, p, fmt.Errorf("--verify needs a probe: --probe-http PORT/PATH, --probe-tcp PORT or --probe-cmd ARGS")
+	}
+	if f.trace && f.noTrace {
+		return nil, p, fmt.Errorf("--trace and --no-trace contradict each other")
 	}
 	return opts, p, nil
 }
@@ -215,63 +198,39 @@ func (f *minifyFlags) run(ctx context.Context, g *globals, cmd *cobra.Command, r
 				Args: []string{"probe", "http", hp.URL()},
 			}))
 		}
-	}
-	runner := &minify.DockerRunner{}
-	engine := &engineImages{r: runner}
-	defer engine.cleanup(ctx)
-	var traced []string
-	if f.trace {
-		sel, err := minify.Plan(ctx, x, opts...)
-		if err != nil {
-			return err
-		}
-		orig, err := engine.ref(ctx, img.Ref, img, "original")
-		if err != nil {
-			return err
-		}
-		g.info("tracing %s (strace on the host follows the app while the probes run)", ref)
-		paths, err := minify.Trace(ctx, runner, minify.TraceSpec{Image: orig, Argv: sel.Program.Argv,
-			WorkingDir: sel.Program.WorkingDir, Helper: helper}, probes)
-		if err != nil {
-			return fmt.Errorf("--trace: %w", err)
-		}
-		traced = paths
-		opts = append(opts, minify.WithTraced(paths...))
-	}
-	sel, err := minify.Plan(ctx, x, opts...)
-	if err != nil {
-		return err
+	} else if f.verify && !f.noTrace {
+		// tracing after a failed verify needs a static harden; without one it is skipped
+		helper, _, _ = g.minifyHelper(x.Config.Architecture)
 	}
 	work, err := os.MkdirTemp(g.getenv("HARDEN_TMPDIR"), "harden-minify-*")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(work)
-	out, err := minify.Build(ctx, img, x, sel, append(opts, minify.WithWorkDir(work))...)
+	job := minify.Job{Image: img, Index: x, Options: opts, Verify: f.verify, Probes: probes,
+		Trace: minify.TraceAuto, Helper: helper, WorkDir: work, Info: g.info,
+		Write: func(ctx context.Context, out v1.Image) error {
+			return image.Write(ctx, out, f.output, g.imageOptions(&f.image)...)
+		}}
+	switch {
+	case f.trace:
+		job.Trace = minify.TraceAlways
+	case f.noTrace:
+		job.Trace = minify.TraceOff
+	}
+	if img.Ref.Transport == image.DockerDaemon {
+		job.EngineRef = img.Ref.Name
+	}
+	if f.verify || f.trace {
+		job.Engine = engine.New()
+	}
+	res, err := minify.Run(ctx, job)
 	if err != nil {
 		return err
 	}
-	if err := image.Write(ctx, out, f.output, g.imageOptions(&f.image)...); err != nil {
-		return err
-	}
-	rep, err := f.report(ctx, ref, x, sel, out, traced)
+	rep, err := f.report(ctx, ref, x, res)
 	if err != nil {
 		return err
-	}
-	if f.verify {
-		outRef, _ := image.ParseReference(f.output)
-		orig, err := engine.ref(ctx, img.Ref, img, "original")
-		if err != nil {
-			return err
-		}
-		mini, err := engine.ref(ctx, outRef, out, "minified")
-		if err != nil {
-			return err
-		}
-		g.info("verifying: %d probe(s) on %s and on the minified image", len(probes.HTTP)+len(probes.Cmd), ref)
-		if rep.Verify, err = minify.Verify(ctx, runner, orig, mini, sel.Config.User, probes); err != nil {
-			return err
-		}
 	}
 	rep.Seconds = time.Since(start).Seconds()
 	if g.format == "json" {
@@ -289,14 +248,19 @@ func (f *minifyFlags) run(ctx context.Context, g *globals, cmd *cobra.Command, r
 }
 
 // report indexes the new image and fills the before/after report.
-func (f *minifyFlags) report(ctx context.Context, ref string, x *fsindex.Index, sel *minify.Selection, out v1.Image, traced []string) (*minify.Report, error) {
+func (f *minifyFlags) report(ctx context.Context, ref string, x *fsindex.Index, res *minify.Result) (*minify.Report, error) {
+	sel, out := res.Selection, res.Image
 	ox, err := fsindex.Build(ctx, out, fsindex.WithWants(minify.SummaryWants()...))
 	if err != nil {
 		return nil, fmt.Errorf("reading the new image back: %w", err)
 	}
 	rep := &minify.Report{Image: ref, Output: f.output, Before: minify.Summarize(x), After: minify.Summarize(ox),
-		Program: sel.Program, Profiles: sel.Profiles, Kept: sel.Len(), Packages: sel.Packages, Warnings: sel.Warnings, Traced: len(traced)}
-	_, rep.Floor = minify.OpenedSize(x, traced)
+		Program: sel.Program, Profiles: sel.Profiles, Kept: sel.Len(), Packages: sel.Packages, Warnings: sel.Warnings,
+		Verify: res.Verify, StaticVerify: res.StaticVerify, TraceAdded: res.TraceAdded, Writable: res.Writable}
+	if res.Traced != nil {
+		rep.Traced = len(res.Traced.Opened)
+		_, rep.Floor = minify.OpenedSize(x, res.Traced.Opened)
+	}
 	if d, err := out.Digest(); err == nil {
 		rep.Digest = d.String()
 	}
@@ -307,43 +271,4 @@ func (f *minifyFlags) report(ctx context.Context, ref string, x *fsindex.Index, 
 		rep.Items = sel.Items()
 	}
 	return rep, nil
-}
-
-// engineImages puts images into the engine for --verify and --trace, and
-// removes the tags it made.
-type engineImages struct {
-	r    *minify.DockerRunner
-	tags []string
-	refs map[string]string
-}
-
-// ref returns a name the engine knows img by: its own for docker-daemon:
-// references, a temporary tag otherwise.
-func (e *engineImages) ref(ctx context.Context, r image.Reference, img v1.Image, kind string) (string, error) {
-	if r.Transport == image.DockerDaemon {
-		return r.Name, nil
-	}
-	if e.refs == nil {
-		e.refs = map[string]string{}
-	}
-	if t, ok := e.refs[kind]; ok {
-		return t, nil
-	}
-	b := make([]byte, 6)
-	rand.Read(b)
-	tag := "harden-verify/" + kind + ":" + hex.EncodeToString(b)
-	if err := e.r.Load(ctx, img, tag); err != nil {
-		return "", err
-	}
-	e.tags = append(e.tags, tag)
-	e.refs[kind] = tag
-	return tag, nil
-}
-
-func (e *engineImages) cleanup(ctx context.Context) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
-	defer cancel()
-	for _, t := range e.tags {
-		_ = e.r.RemoveImage(ctx, t)
-	}
 }

@@ -2,16 +2,13 @@ package cli
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
-	"net/http"
-	"os/exec"
 	"strings"
-	"time"
 
 	"github.com/harden-dev/harden/audit"
+	"github.com/harden-dev/harden/engine"
 	"github.com/harden-dev/harden/image"
 	"github.com/harden-dev/harden/minify"
 	"github.com/harden-dev/harden/report"
@@ -22,8 +19,7 @@ import (
 type runtimeFlags struct {
 	image  imageFlags
 	verify bool
-	probe  string
-	wait   time.Duration
+	probe  probeFlags
 }
 
 func newRuntimeCmd(g *globals) *cobra.Command {
@@ -37,25 +33,25 @@ capability dropped (NET_BIND_SERVICE added back only for a port below 1024), no
 privilege gain, a non-root user, a process limit, ports on 127.0.0.1 — and
 prints them as docker run flags, a Compose service or a Kubernetes Pod.
 
-With --verify it runs the image in the local engine with those settings and
-asks it over HTTP (--probe-http PORT/PATH); exit 1 when it does not answer.`,
+With --verify it runs the image in the local engine with those settings, in
+its own network with the probed ports published on free ports of 127.0.0.1,
+and asks it over HTTP (--probe-http PORT/PATH) or TCP (--probe-tcp PORT); exit
+1 when it does not answer as expected.`,
 		Example: `  harden runtime harden-demo/app:minified
   harden runtime app:slim --format kubernetes > pod.yaml
-  harden runtime app:slim --verify --probe-http 3000/healthz`,
+  harden runtime app:slim --verify --probe-http 3000/healthz
+  harden runtime redis:min --verify --probe-tcp 6379 --probe-send 'PING\r\n' --probe-expect +PONG`,
 		Args: exactArgs(1, "IMAGE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := g.checkFormat("table", "json", "docker", "compose", "kubernetes"); err != nil {
 				return err
 			}
-			var probe minify.HTTPProbe
-			if f.verify {
-				if f.probe == "" {
-					return usageError{fmt.Errorf("--verify needs --probe-http PORT/PATH")}
-				}
-				var err error
-				if probe, err = minify.ParseHTTPProbe(f.probe); err != nil {
-					return usageError{err}
-				}
+			probes, err := f.probe.probes()
+			if err != nil {
+				return usageError{err}
+			}
+			if f.verify && probes.Empty() {
+				return usageError{fmt.Errorf("--verify needs --probe-http PORT/PATH or --probe-tcp PORT")}
 			}
 			ctx := cmd.Context()
 			img, x, err := g.indexImage(ctx, args[0], &f.image, audit.Wants()...)
@@ -83,24 +79,13 @@ asks it over HTTP (--probe-http PORT/PATH); exit 1 when it does not answer.`,
 			if err != nil || !f.verify {
 				return err
 			}
-			name, cleanup, err := g.inEngine(ctx, img, &f.image)
-			if err != nil {
-				return err
-			}
-			defer cleanup()
-			status, body, err := runAndAsk(ctx, s.DockerArgs(), name, probe, f.wait)
-			if err != nil {
-				return errPolicy("runtime: %s does not work with these settings: %v", args[0], err)
-			}
-			g.info("verify: GET %s -> %d %s", probe.String(), status, strings.TrimSpace(truncate(body, 120)))
-			return nil
+			return g.runtimeVerify(ctx, args[0], img, &f.image, s, probes)
 		},
 	}
 	addImageFlags(cmd, &f.image)
 	fl := cmd.Flags()
-	fl.BoolVar(&f.verify, "verify", false, "run the image with the settings and check it answers --probe-http")
-	fl.StringVar(&f.probe, "probe-http", "", "PORT/PATH to ask with --verify (the app's own port, published on 127.0.0.1)")
-	fl.DurationVar(&f.wait, "probe-wait", 30*time.Second, "how long --verify waits for an answer")
+	fl.BoolVar(&f.verify, "verify", false, "run the image with the settings and check it answers the probes")
+	f.probe.add(fl, false)
 	return cmd
 }
 
@@ -144,65 +129,44 @@ func writeRuntimeTable(w io.Writer, s *runconfig.Settings) error {
 	return s.WriteDocker(w)
 }
 
-// inEngine makes sure the engine has the image: a docker-daemon image is
-// used as it is, any other is loaded under a temporary tag removed later.
-func (g *globals) inEngine(ctx context.Context, img *image.Image, f *imageFlags) (string, func(), error) {
-	if img.Ref.Transport == image.DockerDaemon {
-		return img.Ref.Name, func() {}, nil
+// runtimeVerify runs the image with the settings s and asks the probes.
+func (g *globals) runtimeVerify(ctx context.Context, ref string, img *image.Image, f *imageFlags, s *runconfig.Settings, probes minify.Probes) (err error) {
+	e := engine.New()
+	name := img.Ref.Name
+	if img.Ref.Transport != image.DockerDaemon {
+		name = engine.UniqueName("runtime") + ":verify"
+		defer func() {
+			cctx, cancel := engine.Cleanup(ctx)
+			defer cancel()
+			if rerr := e.RemoveImage(cctx, name); rerr != nil && !strings.Contains(rerr.Error(), "No such image") {
+				err = errors.Join(err, rerr)
+			}
+		}()
+		if err := e.Load(ctx, img, name); err != nil {
+			return err
+		}
 	}
-	b := make([]byte, 6)
-	rand.Read(b)
-	tag := "harden-runtime/verify:" + hex.EncodeToString(b)
-	if err := image.Write(ctx, img, "docker-daemon:"+tag, g.imageOptions(f)...); err != nil {
-		return "", nil, err
+	checked, logs, err := minify.Check(ctx, e, engine.Spec{Image: name, Hardened: s}, probes)
+	if err != nil {
+		return err
 	}
-	return tag, func() { exec.Command("docker", "rmi", "-f", tag).Run() }, nil
-}
-
-// runAndAsk starts the image with the docker run flags, asks the probe
-// until it answers 2xx/3xx or wait runs out, and always removes the
-// container. The probe's port is published on a free port of 127.0.0.1
-// instead of its own, so nothing else on the host is in the way.
-func runAndAsk(ctx context.Context, flags []string, name string, probe minify.HTTPProbe, wait time.Duration) (int, string, error) {
-	b := make([]byte, 4)
-	rand.Read(b)
-	cname := "harden-runtime-" + hex.EncodeToString(b)
-	args := []string{"run", "-d", "--name", cname}
-	for i := 0; i < len(flags); i++ {
-		if flags[i] == "-p" {
-			i++ // the image's own publications are replaced below
+	failed := []string{}
+	for _, c := range checked {
+		if !c.OK {
+			failed = append(failed, c.Probe+": "+c.Detail)
 			continue
 		}
-		args = append(args, flags[i])
-	}
-	host := freePort()
-	args = append(args, "-p", fmt.Sprintf("127.0.0.1:%d:%d", host, probe.Port), name)
-	probe.Port = host
-	if out, err := exec.CommandContext(ctx, "docker", args...).CombinedOutput(); err != nil {
-		return 0, "", fmt.Errorf("docker run: %s", strings.TrimSpace(string(out)))
-	}
-	defer exec.Command("docker", "rm", "-f", cname).Run()
-	url := probe.URL()
-	deadline := time.Now().Add(wait)
-	client := &http.Client{Timeout: 5 * time.Second}
-	for {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-		resp, err := client.Do(req)
-		if err == nil {
-			body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
-			resp.Body.Close()
-			if resp.StatusCode >= 400 {
-				return resp.StatusCode, string(body), fmt.Errorf("GET %s answered %d", url, resp.StatusCode)
-			}
-			return resp.StatusCode, string(body), nil
+		answer := c.Outcome.Body
+		if c.Outcome.Status != 0 {
+			answer = fmt.Sprintf("%d %s", c.Outcome.Status, answer)
 		}
-		if out, _ := exec.Command("docker", "inspect", "--format", "{{.State.Running}}", cname).Output(); strings.TrimSpace(string(out)) == "false" {
-			logs, _ := exec.Command("docker", "logs", "--tail", "20", cname).CombinedOutput()
-			return 0, "", fmt.Errorf("the container exited: %s", strings.TrimSpace(string(logs)))
-		}
-		if time.Now().After(deadline) || ctx.Err() != nil {
-			return 0, "", fmt.Errorf("no answer from %s within %s", url, wait)
-		}
-		time.Sleep(300 * time.Millisecond)
+		g.info("verify: %s -> %s", c.Probe, strings.TrimSpace(truncate(answer, 120)))
 	}
+	if len(failed) > 0 {
+		if logs != "" {
+			g.info("the container's output:\n%s", truncate(logs, 2000))
+		}
+		return errPolicy("runtime: %s does not work with these settings: %s", ref, strings.Join(failed, "; "))
+	}
+	return nil
 }

@@ -2,8 +2,7 @@ package cli
 
 import (
 	"bytes"
-	"io/fs"
-	"math/rand/v2"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,177 +11,172 @@ import (
 	"testing"
 	"time"
 
-	"github.com/harden-dev/harden/debian/debiantest"
-	tu "github.com/harden-dev/harden/internal/testutil"
+	"github.com/harden-dev/harden/engine"
+	"github.com/harden-dev/harden/internal/testutil"
 )
 
-// TestSignalRemovesTemporaries runs the real harden binary, signals it in
-// the middle of `db import` and `base`, and checks that the temporary
-// files it made are gone and nothing half-written was left in place.
-func TestSignalRemovesTemporaries(t *testing.T) {
-	bin := filepath.Join(t.TempDir(), "harden")
-	if out, err := exec.Command("go", "build", "-o", bin, "github.com/harden-dev/harden/cmd/harden").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+// buildHarden builds the harden command for tests that run it as a
+// process (CGO_ENABLED=0: the static helper --trace needs).
+func buildHarden(t *testing.T) string {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "harden")
+	cmd := exec.Command("go", "build", "-o", out, "github.com/harden-dev/harden/cmd/harden")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, b)
 	}
-
-	t.Run("db import, SIGINT", func(t *testing.T) {
-		dir := t.TempDir()
-		db := filepath.Join(dir, "db")
-		if out, err := exec.Command(bin, "db", "import", "-q", "--db", db, "../../vuln/testdata/records").CombinedOutput(); err != nil {
-			t.Fatalf("first import: %v\n%s", err, out)
-		}
-		before, err := os.ReadFile(filepath.Join(db, "osv.db"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		cmd := exec.Command(bin, "db", "import", "-q", "--db", db, filepath.Join(tu.SharedDir(t), "vulndb"))
-		interrupt(t, cmd, syscall.SIGINT, func() bool { return hasEntry(db, ".osv.db.new-") })
-		if left := entries(db); len(left) != 1 || left[0] != "osv.db" {
-			t.Errorf("database directory after the signal holds %v, want only osv.db", left)
-		}
-		after, err := os.ReadFile(filepath.Join(db, "osv.db"))
-		if err != nil || !bytes.Equal(before, after) {
-			t.Errorf("the interrupted import changed the database (%v)", err)
-		}
-	})
-
-	t.Run("base, SIGTERM", func(t *testing.T) {
-		if _, err := exec.LookPath("dpkg-deb"); err != nil {
-			tu.Unavailable(t, "dpkg-deb is needed to build the test package")
-		}
-		dir := t.TempDir()
-		debs, tmp, out := filepath.Join(dir, "debs"), filepath.Join(dir, "tmp"), filepath.Join(dir, "out")
-		for _, d := range []string{debs, tmp, out} {
-			if err := os.MkdirAll(d, 0o755); err != nil {
-				t.Fatal(err)
-			}
-		}
-		buildBigDeb(t, filepath.Join(dir, "pkg"), filepath.Join(debs, "big.deb"))
-		cmd := exec.Command(bin, "base", "--debs", debs, "-p", "big", "-o", "oci-archive:"+filepath.Join(out, "base.tar"))
-		cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
-		interrupt(t, cmd, syscall.SIGTERM, func() bool { return hasEntry(tmp, "harden-") })
-		if left := entries(tmp); len(left) != 0 {
-			t.Errorf("temporary directory after the signal holds %v", left)
-		}
-		if left := entries(out); len(left) != 0 {
-			t.Errorf("output directory after the signal holds %v", left)
-		}
-	})
-
-	t.Run("base downloading, SIGINT", func(t *testing.T) {
-		data := make([]byte, 64<<20)
-		rand.NewChaCha8([32]byte{2}).Read(data)
-		repo := debiantest.NewRepo(t, "stable", "amd64", debiantest.Package{Name: "big", Version: "1.0-1", Compression: "none",
-			Files: append(debiantest.Dirs("./usr/share/big/data"), debiantest.File{Name: "./usr/share/big/data", Body: string(data)})})
-		dir := t.TempDir()
-		cache, tmp, out := filepath.Join(dir, "cache"), filepath.Join(dir, "tmp"), filepath.Join(dir, "out")
-		for _, d := range []string{tmp, out} {
-			if err := os.MkdirAll(d, 0o755); err != nil {
-				t.Fatal(err)
-			}
-		}
-		cmd := exec.Command(bin, "base", "--mirror", repo.URL, "--suite", "stable", "--keyring", repo.KeyringFile(t, dir),
-			"--cache", cache, "-p", "big", "-o", "oci-archive:"+filepath.Join(out, "base.tar"))
-		cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
-		interrupt(t, cmd, syscall.SIGINT, func() bool { return len(walk(cache, ".part-")) > 0 || hasEntry(tmp, "harden-") })
-		if left := walk(cache, ".part-"); len(left) != 0 {
-			t.Errorf("download cache after the signal holds partial files %v", left)
-		}
-		if left := entries(tmp); len(left) != 0 {
-			t.Errorf("temporary directory after the signal holds %v", left)
-		}
-		if left := entries(out); len(left) != 0 {
-			t.Errorf("output directory after the signal holds %v", left)
-		}
-	})
-}
-
-// walk lists the files below dir whose name starts with prefix.
-func walk(dir, prefix string) []string {
-	var out []string
-	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err == nil && strings.HasPrefix(d.Name(), prefix) {
-			out = append(out, p)
-		}
-		return nil
-	})
 	return out
 }
 
-// interrupt starts cmd, sends sig once started() says its work is under
-// way, and checks that it then stops, with a failure exit code.
-func interrupt(t *testing.T, cmd *exec.Cmd, sig syscall.Signal, started func() bool) {
+// ours lists the containers harden started whose environment carries id,
+// with the image each runs.
+func ours(t *testing.T, id string) map[string]string {
 	t.Helper()
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
+	out, err := testutil.Docker("ps", "-a", "--filter", "label="+engine.Label, "--format", "{{.Names}}")
+	if err != nil {
+		t.Fatalf("docker ps: %v", err)
+	}
+	found := map[string]string{}
+	for _, name := range strings.Fields(string(out)) {
+		b, err := testutil.Docker("inspect", "--format", "{{.Config.Image}}|{{range .Config.Env}}{{.}} {{end}}", name)
+		if err == nil && strings.Contains(string(b), "HARDEN_TEST_ID="+id) {
+			found[name], _, _ = strings.Cut(string(b), "|")
+		}
+	}
+	return found
+}
+
+// TestSignalRemovesContainers interrupts real harden processes while their
+// probe containers run and checks that nothing they made is left: no
+// container, no temporary image.
+func TestSignalRemovesContainers(t *testing.T) {
+	testutil.RequireImage(t, testutil.GoAppImage)
+	bin := buildHarden(t)
+	archive := filepath.Join(t.TempDir(), "goapp.tar")
+	if _, err := testutil.Docker("save", "-o", archive, testutil.GoAppImage); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name string
+		args []string
+		sig  syscall.Signal
+	}{
+		// the probe asks a port nothing listens on, so the run waits
+		{"minify SIGINT", []string{"minify", "docker-archive:" + archive, "-o", "docker-archive:" + filepath.Join(t.TempDir(), "m.tar"),
+			"--verify", "--no-trace", "--probe-http", "9/", "--probe-wait", "2m"}, syscall.SIGINT},
+		{"minify SIGTERM", []string{"minify", "docker-archive:" + archive, "-o", "docker-archive:" + filepath.Join(t.TempDir(), "m.tar"),
+			"--verify", "--no-trace", "--probe-http", "9/", "--probe-wait", "2m"}, syscall.SIGTERM},
+		{"runtime --verify SIGINT", []string{"runtime", "--verify", "--probe-http", "9/", "--probe-wait", "2m", "docker-archive:" + archive}, syscall.SIGINT},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			id := fmt.Sprintf("%d-%d", os.Getpid(), time.Now().UnixNano())
+			args := append(tt.args, "--probe-env", "HARDEN_TEST_ID="+id)
+			cmd := exec.Command(bin, args...)
+			var out bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &out, &out
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() { done <- cmd.Wait() }()
+			seen := map[string]string{}
+			deadline := time.Now().Add(3 * time.Minute)
+			for len(seen) == 0 && time.Now().Before(deadline) {
+				select {
+				case err := <-done:
+					t.Fatalf("harden ended before a container ran: %v\n%s", err, out.String())
+				case <-time.After(300 * time.Millisecond):
+				}
+				seen = ours(t, id)
+			}
+			if len(seen) == 0 {
+				cmd.Process.Kill()
+				t.Fatalf("no container of harden appeared\n%s", out.String())
+			}
+			cmd.Process.Signal(tt.sig)
+			select {
+			case <-done:
+			case <-time.After(90 * time.Second):
+				cmd.Process.Kill()
+				t.Fatalf("harden did not end within 90s of %s\n%s", tt.sig, out.String())
+			}
+			if left := ours(t, id); len(left) > 0 {
+				t.Errorf("after %s, containers are left: %v", tt.sig, left)
+			}
+			for name, img := range seen {
+				if !strings.HasPrefix(img, engine.NamePrefix) {
+					continue
+				}
+				if _, err := testutil.Docker("image", "inspect", img); err == nil {
+					t.Errorf("after %s, the temporary image %s (of %s) is left", tt.sig, img, name)
+				}
+			}
+			t.Logf("%s: %v ran, removed; harden said:\n%s", tt.sig, seen, out.String())
+		})
+	}
+}
+
+// TestSignalDemo interrupts `harden demo` while its minify step's probe
+// containers run: the containers and the temporary images it loaded go.
+func TestSignalDemo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short")
+	}
+	testutil.RequireImage(t, testutil.AppImage)
+	bin := buildHarden(t)
+	before := map[string]bool{}
+	list := func() []string {
+		out, err := testutil.Docker("ps", "-a", "--filter", "label="+engine.Label, "--format", "{{.Names}}|{{.Image}}")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.Fields(out)
+	}
+	for _, c := range list() {
+		before[c] = true
+	}
+	cmd := exec.Command(bin, "demo", "--workdir", t.TempDir(), "-o", filepath.Join(t.TempDir(), "r.html"))
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
-	deadline := time.After(2 * time.Minute)
-	for !started() {
+	// the demo's minify loads the app archive under a harden-minify/ tag
+	var seen []string
+	deadline := time.Now().Add(10 * time.Minute)
+	for len(seen) == 0 && time.Now().Before(deadline) {
 		select {
 		case err := <-done:
-			t.Fatalf("harden ended (%v) before it could be interrupted; give it more work\n%s", err, stderr.String())
-		case <-deadline:
-			cmd.Process.Kill()
-			t.Fatalf("harden made no temporary file in 2 minutes\n%s", stderr.String())
-		case <-time.After(2 * time.Millisecond):
+			t.Fatalf("the demo ended before its probes ran: %v\n%s", err, out.String())
+		case <-time.After(500 * time.Millisecond):
+		}
+		for _, c := range list() {
+			if _, img, _ := strings.Cut(c, "|"); !before[c] && strings.HasPrefix(img, engine.NamePrefix+"minify/") {
+				seen = append(seen, c)
+			}
 		}
 	}
-	if err := cmd.Process.Signal(sig); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case err := <-done:
-		if err == nil {
-			t.Errorf("harden exited 0 after %v; stderr:\n%s", sig, stderr.String())
-		}
-	case <-time.After(time.Minute):
+	if len(seen) == 0 {
 		cmd.Process.Kill()
-		t.Fatalf("harden did not stop within a minute of %v", sig)
+		t.Fatalf("no probe container of the demo appeared\n%s", out.String())
 	}
-}
-
-// buildBigDeb makes a package with 96 MB of incompressible data, so
-// assembling it takes long enough to be interrupted.
-func buildBigDeb(t *testing.T, root, deb string) {
-	t.Helper()
-	for _, d := range []string{"DEBIAN", "usr/share/big"} {
-		if err := os.MkdirAll(filepath.Join(root, d), 0o755); err != nil {
-			t.Fatal(err)
+	cmd.Process.Signal(syscall.SIGINT)
+	select {
+	case <-done:
+	case <-time.After(2 * time.Minute):
+		cmd.Process.Kill()
+		t.Fatalf("the demo did not end within 2m of SIGINT\n%s", out.String())
+	}
+	for _, c := range seen {
+		name, img, _ := strings.Cut(c, "|")
+		if _, err := testutil.Docker("inspect", "--type", "container", name); err == nil {
+			t.Errorf("after SIGINT, the demo's container %s is left", name)
+		}
+		if _, err := testutil.Docker("image", "inspect", img); err == nil {
+			t.Errorf("after SIGINT, the demo's temporary image %s is left", img)
 		}
 	}
-	control := "Package: big\nVersion: 1.0-1\nArchitecture: amd64\nMaintainer: harden tests <tests@example.com>\nDescription: incompressible data\n"
-	if err := os.WriteFile(filepath.Join(root, "DEBIAN/control"), []byte(control), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	data := make([]byte, 96<<20)
-	rng := rand.NewChaCha8([32]byte{1})
-	rng.Read(data)
-	if err := os.WriteFile(filepath.Join(root, "usr/share/big/data"), data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if out, err := exec.Command("dpkg-deb", "--root-owner-group", "-Znone", "--build", root, deb).CombinedOutput(); err != nil {
-		t.Fatalf("dpkg-deb: %v\n%s", err, out)
-	}
-}
-
-func entries(dir string) []string {
-	es, _ := os.ReadDir(dir)
-	var names []string
-	for _, e := range es {
-		names = append(names, e.Name())
-	}
-	return names
-}
-
-func hasEntry(dir, prefix string) bool {
-	for _, n := range entries(dir) {
-		if strings.HasPrefix(n, prefix) {
-			return true
-		}
-	}
-	return false
+	t.Logf("removed %v; the demo said:\n%s", seen, out.String())
 }

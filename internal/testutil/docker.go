@@ -4,6 +4,7 @@ package testutil
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"strings"
@@ -94,3 +95,20 @@ func parent(p string) string {
 	}
 	return p[:i]
 }
+
+// Docker runs the docker client with args, for tests that set up or check
+// what harden's engine package did. It returns stdout; a failure's error
+// carries stderr.
+func Docker(args ...string) (string, error) {
+	cmd := exec.Command(dockerClient, args...)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return string(out), fmt.Errorf("docker %s: %v: %s", args[0], err, strings.TrimSpace(stderr.String()))
+	}
+	return string(out), nil
+}
+
+// dockerClient is the docker client tests run.
+const dockerClient = "docker"
