@@ -91,6 +91,23 @@ func Spans(s string) [][2]int {
 	return out
 }
 
+// Span is where a secret is in a string and which rule found it.
+type Span struct {
+	Start, End int // byte offsets of the secret, [Start, End)
+	Rule       string
+}
+
+// Locate is Spans with each span's rule ID, for a caller that replaces the
+// secrets it prints with a label naming their kind.
+func Locate(s string) []Span {
+	hits := find("", []byte(s), false)
+	out := make([]Span, len(hits))
+	for i, h := range hits {
+		out[i] = Span{Start: h.start, End: h.end, Rule: h.rule.ID}
+	}
+	return out
+}
+
 // find runs every rule over data. File rules run only when files is set.
 func find(p string, data []byte, files bool) []hit {
 	var hits []hit

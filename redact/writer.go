@@ -1,0 +1,97 @@
+package redact
+
+import (
+	"bytes"
+	"io"
+	"sync"
+)
+
+// maxLine is how much a Writer holds while waiting for the end of a line;
+// a longer line is redacted in pieces cut at a space.
+const maxLine = 1 << 20
+
+// Writer redacts a stream line by line (a line ends at \n or \r, so a
+// progress bar still moves). JSON and HTML escapes are decoded to find a
+// secret; an HTML document (one that starts with <!DOCTYPE html or <html)
+// gets its labels escaped. It is safe for concurrent writers.
+type Writer struct {
+	mu   sync.Mutex
+	w    io.Writer
+	buf  []byte
+	html bool
+	seen bool // the first bytes were looked at
+}
+
+// NewWriter returns a Writer that writes to w.
+func NewWriter(w io.Writer) *Writer { return &Writer{w: w} }
+
+// Unwrap returns the stream the Writer writes to (a terminal check looks
+// at it).
+func (w *Writer) Unwrap() io.Writer { return w.w }
+
+// Write buffers p and writes every complete line, redacted.
+func (w *Writer) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.buf = append(w.buf, p...)
+	if !w.seen {
+		head := bytes.TrimLeft(w.buf, " \t\r\n\ufeff")
+		if len(head) < 14 && !bytes.ContainsAny(head, "\n>") {
+			return len(p), nil
+		}
+		w.seen = true
+		h := bytes.ToLower(head[:min(len(head), 14)])
+		w.html = bytes.HasPrefix(h, []byte("<!doctype html")) || bytes.HasPrefix(h, []byte("<html"))
+	}
+	end := bytes.LastIndexAny(w.buf, "\n\r") + 1
+	if end == 0 && len(w.buf) > maxLine {
+		end = bytes.LastIndexAny(w.buf, " \t,") + 1
+		if end == 0 {
+			end = len(w.buf)
+		}
+	}
+	if end == 0 {
+		return len(p), nil
+	}
+	if err := w.emit(w.buf[:end]); err != nil {
+		return 0, err
+	}
+	w.buf = append(w.buf[:0], w.buf[end:]...)
+	return len(p), nil
+}
+
+// Flush writes what is buffered, redacted, even without a line end.
+func (w *Writer) Flush() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if len(w.buf) == 0 {
+		return nil
+	}
+	err := w.emit(w.buf)
+	w.buf = w.buf[:0]
+	return err
+}
+
+// emit writes complete lines, each redacted on its own.
+func (w *Writer) emit(b []byte) error {
+	var out []byte
+	for len(b) > 0 {
+		i := bytes.IndexAny(b, "\n\r") + 1
+		if i == 0 {
+			i = len(b)
+		}
+		out = append(out, replace(string(b[:i]), w.html)...)
+		b = b[i:]
+	}
+	_, err := w.w.Write(out)
+	return err
+}
+
+// Bytes redacts a whole document (a report file): JSON, HTML or text.
+func Bytes(doc []byte) []byte {
+	var b bytes.Buffer
+	w := NewWriter(&b)
+	_, _ = w.Write(doc)
+	_ = w.Flush()
+	return b.Bytes()
+}
