@@ -2,6 +2,7 @@ package redact
 
 import (
 	"encoding/json"
+	"html/template"
 	"reflect"
 )
 
@@ -19,7 +20,11 @@ func Value(v any) {
 
 type walker struct{ seen map[uintptr]bool }
 
-var rawMessage = reflect.TypeOf(json.RawMessage(nil))
+var (
+	rawMessage = reflect.TypeOf(json.RawMessage(nil))
+	// htmlType is trusted markup: its labels are written escaped.
+	htmlType = reflect.TypeOf(template.HTML(""))
+)
 
 func (w walker) walk(v reflect.Value) {
 	switch v.Kind() {
@@ -47,7 +52,7 @@ func (w walker) walk(v reflect.Value) {
 	case reflect.String:
 		if v.CanSet() {
 			if s := v.String(); s != "" {
-				if r := String(s); r != s {
+				if r := replace(s, v.Type() == htmlType); r != s {
 					v.SetString(r)
 				}
 			}

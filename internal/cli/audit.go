@@ -10,6 +10,7 @@ import (
 	"github.com/harden-dev/harden/audit"
 	"github.com/harden-dev/harden/image"
 	"github.com/harden-dev/harden/policy"
+	"github.com/harden-dev/harden/redact"
 	"github.com/harden-dev/harden/report"
 	"github.com/spf13/cobra"
 )
@@ -82,6 +83,7 @@ ignore list of .harden.yaml; --fail-on and --min-score set the exit code.`,
 				return err
 			}
 			res.Summary.Image = ref
+			redact.Value(res) // before any renderer cuts or escapes a string
 			if err := writeAudit(g, f, ref, res); err != nil {
 				return err
 			}
