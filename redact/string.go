@@ -30,12 +30,12 @@ var (
 	// KEY: VALUE at the start of a line (YAML, HTTP headers, ini).
 	reColon = regexp.MustCompile(`(?m)^[ \t]*(?:-[ \t]+)?([A-Za-z0-9_.-]+)[ \t]*:[ \t]+(\S[^\n\r]*?)[ \t]*$`)
 	// --password VALUE, -p VALUE is too ambiguous to list.
-	reFlag = regexp.MustCompile(`(?i)(?:^|\s)(--?[a-z0-9-]*(?:password|passwd|token|secret|api-?key)[a-z0-9-]*)\s+([^\s"'<>-][^\s"'<>]*)`)
+	reFlag = regexp.MustCompile(`(?i)(?:^|\s)(--?[a-z0-9-]*(?:password|passwd|token|secret|api-?key)[a-z0-9-]*)\s+([^\s"'<>\\-][^\s"'<>\\]*)`)
 	// scheme://user:pass@ and scheme://token@.
-	reURL = regexp.MustCompile(`[A-Za-z][A-Za-z0-9+.-]*://([^\s/@:"'<>]+(?::[^\s/@"'<>]*)?)@`)
+	reURL = regexp.MustCompile(`[A-Za-z][A-Za-z0-9+.-]*://([^\s/@:"'<>\\]+(?::[^\s/@"'<>\\]*)?)@`)
 	// Authorization: Bearer VALUE, and curl -u user:pass.
-	reAuth  = regexp.MustCompile(`(?i)(?:proxy-)?authorization["']?\s*[:=]\s*["']?(?:(?:bearer|basic|token|digest|negotiate)\s+)?([^\s"'<>]+)`)
-	reCurlU = regexp.MustCompile(`(?:^|\s)(?:-u|--user)\s*["']?([^\s:"']+:[^\s"']+)`)
+	reAuth  = regexp.MustCompile(`(?i)(?:proxy-)?authorization["']?\s*[:=]\s*["']?(?:(?:bearer|basic|token|digest|negotiate)\s+)?([^\s"'<>\\]+)`)
+	reCurlU = regexp.MustCompile(`(?:^|\s)(?:-u|--user)\s*["']?([^\s:"'\\]+:[^\s"'\\]+)`)
 	// |N K=V K=V before a RUN's shell in a history line.
 	reArgs  = regexp.MustCompile(`(?:^|\s)\|([1-9][0-9]{0,2})\s+`)
 	reShell = regexp.MustCompile(`\s(?:/usr)?(?:/bin/)?(?:ba|da|a|z)?sh\s+-c\b|\scmd\s+/S\s+/C\b`)
@@ -151,7 +151,8 @@ func finish(v view, out []span) []span {
 		merged = append(merged, sp)
 	}
 	for i := range merged {
-		merged[i].start, merged[i].end = v.source(merged[i].start, merged[i].end)
+		a, b := v.source(merged[i].start, merged[i].end)
+		merged[i].start, merged[i].end = wholeEscapes(v.src, a, b)
 	}
 	return merged
 }
@@ -231,4 +232,26 @@ func trimQuotes(t string, a, b int) (int, int) {
 		return a + 1, b - 1
 	}
 	return a, b
+}
+
+// wholeEscapes widens or narrows [a, b) of s so it neither leaves a
+// backslash escaping the label's first byte nor ends inside an escape: a
+// redacted JSON string stays valid JSON.
+func wholeEscapes(s string, a, b int) (int, int) {
+	if n := backslashes(s[:a]); n%2 == 1 {
+		a--
+	}
+	if n := backslashes(s[a:b]); n%2 == 1 {
+		b--
+	}
+	return a, b
+}
+
+// backslashes counts the backslashes that end s.
+func backslashes(s string) int {
+	n := 0
+	for n < len(s) && s[len(s)-1-n] == '\\' {
+		n++
+	}
+	return n
 }

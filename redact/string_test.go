@@ -1,6 +1,7 @@
 package redact
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -66,5 +67,47 @@ func TestPrivateKey(t *testing.T) {
 	in := "-----BEGIN RSA PRIVATE KEY-----\n" + body + "\n-----END RSA PRIVATE KEY-----"
 	if got := String(in); strings.Contains(got, body) || !strings.Contains(got, "<redacted:private-key>") {
 		t.Errorf("private key not redacted: %q", got)
+	}
+}
+
+func TestArgvStream(t *testing.T) {
+	in := "{\n  \"argv\": [\n    \"/hello\",\n    \"--password\",\n    \"hunter22\",\n    \"-u\",\n    \"bob\",\n    \"--token\",\n    \"$T\"\n  ]\n}\n" +
+		"args:\n  - --api-key\n  - abc123\n"
+	got := string(Bytes([]byte(in)))
+	for _, leak := range []string{"hunter22", "abc123"} {
+		if strings.Contains(got, leak) {
+			t.Errorf("%s not redacted:\n%s", leak, got)
+		}
+	}
+	for _, keep := range []string{`"bob"`, `"$T"`, `"/hello"`} {
+		if !strings.Contains(got, keep) {
+			t.Errorf("%s redacted:\n%s", keep, got)
+		}
+	}
+	list := []string{"run", "--password", "pw123456", "-u", "bob:pw", "--verbose", "x"}
+	Value(&list)
+	if want := []string{"run", "--password", Label(RuleSecretName), "-u", Label(RuleSecretName), "--verbose", "x"}; strings.Join(list, " ") != strings.Join(want, " ") {
+		t.Errorf("argv: got %q", list)
+	}
+}
+
+// TestJSONStaysValid: a redacted JSON document is still JSON, whatever
+// escapes surround the secret.
+func TestJSONStaysValid(t *testing.T) {
+	for _, s := range []string{
+		`RUN |1 DEPLOY_TOKEN=` + ghToken + ` /bin/sh -c curl -H "Authorization: token $DEPLOY_TOKEN" x`,
+		`TOKEN="a\"b\\" PASSWORD=\x y`,
+		`curl -H "Authorization: Bearer ` + ghToken + `"`,
+		"AWS_SECRET_ACCESS_KEY=" + awsSecret + "\\",
+		`x="` + ghToken + `\`,
+	} {
+		doc, err := json.Marshal(map[string]string{"v": s})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := Bytes(doc)
+		if !json.Valid(got) {
+			t.Errorf("redacting %s gave invalid JSON %s", doc, got)
+		}
 	}
 }

@@ -21,7 +21,8 @@ func Value(v any) {
 type walker struct{ seen map[uintptr]bool }
 
 var (
-	rawMessage = reflect.TypeOf(json.RawMessage(nil))
+	rawMessage  = reflect.TypeOf(json.RawMessage(nil))
+	stringsType = reflect.TypeOf([]string(nil))
 	// htmlType is trusted markup: its labels are written escaped.
 	htmlType = reflect.TypeOf(template.HTML(""))
 )
@@ -71,6 +72,9 @@ func (w walker) walk(v reflect.Value) {
 		}
 		if v.Type().Elem().Kind() == reflect.Uint8 {
 			return // bytes: not text an encoder prints as such
+		}
+		if v.Type() == stringsType && v.CanInterface() {
+			argv(v.Interface().([]string)) // a command line split in words
 		}
 		if v.Len() > 0 && w.seen[v.Pointer()] {
 			return

@@ -10,6 +10,7 @@ import (
 // so a secret is found however an encoder wrote it; at maps each byte of
 // text back to where its source starts in s.
 type view struct {
+	src  string
 	text string
 	at   []int // len(text)+1 entries; at[len(text)] == len(s)
 }
@@ -22,7 +23,7 @@ func newView(s string) view {
 		for i := range at {
 			at[i] = i
 		}
-		return view{text: s, at: at}
+		return view{src: s, text: s, at: at}
 	}
 	var b strings.Builder
 	at := make([]int, 0, len(s)+1)
@@ -51,7 +52,7 @@ func newView(s string) view {
 		i++
 	}
 	at = append(at, len(s))
-	return view{text: b.String(), at: at}
+	return view{src: s, text: b.String(), at: at}
 }
 
 // jsonEscape decodes the escape at the start of s. An escaped quote or

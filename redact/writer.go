@@ -3,6 +3,7 @@ package redact
 import (
 	"bytes"
 	"io"
+	"strings"
 	"sync"
 )
 
@@ -20,6 +21,9 @@ type Writer struct {
 	buf  []byte
 	html bool
 	seen bool // the first bytes were looked at
+	// flag is set when the last line was a secret flag alone (an argv
+	// element), so the next line's word is its value.
+	flag, user bool
 }
 
 // NewWriter returns a Writer that writes to w.
@@ -80,7 +84,7 @@ func (w *Writer) emit(b []byte) error {
 		if i == 0 {
 			i = len(b)
 		}
-		out = append(out, replace(string(b[:i]), w.html)...)
+		out = append(out, w.line(string(b[:i]))...)
 		b = b[i:]
 	}
 	_, err := w.w.Write(out)
@@ -94,4 +98,22 @@ func Bytes(doc []byte) []byte {
 	_, _ = w.Write(doc)
 	_ = w.Flush()
 	return b.Bytes()
+}
+
+// line redacts one line, and the word after a secret flag that ended the
+// line before.
+func (w *Writer) line(l string) string {
+	word, start, end, alone := lineWord(l)
+	if w.flag && alone && word != "" && !strings.HasPrefix(word, "-") && !isReference(word) && (!w.user || strings.Contains(word, ":")) {
+		label := Label(RuleSecretName)
+		if w.html {
+			label = "&lt;redacted:" + RuleSecretName + "&gt;"
+		}
+		l = l[:start] + label + l[end:]
+	}
+	if strings.TrimSpace(l) != "" {
+		w.flag = alone && secretFlag(word)
+		w.user = w.flag && (word == "-u" || word == "--user")
+	}
+	return replace(l, w.html)
 }
