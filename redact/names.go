@@ -47,7 +47,22 @@ func strongName(k string) bool {
 // unless (for the looser names audit's IsSensitiveKey accepts, such as
 // *ACCESS* or *AUTH*) the value is an obvious placeholder.
 func SecretName(key string) bool {
-	return strongName(key) || secrets.IsSensitiveKey(strings.Trim(key, `"'-`))
+	if !hasSecretWord(key) {
+		return false
+	}
+	return strongName(key) || weakName(key)
+}
+
+// weakName is audit's IsSensitiveKey for environment-style names; a
+// camelCase name is a field of harden's own output ("configKey"), where
+// only the strong words count.
+func weakName(key string) bool {
+	for i := 1; i < len(key); i++ {
+		if key[i-1] >= 'a' && key[i-1] <= 'z' && key[i] >= 'A' && key[i] <= 'Z' {
+			return false
+		}
+	}
+	return secrets.IsSensitiveKey(strings.Trim(key, `"'-`))
 }
 
 // keyedValue reports whether value, assigned to key, is to be redacted.
@@ -59,7 +74,7 @@ func keyedValue(key, value string) bool {
 	if strongName(key) {
 		return true
 	}
-	return secrets.IsSensitiveKey(strings.Trim(key, `"'-`)) && !secrets.IsPlaceholder(v)
+	return weakName(key) && !secrets.IsPlaceholder(v)
 }
 
 // isReference is a shell or template variable ($TOKEN, ${TOKEN}), not a value.

@@ -19,17 +19,8 @@ const (
 // Label is what replaces a secret found by rule.
 func Label(rule string) string { return "<redacted:" + rule + ">" }
 
-// value is an assignment's value: quoted, or up to a space, quote, < > ; or `.
-const value = `("(?:\\.|[^"\\])*"|'[^']*'|(?:\\.|[^\s"'<>\\;` + "`" + `])+)`
-
 var (
-	// KEY=VALUE, also --password=VALUE.
-	reAssign = regexp.MustCompile(`([A-Za-z0-9_.-]+)\s*=\s*` + value)
-	// "KEY": "VALUE" (JSON), 'KEY': 'VALUE'.
-	reQuoted = regexp.MustCompile(`["']([A-Za-z0-9_.-]+)["']\s*:\s*("(?:\\.|[^"\\])*"|'[^']*')`)
-	// KEY: VALUE at the start of a line (YAML, HTTP headers, ini).
-	reColon = regexp.MustCompile(`(?m)^[ \t]*(?:-[ \t]+)?([A-Za-z0-9_.-]+)[ \t]*:[ \t]+(\S[^\n\r]*?)[ \t]*$`)
-	// --password VALUE, -p VALUE is too ambiguous to list.
+	// --password VALUE (-p VALUE is too ambiguous to list).
 	reFlag = regexp.MustCompile(`(?i)(?:^|\s)(--?[a-z0-9-]*(?:password|passwd|token|secret|api-?key)[a-z0-9-]*)\s+([^\s"'<>\\-][^\s"'<>\\]*)`)
 	// scheme://user:pass@ and scheme://token@.
 	reURL = regexp.MustCompile(`[A-Za-z][A-Za-z0-9+.-]*://([^\s/@:"'<>\\]+(?::[^\s/@"'<>\\]*)?)@`)
@@ -157,53 +148,21 @@ func finish(v view, out []span) []span {
 	return merged
 }
 
-// assignments finds values assigned to keys that name a secret.
-func assignments(t string, add func(a, b int, rule string, prio int)) {
-	keyed := func(m []int) {
-		key, val := t[m[2]:m[3]], t[m[4]:m[5]]
-		if keyedValue(key, val) {
-			add(m[4], m[5], RuleSecretName, 1)
-		}
-	}
-	// One match at a time: a key that is not secret must not swallow the
-	// assignment after its "=" (--build-arg=TOKEN=x).
-	for pos := 0; strings.Contains(t, "=") && pos < len(t); {
-		m := reAssign.FindStringSubmatchIndex(t[pos:])
-		if m == nil {
-			break
-		}
-		for i := range m {
-			if m[i] >= 0 {
-				m[i] += pos
-			}
-		}
-		keyed(m)
-		if SecretName(t[m[2]:m[3]]) {
-			pos = m[1]
-		} else {
-			pos = m[3] + 1
-		}
-	}
-	if !strings.Contains(t, ":") && !strings.Contains(t, "-") {
-		return
-	}
-	for _, re := range []*regexp.Regexp{reQuoted, reColon, reFlag} {
-		for _, m := range re.FindAllStringSubmatchIndex(t, -1) {
-			keyed(m)
-		}
-	}
-}
-
 // buildArgs finds the values in a "|N K=V …" history prefix: a build
 // argument a RUN used is recorded there, whatever its name.
 func buildArgs(t string, add func(a, b int, rule string, prio int)) {
 	for _, m := range reArgs.FindAllStringSubmatchIndex(t, -1) {
 		start := m[1]
-		end := len(t)
-		if sh := reShell.FindStringIndex(t[start:]); sh != nil {
+		line := len(t)
+		if nl := strings.IndexAny(t[start:], "\n\r"); nl >= 0 {
+			line = start + nl
+		}
+		end := line
+		sh := reShell.FindStringIndex(t[start:line])
+		if sh != nil {
 			end = start + sh[0]
-		} else if nl := strings.IndexAny(t[start:], "\n\"<"); nl >= 0 {
-			end = start + nl
+		} else if q := strings.IndexAny(t[start:line], "\"<"); q >= 0 {
+			end = start + q
 		}
 		seg := t[start:end]
 		keys := reArgK.FindAllStringSubmatchIndex(seg, -1)
@@ -212,7 +171,7 @@ func buildArgs(t string, add func(a, b int, rule string, prio int)) {
 			if i+1 < len(keys) {
 				ve = keys[i+1][0]
 			}
-			if sh := reShell.FindStringIndex(t[start:]); sh == nil && i == len(keys)-1 {
+			if sh == nil && i == len(keys)-1 {
 				// No shell found: the last value ends at the next space.
 				if sp := strings.IndexAny(seg[vs:], " \t"); sp >= 0 {
 					ve = vs + sp

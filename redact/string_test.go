@@ -111,3 +111,20 @@ func TestJSONStaysValid(t *testing.T) {
 		}
 	}
 }
+
+// TestNotOverRedacted: harden's own words are not secrets.
+func TestNotOverRedacted(t *testing.T) {
+	for _, s := range []string{
+		`"configKey": "Config.User"`,
+		`"secrets": 26,`,
+		"  passwd: rewritten: root, nonroot (65532)",
+		"Secrets: 26",
+		"error: token expired",
+		"http://localhost:8080/healthz",
+		`"publicKey": "ssh-ed25519 AAAA"`,
+	} {
+		if got := String(s); got != s {
+			t.Errorf("String(%q) = %q", s, got)
+		}
+	}
+}
