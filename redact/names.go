@@ -71,6 +71,9 @@ func keyedValue(key, value string) bool {
 	if v == "" || strings.HasPrefix(v, "<redacted:") || strings.HasPrefix(v, "&lt;redacted:") || isReference(v) {
 		return false
 	}
+	if metasyntactic(v) {
+		return false
+	}
 	if strongName(key) {
 		return true
 	}
@@ -88,6 +91,16 @@ func isReference(v string) bool {
 				return false
 			}
 		}
+		return true
+	}
+	return false
+}
+
+// metasyntactic reports whether v is a word documentation uses for a value
+// (KEY=VALUE, --token TOKEN), not a value.
+func metasyntactic(v string) bool {
+	switch strings.ToLower(strings.Trim(v, ".…[]")) {
+	case "", "value", "values", "val", "key", "secret", "token", "password", "passwd", "pass", "string", "str", "x", "xxx":
 		return true
 	}
 	return false

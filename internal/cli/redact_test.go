@@ -19,6 +19,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
 	tu "github.com/harden-dev/harden/internal/testutil"
+	"github.com/spf13/cobra"
 )
 
 // planted holds secrets made up for one test run, so no fixed value can be
@@ -273,4 +274,32 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 		run(t, "audit", "docker-daemon:"+tag, "--format", "json")
 		run(t, "layers", "docker-daemon:"+tag)
 	})
+}
+
+// TestHelpNotRedacted: harden's own help goes through the redactor too, and
+// it must come out unchanged (KEY=VALUE and --token TOKEN are not secrets).
+func TestHelpNotRedacted(t *testing.T) {
+	var walk func(path []string, c *cobra.Command)
+	walk = func(path []string, c *cobra.Command) {
+		var raw bytes.Buffer
+		args := append(append([]string{}, path...), "--help")
+		root := New(&globals{stdin: strings.NewReader(""), stdout: &raw, stderr: &raw, getenv: func(string) string { return "" }})
+		root.SetArgs(args)
+		root.SetOut(&raw)
+		if err := root.Execute(); err != nil {
+			t.Fatal(err)
+		}
+		var stdout, stderr bytes.Buffer
+		Main(context.Background(), args, strings.NewReader(""), &stdout, &stderr)
+		if stdout.String() != raw.String() {
+			t.Errorf("harden %s --help changed going through the redactor:\n%s", strings.Join(path, " "), stdout.String())
+		}
+		for _, sub := range c.Commands() {
+			if !sub.Hidden && sub.Name() != "help" {
+				walk(append(append([]string{}, path...), sub.Name()), sub)
+			}
+		}
+	}
+	g := &globals{stdin: strings.NewReader(""), stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}, getenv: func(string) string { return "" }}
+	walk(nil, New(g))
 }
