@@ -68,7 +68,8 @@ func weakName(key string) bool {
 // keyedValue reports whether value, assigned to key, is to be redacted.
 func keyedValue(key, value string) bool {
 	v := strings.Trim(strings.TrimSpace(value), `"'`)
-	if v == "" || strings.HasPrefix(v, "<redacted:") || strings.HasPrefix(v, "&lt;redacted:") || isReference(v) {
+	if v == "" || strings.HasPrefix(v, "<redacted:") || strings.HasPrefix(v, "&lt;redacted:") || isReference(v) ||
+		strings.HasSuffix(v, "****") && len(v) <= 12 { // audit's own mask: a format prefix and ****
 		return false
 	}
 	if metasyntactic(v) {
