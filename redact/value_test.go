@@ -94,3 +94,21 @@ func TestWriter(t *testing.T) {
 		t.Errorf("HTML: got %q\nwant %q", page, want)
 	}
 }
+
+// TestNameValueStream: a name and its value on two lines, as CycloneDX
+// properties and Kubernetes env entries are written.
+func TestNameValueStream(t *testing.T) {
+	in := "{\n  \"name\": \"DB_PASSWORD\",\n  \"value\": \"hunter22\"\n},\n{\n  \"name\": \"HOME\",\n  \"value\": \"/root\"\n}\n" +
+		"env:\n  - name: API_TOKEN\n    value: abc123xyz\n  - name: LANG\n    value: C.UTF-8\n"
+	got := string(Bytes([]byte(in)))
+	for _, leak := range []string{"hunter22", "abc123xyz"} {
+		if strings.Contains(got, leak) {
+			t.Errorf("%s not redacted:\n%s", leak, got)
+		}
+	}
+	for _, keep := range []string{`"/root"`, "C.UTF-8"} {
+		if !strings.Contains(got, keep) {
+			t.Errorf("%s redacted:\n%s", keep, got)
+		}
+	}
+}

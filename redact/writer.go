@@ -24,6 +24,10 @@ type Writer struct {
 	// flag is set when the last line was a secret flag alone (an argv
 	// element), so the next line's word is its value.
 	flag, user bool
+	// named is set when the last line was a name field naming a secret
+	// ("name": "DB_PASSWORD", - name: DB_PASSWORD), so a value field on
+	// the next line is its value.
+	named bool
 }
 
 // NewWriter returns a Writer that writes to w.
@@ -119,11 +123,56 @@ func (w *Writer) line(l string) string {
 		}
 		l = l[:start] + label + l[end:]
 	}
+	if w.named {
+		if vs, ve, ok := field(l, "value"); ok && keyedValue("password", l[vs:ve]) {
+			l = l[:vs] + Label(RuleSecretName) + l[ve:]
+		}
+	}
 	if strings.TrimSpace(l) != "" {
 		w.flag = alone && secretFlag(word)
 		w.user = w.flag && (word == "-u" || word == "--user")
+		vs, ve, ok := field(l, "name")
+		if !ok {
+			vs, ve, ok = field(l, "key")
+		}
+		w.named = ok && SecretName(l[vs:ve])
 	}
 	return l
+}
+
+// field finds a JSON or YAML field named name alone on a line ("name":
+// "X", - name: X, value: X) and returns where its value is.
+func field(l, name string) (int, int, bool) {
+	t := strings.TrimLeft(l, " \t")
+	t = strings.TrimPrefix(t, "- ")
+	t = strings.TrimLeft(t, " \t")
+	off := len(l) - len(t)
+	quoted := strings.HasPrefix(t, `"`)
+	if quoted {
+		t, off = t[1:], off+1
+	}
+	if len(t) <= len(name) || !strings.EqualFold(t[:len(name)], name) {
+		return 0, 0, false
+	}
+	t, off = t[len(name):], off+len(name)
+	if quoted {
+		if !strings.HasPrefix(t, `"`) {
+			return 0, 0, false
+		}
+		t, off = t[1:], off+1
+	}
+	if !strings.HasPrefix(t, ":") {
+		return 0, 0, false
+	}
+	j := off + 1
+	for j < len(l) && (l[j] == ' ' || l[j] == '\t') {
+		j++
+	}
+	if quoted && (j >= len(l) || l[j] != '"') {
+		return 0, 0, false
+	}
+	vs, ve := valueAt(l, j)
+	return vs, ve, ve > vs
 }
 
 // maybeFlag is a quick test for a line that may hold an option alone.
