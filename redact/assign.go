@@ -44,13 +44,6 @@ func assignments(t string, add func(a, b int, rule string, prio int)) {
 			i = ve - 1
 		}
 	}
-	if strings.Contains(t, "-") && hasSecretWord(t) {
-		for _, m := range reFlag.FindAllStringSubmatchIndex(t, -1) {
-			if keyedValue(t[m[2]:m[3]], t[m[4]:m[5]]) {
-				add(m[4], m[5], RuleSecretName, 1)
-			}
-		}
-	}
 }
 
 // keyBefore returns the key that ends before the separator at i, where it
@@ -151,9 +144,27 @@ func valueAt(t string, j int) (int, int) {
 var secretWords = []string{"pass", "secret", "token", "key", "credential", "auth", "access"}
 
 func hasSecretWord(t string) bool {
-	l := strings.ToLower(t)
 	for _, w := range secretWords {
-		if strings.Contains(l, w) {
+		if containsFold(t, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// containsFold is strings.Contains ignoring ASCII case, for a lower-case
+// word, without the copy strings.ToLower makes.
+func containsFold(s, word string) bool {
+	first := word[0]
+	for i := 0; i+len(word) <= len(s); i++ {
+		if c := s[i] | 0x20; c != first {
+			continue
+		}
+		j := 1
+		for j < len(word) && s[i+j]|0x20 == word[j] {
+			j++
+		}
+		if j == len(word) {
 			return true
 		}
 	}

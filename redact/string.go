@@ -90,33 +90,16 @@ func find(s string) []span {
 		return finish(v, out)
 	}
 	assignments(t, add)
-	if strings.Contains(t, "://") {
-		for _, m := range reURL.FindAllStringSubmatchIndex(t, -1) {
-			user := t[m[2]:m[3]]
-			if strings.Contains(user, ":") || len(user) >= 16 {
-				add(m[2], m[3], RuleURL, 2)
-			}
+	// The patterns run line by line, each on the lines that hold its
+	// trigger: on a whole document one match attempt at every offset
+	// costs more than everything else.
+	for off := 0; off < len(t); {
+		e := strings.IndexAny(t[off:], "\n\r")
+		if e < 0 {
+			e = len(t) - off
 		}
-	}
-	if strings.Contains(t, "uthorization") || strings.Contains(t, "UTHORIZATION") {
-		for _, m := range reAuth.FindAllStringSubmatchIndex(t, -1) {
-			val := t[m[2]:m[3]]
-			switch strings.ToLower(val) {
-			case "bearer", "basic", "token", "digest", "negotiate":
-				continue // the scheme of a redacted value
-			}
-			if !isReference(val) {
-				add(m[2], m[3], RuleAuthHeader, 2)
-			}
-		}
-	}
-	if strings.Contains(t, "-u") {
-		for _, m := range reCurlU.FindAllStringSubmatchIndex(t, -1) {
-			add(m[2], m[3], RuleAuthHeader, 2)
-		}
-	}
-	if strings.Contains(t, "|") {
-		buildArgs(t, add)
+		patterns(t[off:off+e], off, add)
+		off += e + 1
 	}
 	return finish(v, out)
 }
@@ -213,4 +196,45 @@ func backslashes(s string) int {
 		n++
 	}
 	return n
+}
+
+// patterns finds, in one line at offset off, what regular expressions
+// describe: URL credentials, authorization headers, curl -u, --password
+// VALUE and build arguments.
+func patterns(l string, off int, add func(a, b int, rule string, prio int)) {
+	if strings.Contains(l, "://") && strings.Contains(l, "@") {
+		for _, m := range reURL.FindAllStringSubmatchIndex(l, -1) {
+			user := l[m[2]:m[3]]
+			if strings.Contains(user, ":") || len(user) >= 16 {
+				add(off+m[2], off+m[3], RuleURL, 2)
+			}
+		}
+	}
+	if containsFold(l, "authorization") {
+		for _, m := range reAuth.FindAllStringSubmatchIndex(l, -1) {
+			val := l[m[2]:m[3]]
+			switch strings.ToLower(val) {
+			case "bearer", "basic", "token", "digest", "negotiate":
+				continue // the scheme of a redacted value
+			}
+			if !isReference(val) {
+				add(off+m[2], off+m[3], RuleAuthHeader, 2)
+			}
+		}
+	}
+	if strings.Contains(l, "-u") {
+		for _, m := range reCurlU.FindAllStringSubmatchIndex(l, -1) {
+			add(off+m[2], off+m[3], RuleAuthHeader, 2)
+		}
+	}
+	if strings.Contains(l, "-") && hasSecretWord(l) {
+		for _, m := range reFlag.FindAllStringSubmatchIndex(l, -1) {
+			if keyedValue(l[m[2]:m[3]], l[m[4]:m[5]]) {
+				add(off+m[4], off+m[5], RuleSecretName, 1)
+			}
+		}
+	}
+	if strings.Contains(l, "|") {
+		buildArgs(l, func(a, b int, rule string, prio int) { add(off+a, off+b, rule, prio) })
+	}
 }

@@ -11,6 +11,10 @@ import (
 // a longer line is redacted in pieces cut at a space.
 const maxLine = 1 << 20
 
+// chunkSize bounds the text redacted in one pass, and so the memory a
+// large document costs (the escape map is 8 bytes per byte).
+const chunkSize = 64 << 10
+
 // Writer redacts a stream line by line (a line ends at \n or \r, so a
 // progress bar still moves). JSON and HTML escapes are decoded to find a
 // secret; an HTML document (one that starts with <!DOCTYPE html or <html)
@@ -85,7 +89,11 @@ func (w *Writer) Flush() error {
 // line anyway, and one pass per chunk is 10x faster than one per line).
 func (w *Writer) emit(b []byte) error {
 	var chunk strings.Builder
-	chunk.Grow(len(b))
+	flush := func() error {
+		_, err := io.WriteString(w.w, replace(chunk.String(), w.html))
+		chunk.Reset()
+		return err
+	}
 	for len(b) > 0 {
 		i := bytes.IndexAny(b, "\n\r") + 1
 		if i == 0 {
@@ -93,9 +101,13 @@ func (w *Writer) emit(b []byte) error {
 		}
 		chunk.WriteString(w.line(string(b[:i])))
 		b = b[i:]
+		if chunk.Len() >= chunkSize {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
 	}
-	_, err := io.WriteString(w.w, replace(chunk.String(), w.html))
-	return err
+	return flush()
 }
 
 // Bytes redacts a whole document (a report file): JSON, HTML or text.
