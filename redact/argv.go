@@ -28,10 +28,8 @@ func secretFlag(word string) bool {
 func argv(list []string) {
 	for i := 1; i < len(list); i++ {
 		if secretFlag(list[i-1]) && list[i] != "" && !isReference(list[i]) && !strings.HasPrefix(list[i], "-") && !strings.HasPrefix(list[i], "<redacted:") {
-			if list[i-1] == "-u" || list[i-1] == "--user" {
-				if !strings.Contains(list[i], ":") {
-					continue // a user name alone
-				}
+			if (list[i-1] == "-u" || list[i-1] == "--user") && !userPassword(list[i]) {
+				continue // a user name alone, or docker's user:group
 			}
 			list[i] = Label(RuleSecretName)
 		}
@@ -50,4 +48,14 @@ func lineWord(line string) (word string, start, end int, ok bool) {
 	}
 	start, end = trimQuotes(line, m[2], m[3])
 	return line[start:end], start, end, true
+}
+
+// userPassword reports whether the value of -u/--user looks like curl's
+// user:password and not docker's user:group (65532:65532, app:app).
+func userPassword(v string) bool {
+	user, pass, ok := strings.Cut(v, ":")
+	if !ok || pass == "" || pass == user {
+		return false
+	}
+	return strings.Trim(pass, "0123456789") != ""
 }

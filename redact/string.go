@@ -222,9 +222,12 @@ func patterns(l string, off int, add func(a, b int, rule string, prio int)) {
 			}
 		}
 	}
-	if strings.Contains(l, "-u") {
+	if strings.Contains(l, "-u") && (strings.Contains(l, "curl") || strings.Contains(l, "wget")) {
+		// only curl's and wget's: docker's -u is user:group
 		for _, m := range reCurlU.FindAllStringSubmatchIndex(l, -1) {
-			add(off+m[2], off+m[3], RuleAuthHeader, 2)
+			if userPassword(l[m[2]:m[3]]) {
+				add(off+m[2], off+m[3], RuleAuthHeader, 2)
+			}
 		}
 	}
 	if strings.Contains(l, "-") && hasSecretWord(l) {

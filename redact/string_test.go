@@ -128,3 +128,16 @@ func TestNotOverRedacted(t *testing.T) {
 		}
 	}
 }
+
+func TestDockerUser(t *testing.T) {
+	for _, s := range []string{"docker run --user 65532:65532 app", "docker run -u app:app x", "  --user 0:0 \\"} {
+		if got := String(s); got != s {
+			t.Errorf("String(%q) = %q", s, got)
+		}
+	}
+	list := []string{"docker", "run", "-u", "65532:65532"}
+	Value(&list)
+	if list[3] != "65532:65532" {
+		t.Errorf("argv: %q", list)
+	}
+}

@@ -128,7 +128,7 @@ func (w *Writer) line(l string) string {
 	if w.flag || maybeFlag(l) {
 		word, start, end, alone = lineWord(l)
 	}
-	if w.flag && alone && word != "" && !strings.HasPrefix(word, "-") && !isReference(word) && (!w.user || strings.Contains(word, ":")) {
+	if w.flag && alone && word != "" && !strings.HasPrefix(word, "-") && !isReference(word) && (!w.user || userPassword(word)) {
 		label := Label(RuleSecretName)
 		if w.html {
 			label = "&lt;redacted:" + RuleSecretName + "&gt;"
