@@ -254,6 +254,31 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 				t.Errorf("audit does not report %q; findings: %v", want, seen)
 			}
 		}
+		// each planted value, in each place, by the name it was given
+		var messages strings.Builder
+		for _, f := range res.Findings {
+			messages.WriteString(f.ID + ": " + f.Message + "\n")
+		}
+		for _, want := range []string{
+			"secret-in-env: environment variable AWS_ACCESS_KEY_ID holds a secret (AWS access key ID)",
+			"secret-in-env: environment variable AWS_SECRET_ACCESS_KEY holds a secret",
+			"secret-in-env: environment variable GITHUB_TOKEN holds a secret",
+			"secret-in-env: environment variable DB_PASSWORD holds a secret",
+			"secret-in-env: label deploy.token holds a secret",
+			"secret-in-env: label org.example.db-password holds a secret",
+			"secret-in-env: label aws.secret-access-key holds a secret",
+			"secret-in-history: history step 1 holds a secret: DEPLOY_TOKEN",
+			"secret-in-history: history step 2 holds a secret: AWS_SECRET_ACCESS_KEY",
+			"secret-in-history: history step 2 holds a secret: GITHUB_TOKEN",
+			"secret-in-history: history step 2 holds a secret: DB_PASSWORD",
+			"secret-in-history: history step 2 holds a secret: AWS access key ID",
+			"secret-in-file: /app/.env line 3 holds a GitHub token",
+			"secret-in-file: /root/.aws/credentials line 3 holds a AWS secret access key",
+		} {
+			if !strings.Contains(messages.String(), want) {
+				t.Errorf("audit does not report %q; it reports:\n%s", want, messages.String())
+			}
+		}
 	})
 
 	// an image read from the Docker engine goes the same way
