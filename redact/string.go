@@ -19,6 +19,14 @@ const (
 // Label is what replaces a secret found by rule.
 func Label(rule string) string { return "<redacted:" + rule + ">" }
 
+// label is Label, escaped for an HTML page when html is set.
+func label(rule string, html bool) string {
+	if html {
+		return "&lt;redacted:" + rule + "&gt;"
+	}
+	return Label(rule)
+}
+
 var (
 	// --password VALUE (-p VALUE is too ambiguous to list).
 	reFlag = regexp.MustCompile(`(?i)(?:^|\s)(--?[a-z0-9-]*(?:password|passwd|token|secret|api-?key)[a-z0-9-]*)\s+([^\s"'<>\\-][^\s"'<>\\]*)`)
@@ -57,11 +65,7 @@ func replace(s string, html bool) string {
 	last := 0
 	for _, sp := range spans {
 		b.WriteString(s[last:sp.start])
-		l := Label(sp.rule)
-		if html {
-			l = "&lt;redacted:" + sp.rule + "&gt;"
-		}
-		b.WriteString(l)
+		b.WriteString(label(sp.rule, html))
 		last = sp.end
 	}
 	b.WriteString(s[last:])

@@ -119,8 +119,9 @@ func Bytes(doc []byte) []byte {
 	return b.Bytes()
 }
 
-// line redacts the word of a line that follows a line holding a secret
-// flag alone (an argv element in JSON or YAML).
+// line redacts what only the line before says is a secret: the word after
+// a secret flag alone on its line (argv in JSON or YAML), the value field
+// after a name field naming a secret.
 func (w *Writer) line(l string) string {
 	var word string
 	var start, end int
@@ -129,15 +130,11 @@ func (w *Writer) line(l string) string {
 		word, start, end, alone = lineWord(l)
 	}
 	if w.flag && alone && word != "" && !strings.HasPrefix(word, "-") && !isReference(word) && (!w.user || userPassword(word)) {
-		label := Label(RuleSecretName)
-		if w.html {
-			label = "&lt;redacted:" + RuleSecretName + "&gt;"
-		}
-		l = l[:start] + label + l[end:]
+		l = l[:start] + label(RuleSecretName, w.html) + l[end:]
 	}
 	if w.named {
 		if vs, ve, ok := field(l, "value"); ok && keyedValue("password", l[vs:ve]) {
-			l = l[:vs] + Label(RuleSecretName) + l[ve:]
+			l = l[:vs] + label(RuleSecretName, w.html) + l[ve:]
 		}
 	}
 	if strings.TrimSpace(l) != "" {
