@@ -43,7 +43,7 @@ type hit struct {
 // file-specific rules: .npmrc, .netrc, .env, …). It returns at most
 // MaxMatches matches, ordered by line.
 func Scan(p string, data []byte) []Match {
-	hits := find(p, data, true)
+	hits := find(p, data, true, MaxMatches)
 	out := make([]Match, 0, len(hits))
 	line, pos := 1, 0
 	for _, h := range hits {
@@ -61,7 +61,7 @@ func Scan(p string, data []byte) []Match {
 // environment value, a label, a history line) and returns the string with
 // every secret replaced by its redacted form, and the matches.
 func Text(s string) (string, []Match) {
-	hits := find("", []byte(s), false)
+	hits := find("", []byte(s), false, MaxMatches)
 	if len(hits) == 0 {
 		return s, nil
 	}
@@ -83,7 +83,7 @@ func Text(s string) (string, []Match) {
 // formats and generic assignments; no file rules), so a caller can remove
 // them from text it prints.
 func Spans(s string) [][2]int {
-	hits := find("", []byte(s), false)
+	hits := find("", []byte(s), false, MaxMatches)
 	out := make([][2]int, len(hits))
 	for i, h := range hits {
 		out[i] = [2]int{h.start, h.end}
@@ -91,8 +91,28 @@ func Spans(s string) [][2]int {
 	return out
 }
 
+// Span is where a secret is in a string and which rule found it.
+type Span struct {
+	Start, End int // byte offsets of the secret, [Start, End)
+	Rule       string
+}
+
+// Locate is Spans with each span's rule ID, for a caller that replaces the
+// secrets it prints with a label naming their kind. It has no MaxMatches
+// cap: a redactor must find every secret, and its input is harden's own
+// output, not a file from the image.
+func Locate(s string) []Span {
+	hits := find("", []byte(s), false, -1)
+	out := make([]Span, len(hits))
+	for i, h := range hits {
+		out[i] = Span{Start: h.start, End: h.end, Rule: h.rule.ID}
+	}
+	return out
+}
+
 // find runs every rule over data. File rules run only when files is set.
-func find(p string, data []byte, files bool) []hit {
+// limit caps the hits (-1: no cap).
+func find(p string, data []byte, files bool, limit int) []hit {
 	var hits []hit
 	seen := map[int]bool{}
 	add := func(r *Rule, m []int, win int, src []byte) {
@@ -125,7 +145,7 @@ func find(p string, data []byte, files bool) []hit {
 			if !files || !r.Files(p) {
 				continue
 			}
-			for _, m := range r.re.FindAllSubmatchIndex(data, MaxMatches) {
+			for _, m := range r.re.FindAllSubmatchIndex(data, limit) {
 				add(r, m, 0, data)
 			}
 			continue
@@ -147,10 +167,10 @@ func find(p string, data []byte, files bool) []hit {
 				lo, hi := window(data, at, r.ID == "private-key")
 				done = hi
 				src := data[lo:hi]
-				for _, m := range r.re.FindAllSubmatchIndex(src, MaxMatches) {
+				for _, m := range r.re.FindAllSubmatchIndex(src, limit) {
 					add(r, m, lo, src)
 				}
-				if len(hits) >= 4*MaxMatches {
+				if limit > 0 && len(hits) >= 4*limit {
 					break
 				}
 			}
@@ -166,7 +186,7 @@ func find(p string, data []byte, files bool) []hit {
 		}
 		out = append(out, h)
 		end = h.end
-		if len(out) == MaxMatches {
+		if len(out) == limit {
 			break
 		}
 	}

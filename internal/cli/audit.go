@@ -10,6 +10,7 @@ import (
 	"github.com/harden-dev/harden/audit"
 	"github.com/harden-dev/harden/image"
 	"github.com/harden-dev/harden/policy"
+	"github.com/harden-dev/harden/redact"
 	"github.com/harden-dev/harden/report"
 	"github.com/spf13/cobra"
 )
@@ -87,6 +88,7 @@ that ran); --fail-on and --min-score then exit 1 unless --allow-incomplete.`,
 				return err
 			}
 			res.Summary.Image = ref
+			redact.Value(res) // before any renderer cuts or escapes a string
 			if err := writeAudit(g, f, ref, res); err != nil {
 				return err
 			}

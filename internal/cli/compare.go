@@ -11,6 +11,7 @@ import (
 
 	scalibrlog "github.com/google/osv-scalibr/log"
 	"github.com/harden-dev/harden/compare"
+	"github.com/harden-dev/harden/redact"
 	"github.com/harden-dev/harden/report"
 	"github.com/harden-dev/harden/vuln"
 	"github.com/spf13/cobra"
@@ -106,7 +107,7 @@ narrow window, prints, and works without JavaScript.`,
 			if err := c.WriteHTML(&page, compare.HTMLOptions{Title: title, Version: readBuildInfo().Version, AllFindings: f.all}); err != nil {
 				return err
 			}
-			if err := writeFileAtomic(out, page.Bytes()); err != nil {
+			if err := writeReport(out, page.Bytes()); err != nil {
 				return err
 			}
 			g.info("wrote %s", out)
@@ -158,7 +159,15 @@ func (g *globals) compareImages(ctx context.Context, refs []string, f *compareFl
 		}
 		profiles = append(profiles, p)
 	}
-	return compare.Compare(profiles...), nil
+	c := compare.Compare(profiles...)
+	redact.Value(c) // before any renderer cuts or escapes a string
+	return c, nil
+}
+
+// writeReport writes a report file atomically, redacted like standard
+// output: a report is never the place for a secret from an image.
+func writeReport(name string, data []byte) error {
+	return writeFileAtomic(name, redact.Bytes(data))
 }
 
 // packagesMeasurer inventories packages and, when a vulnerability database

@@ -483,7 +483,7 @@ func (d *demo) compare(ctx context.Context) error {
 	if err := c.WriteHTML(&page, compare.HTMLOptions{Title: "harden demo: the reference app before and after", Version: readBuildInfo().Version}); err != nil {
 		return err
 	}
-	if err := writeFileAtomic(d.f.report, page.Bytes()); err != nil {
+	if err := writeReport(d.f.report, page.Bytes()); err != nil {
 		return err
 	}
 	fmt.Fprintf(d.out, "\n    wrote %s (%s)\n", d.f.report, report.Bytes(int64(page.Len())))

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/harden-dev/harden/layers"
+	"github.com/harden-dev/harden/redact"
 	"github.com/harden-dev/harden/report"
 	"github.com/spf13/cobra"
 )
@@ -55,6 +56,7 @@ exit code is 1 when one fails.`,
 			}
 			defer img.Close()
 			r := layers.Analyze(x)
+			redact.Value(r) // before the table cuts a command
 			var rules []layers.RuleResult
 			if f.ci {
 				rules = r.Check(thresholds)

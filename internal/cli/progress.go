@@ -13,6 +13,9 @@ import (
 // isTerminal reports whether a stream is a terminal (progress bars only go
 // there).
 func isTerminal(stream any) bool {
+	if w, ok := stream.(interface{ Unwrap() io.Writer }); ok {
+		stream = w.Unwrap() // the redacting writer in front of the stream
+	}
 	f, ok := stream.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
 }

@@ -13,6 +13,7 @@ import (
 	"runtime/pprof"
 	"strings"
 
+	"github.com/harden-dev/harden/redact"
 	"github.com/spf13/cobra"
 )
 
@@ -28,6 +29,9 @@ type globals struct {
 
 	stdin          io.Reader
 	stdout, stderr io.Writer
+	// raw holds the streams before redaction, for the few commands whose
+	// output is the user's own artifact (rawOutput).
+	raw struct{ stdout, stderr io.Writer }
 	// getenv reads the environment; tests replace it.
 	getenv func(string) string
 	log    *slog.Logger
@@ -36,21 +40,41 @@ type globals struct {
 // Main runs harden with args and returns the process exit code. Errors are
 // printed to stderr as one line.
 func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	g := &globals{stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv}
+	// Everything harden prints goes through the redactor: results, help,
+	// progress, logs and errors, whichever renderer wrote them.
+	out, errOut := redact.NewWriter(stdout), redact.NewWriter(stderr)
+	g := &globals{stdin: stdin, stdout: out, stderr: errOut, getenv: os.Getenv}
+	g.raw.stdout, g.raw.stderr = stdout, stderr
 	root := New(g)
 	root.SetArgs(args)
 	root.SetIn(stdin)
-	root.SetOut(stdout)
-	root.SetErr(stderr)
+	root.SetOut(out)
+	root.SetErr(errOut)
 	err := root.ExecuteContext(ctx)
+	_ = out.Flush()
 	if err != nil {
 		msg := err.Error()
 		if errors.Is(err, context.Canceled) {
 			msg = "interrupted"
 		}
-		fmt.Fprintf(stderr, "harden: %s\n", strings.ReplaceAll(msg, "\n", " "))
+		fmt.Fprintf(errOut, "harden: %s\n", strings.ReplaceAll(msg, "\n", " "))
 	}
+	_ = errOut.Flush()
 	return exitCode(err)
+}
+
+// rawOutput reports whether cmd's standard output is the user's own
+// artifact, which redaction would corrupt: the Dockerfile fix writes, the
+// fixed Dockerfile or patch of lint --fix and --diff (none of them read
+// from an image), or debug's interactive session in the user's container.
+func rawOutput(cmd *cobra.Command) bool {
+	switch cmd.Name() {
+	case "debug", "fix":
+		return true
+	case "lint":
+		return cmd.Flags().Changed("fix") || cmd.Flags().Changed("diff")
+	}
+	return false
 }
 
 // New builds the root command with every subcommand.
@@ -65,6 +89,12 @@ packages, and compares images before and after.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			if rawOutput(cmd) && g.raw.stdout != nil {
+				g.stdout = g.raw.stdout
+				if cmd.Name() == "debug" {
+					g.stderr = g.raw.stderr
+				}
+			}
 			return g.setup()
 		},
 		PersistentPostRun: func(*cobra.Command, []string) {

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	scalibrlog "github.com/google/osv-scalibr/log"
+	"github.com/harden-dev/harden/redact"
 	"github.com/harden-dev/harden/sbom"
 	"github.com/spf13/cobra"
 )
@@ -46,6 +47,7 @@ JSON); cyclonedx-json and spdx-json are accepted as Syft spells them.`,
 			if err != nil {
 				return err
 			}
+			redact.Value(s) // labels and properties, before the encoders copy them
 			switch format {
 			case "json":
 				return sbom.EncodeJSON(g.stdout, s)
