@@ -253,6 +253,16 @@ func ask(app realApp, addr string) error {
 	return nil
 }
 
+// hasFlag reports whether a harden command has a flag (the harness runs
+// before and after the flags other work adds).
+func hasFlag(t *testing.T, harden, command, flag string) bool {
+	out, err := exec.Command(harden, command, "--help").Output()
+	if err != nil {
+		t.Fatalf("harden %s --help: %v", command, err)
+	}
+	return strings.Contains(string(out), flag+" ")
+}
+
 func removeImage(ref string) { exec.Command("docker", "rmi", "--no-prune", ref).Run() }
 
 // clip shortens s to n bytes on one line.

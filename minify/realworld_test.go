@@ -48,8 +48,8 @@ var realApps = []realApp{
 		http: []httpCheck{{"/healthz", "ok"}, {"/", `"det"`}}},
 	{name: "nginx", image: tu.NginxImage, port: 8080,
 		http: []httpCheck{{"/healthz", "ok"}, {"/", "hello from nginx"}}},
-	// TODO(h-engine): verify redis with --probe-tcp (PING/+PONG) once it
-	// lands; until then --verify compares `redis-server --version` and the
+	// Verified with --probe-tcp when the harden under test has it (h-engine);
+	// before, --verify can only compare `redis-server --version`, and the
 	// independent check below asks PING over TCP.
 	{name: "redis", image: tu.RedisImage, port: 6379, tcp: &tcpCheck{"PING\r\n", "+PONG"}, probeCmd: "--version"},
 	{name: "ruby", image: tu.RubyImage, port: 8080, portEnv: "PORT",
@@ -123,7 +123,7 @@ func runRealApp(t *testing.T, harden string, app realApp, row *realRow) {
 		}
 	} else {
 		// TODO(h-engine): trace over TCP once Probes has a TCP probe.
-		row.addCause("floor: no TCP probe for minify.Trace yet")
+		row.addCause("floor: n/a (minify.Trace has no TCP probe yet)")
 	}
 
 	// harden minify --verify, static first, then with --trace.
@@ -135,6 +135,9 @@ func runRealApp(t *testing.T, harden string, app realApp, row *realRow) {
 	if n := len(app.http); n > 0 {
 		h := app.http[n-1]
 		args = append(args, "--probe-http", fmt.Sprintf("%d%s", port, h.path), "--probe-status", "200", "--probe-body", h.want)
+	} else if app.tcp != nil && hasFlag(t, harden, "minify", "--probe-tcp") {
+		args = append(args, "--probe-tcp", fmt.Sprint(port), "--probe-send", strings.ReplaceAll(app.tcp.send, "\r\n", `\r\n`),
+			"--probe-expect", app.tcp.want)
 	} else {
 		args = append(args, "--probe-cmd", app.probeCmd)
 	}
