@@ -107,7 +107,7 @@ func runRealApp(t *testing.T, harden string, app realApp, row *realRow) {
 
 	// The floor: what the original opens while it answers, under strace.
 	if len(app.http) > 0 {
-		p := minify.Probes{Wait: time.Minute, Env: env}
+		p := minify.Probes{Wait: 3 * time.Minute, Env: env} // a JVM under strace -f starts slowly
 		for _, h := range app.http {
 			p.HTTP = append(p.HTTP, minify.HTTPProbe{Port: port, Path: h.path, Status: 200, Body: h.want})
 		}
