@@ -2,8 +2,8 @@
 # Installs and starts what harden's tests and demo need on a Debian machine:
 # a Docker engine (docker.io, started in the background when its socket does
 # not answer), debootstrap for the fixture images, skopeo and docker-registry
-# for the registry tests, Chromium for the HTML report test and strace for
-# minify's size floor. Idempotent: a second run installs nothing and starts
+# for the registry tests, Chromium for the HTML report test, strace for
+# minify's size floor, and npm, gcc and javac for the fixtures' apps. Idempotent: a second run installs nothing and starts
 # nothing.
 #
 #   scripts/setup.sh            everything
@@ -29,6 +29,10 @@ if ! $demo_only; then
 	command -v docker-registry >/dev/null || need+=(docker-registry)
 	command -v chromium >/dev/null || need+=(chromium)
 	command -v strace >/dev/null || need+=(strace)
+	# the fixtures: npm ci and npm pack on the host, cgo, javac for app.jar
+	command -v npm >/dev/null || need+=(npm)
+	command -v gcc >/dev/null || need+=(gcc libc6-dev)
+	command -v javac >/dev/null || need+=(default-jdk-headless)
 fi
 if [ ${#need[@]} -gt 0 ]; then
 	log "apt-get install ${need[*]}"
