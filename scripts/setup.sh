@@ -3,11 +3,11 @@
 # a Docker engine (docker.io, started in the background when its socket does
 # not answer), debootstrap for the fixture images, skopeo and docker-registry
 # for the registry tests, Chromium for the HTML report test, strace for
-# minify's size floor, and the peer tools osv-scanner and Syft for the
-# accuracy tests (scripts/peers.sh: pinned, go install; with empty Go
-# caches that took 39 min on two cores shared with eight other builds,
-# 75 s with a warm build cache, 0.1 s once built). Idempotent: a second run
-# installs nothing and starts nothing.
+# minify's size floor, npm, gcc and javac for the fixtures' apps, and the
+# peer tools osv-scanner and Syft for the accuracy tests (scripts/peers.sh:
+# pinned, go install; with empty Go caches that took 39 min on two cores
+# shared with eight other builds, 75 s with a warm build cache, 0.1 s once
+# built). Idempotent: a second run installs nothing and starts nothing.
 #
 #   scripts/setup.sh            everything
 #   scripts/setup.sh --demo     only what `harden demo` needs (Docker, debootstrap)
@@ -32,6 +32,10 @@ if ! $demo_only; then
 	command -v docker-registry >/dev/null || need+=(docker-registry)
 	command -v chromium >/dev/null || need+=(chromium)
 	command -v strace >/dev/null || need+=(strace)
+	# the fixtures: npm ci and npm pack on the host, cgo, javac for app.jar
+	command -v npm >/dev/null || need+=(npm)
+	command -v gcc >/dev/null || need+=(gcc libc6-dev)
+	command -v javac >/dev/null || need+=(default-jdk-headless)
 fi
 if [ ${#need[@]} -gt 0 ]; then
 	log "apt-get install ${need[*]}"

