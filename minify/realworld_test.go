@@ -3,6 +3,7 @@ package minify_test
 import (
 	"context"
 	"fmt"
+	"github.com/harden-dev/harden/engine"
 	"os"
 	"path/filepath"
 	"strings"
@@ -106,14 +107,17 @@ func runRealApp(t *testing.T, harden string, app realApp, row *realRow) {
 	row.before = minify.Summarize(x).Size
 
 	// The floor: what the original opens while it answers, under strace.
-	if len(app.http) > 0 {
+	if len(app.http) > 0 || app.tcp != nil {
 		p := minify.Probes{Wait: 3 * time.Minute, Env: env} // a JVM under strace -f starts slowly
 		for _, h := range app.http {
 			p.HTTP = append(p.HTTP, minify.HTTPProbe{Port: port, Path: h.path, Status: 200, Body: h.want})
 		}
+		if app.tcp != nil {
+			p.TCP = append(p.TCP, minify.TCPProbe{Port: port, Send: app.tcp.send, Expect: app.tcp.want})
+		}
 		cfg := x.Config.Config
 		argv := append(append([]string{}, cfg.Entrypoint...), cfg.Cmd...)
-		paths, err := minify.Trace(ctx, &minify.DockerRunner{}, minify.TraceSpec{Image: app.image,
+		paths, err := minify.Trace(ctx, engine.New(), minify.TraceSpec{Image: app.image,
 			Argv: argv, WorkingDir: cfg.WorkingDir, Helper: harden}, p)
 		if err != nil {
 			t.Errorf("tracing the original for the floor: %v", err)
@@ -121,9 +125,6 @@ func runRealApp(t *testing.T, harden string, app realApp, row *realRow) {
 		} else {
 			_, row.floor = minify.OpenedSize(x, floorPaths(x, argv, paths))
 		}
-	} else {
-		// TODO(h-engine): trace over TCP once Probes has a TCP probe.
-		row.addCause("floor: n/a (minify.Trace has no TCP probe yet)")
 	}
 
 	// harden minify --verify, static first, then with --trace.
