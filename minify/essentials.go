@@ -79,7 +79,14 @@ type account struct {
 func (k *Keeper) keepAccounts() {
 	users := []account{{"root", 0, 0, "/root"}, {"nonroot", NonrootUID, NonrootUID, "/home/nonroot"}}
 	groups := map[int]string{0: "root", NonrootUID: "nonroot"}
-	if u, ok := k.configuredUser(); ok && u.uid != 0 && u.uid != NonrootUID {
+	extra := k.serverAccounts()
+	if u, ok := k.configuredUser(); ok {
+		extra = append([]account{u}, extra...)
+	}
+	for _, u := range extra {
+		if u.uid == 0 || u.uid == NonrootUID || hasAccount(users, u.name) {
+			continue
+		}
 		users = append(users, u)
 		if _, ok := groups[u.gid]; !ok {
 			groups[u.gid] = groupName(k.x, u.gid, u.name)
@@ -92,16 +99,34 @@ func (k *Keeper) keepAccounts() {
 	var gr strings.Builder
 	gids := []int{0, NonrootUID}
 	for _, u := range users[2:] {
-		if u.gid != 0 && u.gid != NonrootUID {
+		if u.gid != 0 && u.gid != NonrootUID && !containsInt(gids, u.gid) {
 			gids = append(gids, u.gid)
 		}
 	}
 	for _, g := range gids {
 		fmt.Fprintf(&gr, "%s:x:%d:\n", groups[g], g)
 	}
-	r := Reason{Rule: "passwd", Why: "rewritten: root, nonroot (65532) and the image's own user"}
+	r := Reason{Rule: "passwd", Why: "rewritten: root, nonroot (65532), the image's own user and the users its server switches to"}
 	k.generate(&Item{Path: "/etc/passwd", Type: fsindex.TypeRegular, Mode: 0o644, Data: []byte(pw.String())}, r)
 	k.generate(&Item{Path: "/etc/group", Type: fsindex.TypeRegular, Mode: 0o644, Data: []byte(gr.String())}, r)
+}
+
+func hasAccount(list []account, name string) bool {
+	for _, a := range list {
+		if a.name == name {
+			return true
+		}
+	}
+	return false
+}
+
+func containsInt(list []int, v int) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
 }
 
 // configuredUser looks the image's User up in its /etc/passwd.
