@@ -3,6 +3,7 @@ package minify
 import (
 	"path"
 	"sort"
+	"strings"
 
 	"github.com/harden-dev/harden/fsindex"
 )
@@ -23,12 +24,17 @@ func (k *Keeper) AddWritable(dir, why string) {
 		k.Warn("%s: %s is not made writable: a tmpfs there would hide the system", why, dir)
 		return
 	}
+	// a tmpfs on a directory covers what is below it: keep the outermost
+	kept := k.plan.Writable[:0]
 	for _, w := range k.plan.Writable {
-		if w == dir {
+		if w == dir || strings.HasPrefix(dir, w+"/") {
 			return
 		}
+		if !strings.HasPrefix(w, dir+"/") {
+			kept = append(kept, w)
+		}
 	}
-	k.plan.Writable = append(k.plan.Writable, dir)
+	k.plan.Writable = append(kept, dir)
 	sort.Strings(k.plan.Writable)
 	r := Reason{Rule: "writable", Why: "written at run time (" + why + ")"}
 	if e, err := k.x.Stat(dir); err == nil {
