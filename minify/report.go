@@ -14,14 +14,16 @@ type Report struct {
 	Image  string `json:"image"`
 	Output string `json:"output"`
 	// Digest is the new image's manifest digest.
-	Digest   string        `json:"digest"`
-	Before   Summary       `json:"before"`
-	After    Summary       `json:"after"`
-	Program  *Program      `json:"program"`
-	Profiles []string      `json:"profiles"`
-	Kept     int           `json:"kept"`
-	Packages []Package     `json:"packages,omitempty"`
-	Warnings []string      `json:"warnings,omitempty"`
+	Digest   string    `json:"digest"`
+	Before   Summary   `json:"before"`
+	After    Summary   `json:"after"`
+	Program  *Program  `json:"program"`
+	Profiles []string  `json:"profiles"`
+	Kept     int       `json:"kept"`
+	Packages []Package `json:"packages,omitempty"`
+	Warnings []string  `json:"warnings,omitempty"`
+	// Writable lists the directories the program writes to (Selection.Writable).
+	Writable []string      `json:"writable,omitempty"`
 	Explain  []Explanation `json:"explain,omitempty"`
 	// Traced counts the paths --trace saw; Floor is the bytes of the
 	// regular files among them (what the app really opened).
@@ -48,6 +50,9 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	if r.Traced > 0 {
 		fmt.Fprintf(w, "trace: the original opened %d paths (%s of files: the floor); those in the image are kept\n", r.Traced, report.Bytes(r.Floor))
+	}
+	if len(r.Writable) > 0 {
+		fmt.Fprintf(w, "writes to %s (a read-only container needs a tmpfs there)\n", strings.Join(r.Writable, ", "))
 	}
 	fmt.Fprintf(w, "kept %d paths\n\n", r.Kept)
 	t := report.NewTable("", "BEFORE", "AFTER").AlignRight(1, 2)

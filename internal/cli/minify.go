@@ -42,6 +42,7 @@ type minifyFlags struct {
 	env             []string
 	explain         []string
 	items           bool
+	profiles        []string
 }
 
 func newMinifyCmd(g *globals) *cobra.Command {
@@ -97,6 +98,7 @@ SOURCE_DATE_EPOCH sets every timestamp of the new image (default 0).`,
 	fl.StringArrayVar(&f.env, "probe-env", nil, "KEY=VALUE set in every probe and trace container (repeatable), e.g. PORT=8080")
 	fl.StringArrayVar(&f.explain, "explain", nil, "say which rule kept PATH, or why it was dropped (repeatable)")
 	fl.BoolVar(&f.items, "list", false, "with --format json, list every kept path and its reasons")
+	fl.StringArrayVar(&f.profiles, "profile", nil, "read runtime profiles from this YAML file (the format of minify/profiles.yaml; repeatable); one named like a built-in replaces it")
 	return cmd
 }
 
@@ -121,6 +123,13 @@ func (f *minifyFlags) options(g *globals, cmd *cobra.Command) ([]minify.Option, 
 			return nil, minify.Probes{}, fmt.Errorf("--cmd: %w", err)
 		}
 		opts = append(opts, minify.WithCmd(words...))
+	}
+	for _, file := range f.profiles {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			return nil, minify.Probes{}, fmt.Errorf("--profile: %w", err)
+		}
+		opts = append(opts, minify.WithProfiles(file, data))
 	}
 	if s := g.getenv("SOURCE_DATE_EPOCH"); s != "" {
 		sec, err := strconv.ParseInt(s, 10, 64)
@@ -189,7 +198,7 @@ func (f *minifyFlags) run(ctx context.Context, g *globals, cmd *cobra.Command, r
 	if f.keepShell {
 		fmt.Fprintln(g.stderr, "harden: WARNING: --keep-shell keeps the image's shell: the result is NOT shell-less, and anyone who gets code execution in it gets a shell too")
 	}
-	img, x, err := g.indexImage(ctx, ref, &f.image, minify.Wants()...)
+	img, x, err := g.indexImage(ctx, ref, &f.image, minify.Wants(opts...)...)
 	if err != nil {
 		return err
 	}
@@ -295,7 +304,7 @@ func (f *minifyFlags) report(ctx context.Context, ref string, x *fsindex.Index, 
 		return nil, fmt.Errorf("reading the new image back: %w", err)
 	}
 	rep := &minify.Report{Image: ref, Output: f.output, Before: minify.Summarize(x), After: minify.Summarize(ox),
-		Program: sel.Program, Profiles: sel.Profiles, Kept: sel.Len(), Packages: sel.Packages, Warnings: sel.Warnings, Traced: len(traced)}
+		Program: sel.Program, Profiles: sel.Profiles, Kept: sel.Len(), Packages: sel.Packages, Warnings: sel.Warnings, Writable: sel.Writable, Traced: len(traced)}
 	_, rep.Floor = minify.OpenedSize(x, traced)
 	if d, err := out.Digest(); err == nil {
 		rep.Digest = d.String()
