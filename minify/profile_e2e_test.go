@@ -128,6 +128,26 @@ func TestServerProfilesOnRealImages(t *testing.T) {
 			t.Fatalf("ruby printed %q", out)
 		}
 	})
+	t.Run("ruby-app", func(t *testing.T) {
+		// the fixture's own command: a WEBrick app (ruby-webrick, in vendor_ruby)
+		tu.RequireImage(t, rubyImage)
+		m := minifyFixture(t, rubyImage)
+		id, ip, _ := runMinified(t, m, true)
+		var body string
+		err := retry(func() error {
+			resp, err := http.Get("http://" + net.JoinHostPort(ip, "8080") + "/")
+			if err != nil {
+				return err
+			}
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(resp.Body)
+			body = string(b)
+			return nil
+		})
+		if err != nil || !strings.Contains(body, `"sha256":"`) {
+			t.Fatalf("GET /: %v %q\nlogs:\n%s", err, body, logsOf(id))
+		}
+	})
 	t.Run("redis", func(t *testing.T) {
 		tu.RequireImage(t, redisImage)
 		m := minifyFixture(t, redisImage, minify.WithEntrypoint("redis-server", "--save", "", "--protected-mode", "no", "--dir", "/var/lib/redis"))
