@@ -2,6 +2,7 @@ package minify_test
 
 import (
 	"context"
+	"os"
 	"strings"
 	"testing"
 
@@ -328,5 +329,22 @@ func TestWithProfilesAddsAndReplaces(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), bad.msg) {
 			t.Errorf("%q: err = %v, want %q", bad.doc, err, bad.msg)
 		}
+	}
+}
+
+// TestDocumentedProfileParses keeps the example in docs/minify.md valid.
+func TestDocumentedProfileParses(t *testing.T) {
+	data, err := os.ReadFile("../docs/minify.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(data), "```yaml\n")
+	block, _, ok2 := strings.Cut(rest, "```")
+	if !ok || !ok2 {
+		t.Fatal("docs/minify.md has no yaml example")
+	}
+	specs, err := minify.ParseProfiles([]byte(block))
+	if err != nil || len(specs) != 1 || len(specs[0].Configs) != 1 || len(specs[0].WritableArgs) != 1 {
+		t.Fatalf("ParseProfiles(docs example) = %+v, %v", specs, err)
 	}
 }
