@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"github.com/harden-dev/harden/internal/distroless"
 	"io/fs"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -84,7 +85,7 @@ func (k *Keeper) keepAccounts() {
 		extra = append([]account{u}, extra...)
 	}
 	for _, u := range extra {
-		if u.uid == 0 || u.uid == NonrootUID || hasAccount(users, u.name) {
+		if u.uid == 0 || u.uid == NonrootUID || slices.ContainsFunc(users, func(a account) bool { return a.name == u.name }) {
 			continue
 		}
 		users = append(users, u)
@@ -99,7 +100,7 @@ func (k *Keeper) keepAccounts() {
 	var gr strings.Builder
 	gids := []int{0, NonrootUID}
 	for _, u := range users[2:] {
-		if u.gid != 0 && u.gid != NonrootUID && !containsInt(gids, u.gid) {
+		if u.gid != 0 && u.gid != NonrootUID && !slices.Contains(gids, u.gid) {
 			gids = append(gids, u.gid)
 		}
 	}
@@ -109,24 +110,6 @@ func (k *Keeper) keepAccounts() {
 	r := Reason{Rule: "passwd", Why: "rewritten: root, nonroot (65532), the image's own user and the users its server switches to"}
 	k.generate(&Item{Path: "/etc/passwd", Type: fsindex.TypeRegular, Mode: 0o644, Data: []byte(pw.String())}, r)
 	k.generate(&Item{Path: "/etc/group", Type: fsindex.TypeRegular, Mode: 0o644, Data: []byte(gr.String())}, r)
-}
-
-func hasAccount(list []account, name string) bool {
-	for _, a := range list {
-		if a.name == name {
-			return true
-		}
-	}
-	return false
-}
-
-func containsInt(list []int, v int) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // configuredUser looks the image's User up in its /etc/passwd.
