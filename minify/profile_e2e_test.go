@@ -172,4 +172,18 @@ func TestServerProfilesOnRealImages(t *testing.T) {
 			t.Fatalf("PING: %v %q\nlogs:\n%s", err, reply, logsOf(id))
 		}
 	})
+	t.Run("no-profile", func(t *testing.T) {
+		// redis-cli matches no profile: its package's files, and a warning
+		tu.RequireImage(t, redisImage)
+		m := minifyFixture(t, redisImage, minify.WithEntrypoint("redis-cli", "--version"))
+		if strings.Join(m.sel.Profiles, ",") != "package:redis-tools" {
+			t.Errorf("Profiles = %v", m.sel.Profiles)
+		}
+		if w := strings.Join(m.sel.Warnings, "\n"); !strings.Contains(w, "no runtime profile matches /usr/bin/redis-cli: kept the") {
+			t.Errorf("warnings = %q", m.sel.Warnings)
+		}
+		if _, _, out := runMinified(t, m, false); !strings.HasPrefix(string(out), "redis-cli ") {
+			t.Fatalf("redis-cli printed %q", out)
+		}
+	})
 }
