@@ -168,7 +168,7 @@ func (d dataProfile) Wants() []fsindex.Want {
 var configWant = fsindex.Want{
 	Name: WantConfig, MaxSize: maxConfigSize,
 	Match: func(c *fsindex.Candidate) bool {
-		if bytes.IndexByte(c.Head, 0) >= 0 {
+		if bytes.IndexByte(c.Head, 0) >= 0 || isSecretFile(c.Path) {
 			return false
 		}
 		if strings.HasPrefix(c.Path, "/etc/") || strings.HasPrefix(c.Path, "/usr/local/etc/") {
@@ -180,6 +180,14 @@ var configWant = fsindex.Want{
 		}
 		return false
 	},
+}
+
+// isSecretFile says whether a file holds secrets no parser reads (password
+// hashes, private keys): their bytes are not kept in the index.
+func isSecretFile(p string) bool {
+	base := path.Base(p)
+	return strings.HasPrefix(base, "shadow") || strings.HasPrefix(base, "gshadow") || strings.Contains(p, "/private/") ||
+		strings.HasSuffix(base, ".key") || strings.HasSuffix(base, ".pem") || strings.HasSuffix(base, ".crt") || strings.HasSuffix(base, ".acl")
 }
 
 func (d dataProfile) Match(p *Program) bool {
@@ -407,7 +415,7 @@ func (c *configRun) read(p string) ([]byte, bool) {
 	c.seen[res.Path] = true
 	c.k.Keep(p, Reason{Rule: c.rule, Why: "config file read by " + c.spec.Name})
 	data, ok := c.k.x.Content(res.Path)
-	if !ok {
+	if !ok && !isSecretFile(res.Path) {
 		c.k.Warn("%s: %s is kept but not read (over %d bytes or binary): what it names is not kept", c.spec.Name, p, maxConfigSize)
 	}
 	return data, ok
