@@ -41,7 +41,7 @@ func parseINI(data []byte) []iniSetting {
 // true for a directory.
 var phpWritable = map[string]bool{
 	"pid": false, "error_log": false, "slowlog": false, "access.log": false, "session.save_path": true,
-	"upload_tmp_dir": true, "sys_temp_dir": true, "opcache.file_cache": true, "listen": false,
+	"upload_tmp_dir": true, "sys_temp_dir": true, "opcache.file_cache": true, "opcache.lockfile_path": true, "listen": false,
 }
 
 // keepPHPIni keeps php.ini, the conf.d ini files of the SAPI in use (and
