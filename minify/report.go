@@ -14,16 +14,15 @@ type Report struct {
 	Image  string `json:"image"`
 	Output string `json:"output"`
 	// Digest is the new image's manifest digest.
-	Digest   string    `json:"digest"`
-	Before   Summary   `json:"before"`
-	After    Summary   `json:"after"`
-	Program  *Program  `json:"program"`
-	Profiles []string  `json:"profiles"`
-	Kept     int       `json:"kept"`
-	Packages []Package `json:"packages,omitempty"`
-	Warnings []string  `json:"warnings,omitempty"`
-	// Writable lists the directories the program writes to (Selection.Writable).
-	Writable []string      `json:"writable,omitempty"`
+	Digest   string        `json:"digest"`
+	Before   Summary       `json:"before"`
+	After    Summary       `json:"after"`
+	Program  *Program      `json:"program"`
+	Profiles []string      `json:"profiles"`
+	Kept     int           `json:"kept"`
+	Packages []Package     `json:"packages,omitempty"`
+	Warnings []string      `json:"warnings,omitempty"`
+	Writable []string      `json:"writable,omitempty"` // Selection.Writable
 	Explain  []Explanation `json:"explain,omitempty"`
 	// Traced counts the paths --trace saw; Floor is the bytes of the
 	// regular files among them (what the app really opened).
