@@ -71,9 +71,9 @@ Architecture: amd64
 `
 	files := []tu.File{
 		tu.Dir("usr/"), tu.Dir("usr/bin/"), tu.Exe("usr/bin/prog", staticApp(t)), tu.Exe("usr/bin/wget", "\x7fELF wget"),
-		tu.Reg("usr/share/prog/data", "payload"), tu.Reg("usr/share/prog/unused", "u"),
+		tu.Reg("usr/share/prog/data", "payload"), tu.Reg("usr/share/doc/prog/unused", "u"),
 		tu.Reg("var/lib/dpkg/status", status),
-		tu.Reg("var/lib/dpkg/info/prog.list", "/.\n/usr\n/usr/bin\n/usr/bin/prog\n/usr/share/prog\n/usr/share/prog/data\n/usr/share/prog/unused\n"),
+		tu.Reg("var/lib/dpkg/info/prog.list", "/.\n/usr\n/usr/bin\n/usr/bin/prog\n/usr/share/prog\n/usr/share/prog/data\n/usr/share/doc/prog/unused\n"),
 		tu.Reg("var/lib/dpkg/info/tool.list", "/usr/bin/wget\n"),
 		tu.Dir("app/"), tu.Reg("app/main.cfg", "cfg"), tu.Symlink("app/data", "/usr/share/prog/data"),
 		tu.Reg("etc/os-release", "ID=debian\n"),
@@ -139,7 +139,7 @@ func TestBuildFilesystemAndConfig(t *testing.T) {
 			t.Errorf("%s missing from the image", want)
 		}
 	}
-	for _, gone := range []string{"usr/bin/wget", "usr/share/prog/unused", "var/lib/dpkg/status", "var/lib/dpkg/info/prog.list"} {
+	for _, gone := range []string{"usr/bin/wget", "usr/share/doc/prog/unused", "var/lib/dpkg/status", "var/lib/dpkg/info/prog.list"} {
 		if _, ok := hs[gone]; ok {
 			t.Errorf("%s is in the image", gone)
 		}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"github.com/harden-dev/harden/internal/distroless"
 	"io/fs"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -79,7 +80,14 @@ type account struct {
 func (k *Keeper) keepAccounts() {
 	users := []account{{"root", 0, 0, "/root"}, {"nonroot", NonrootUID, NonrootUID, "/home/nonroot"}}
 	groups := map[int]string{0: "root", NonrootUID: "nonroot"}
-	if u, ok := k.configuredUser(); ok && u.uid != 0 && u.uid != NonrootUID {
+	extra := k.serverAccounts()
+	if u, ok := k.configuredUser(); ok {
+		extra = append([]account{u}, extra...)
+	}
+	for _, u := range extra {
+		if u.uid == 0 || u.uid == NonrootUID || slices.ContainsFunc(users, func(a account) bool { return a.name == u.name }) {
+			continue
+		}
 		users = append(users, u)
 		if _, ok := groups[u.gid]; !ok {
 			groups[u.gid] = groupName(k.x, u.gid, u.name)
@@ -92,14 +100,14 @@ func (k *Keeper) keepAccounts() {
 	var gr strings.Builder
 	gids := []int{0, NonrootUID}
 	for _, u := range users[2:] {
-		if u.gid != 0 && u.gid != NonrootUID {
+		if u.gid != 0 && u.gid != NonrootUID && !slices.Contains(gids, u.gid) {
 			gids = append(gids, u.gid)
 		}
 	}
 	for _, g := range gids {
 		fmt.Fprintf(&gr, "%s:x:%d:\n", groups[g], g)
 	}
-	r := Reason{Rule: "passwd", Why: "rewritten: root, nonroot (65532) and the image's own user"}
+	r := Reason{Rule: "passwd", Why: "rewritten: root, nonroot (65532), the image's own user and the users its server switches to"}
 	k.generate(&Item{Path: "/etc/passwd", Type: fsindex.TypeRegular, Mode: 0o644, Data: []byte(pw.String())}, r)
 	k.generate(&Item{Path: "/etc/group", Type: fsindex.TypeRegular, Mode: 0o644, Data: []byte(gr.String())}, r)
 }

@@ -56,6 +56,7 @@ type options struct {
 	healthcheck   *HealthcheckProbe
 	source        string
 	log           *slog.Logger
+	profiles      []ProfileSpec
 }
 
 func makeOptions(opts ...Option) (*options, error) {

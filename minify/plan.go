@@ -40,9 +40,10 @@ type Selection struct {
 	Warnings []string `json:"warnings,omitempty"`
 	// Packages lists the OS packages that keep at least one file.
 	Packages []Package `json:"packages,omitempty"`
-	// Writable lists the directories the program writes at run time
-	// (profiles fill it); minify.Run records them in the image's
-	// runconfig.WritableLabel so the hardened run mounts a tmpfs there.
+	// Writable lists the directories the program writes to (temp, pid and
+	// log directories its profile or config names): minify.Run records them
+	// in the image's runconfig.WritableLabel so the hardened run mounts a
+	// tmpfs there.
 	Writable []string `json:"writable,omitempty"`
 
 	items   map[string]*Item
@@ -168,6 +169,8 @@ type Keeper struct {
 	// ownTZ says why the runtime needs no /usr/share/zoneinfo
 	ownTZ    string
 	appRoots []string
+	// serverUsers are accounts the program switches to (KeepUser)
+	serverUsers []string
 }
 
 type treeFilter struct {
@@ -442,7 +445,7 @@ func (k *Keeper) run(ctx context.Context) error {
 	for _, g := range k.o.includes {
 		k.keepIncluded(g)
 	}
-	for _, p := range All() {
+	for _, p := range profilesFor(k.o.profiles) {
 		if !p.Match(prog) {
 			continue
 		}
@@ -450,6 +453,9 @@ func (k *Keeper) run(ctx context.Context) error {
 		if err := p.Keep(k); err != nil {
 			return fmt.Errorf("profile %s: %w", p.Name(), err)
 		}
+	}
+	if len(k.plan.Profiles) == 0 {
+		k.keepOwningPackage(prog)
 	}
 	if err := k.keepProgram(prog); err != nil {
 		return err

@@ -33,8 +33,13 @@ const maxShebang = 256
 
 // Wants returns what the walk must keep for Plan: ELF summaries, shebang
 // lines, the text files the rules read, and what each runtime profile asks
-// for. Options are accepted for symmetry with Plan and Build.
+// for (WithProfiles adds profiles; other options are accepted for symmetry
+// with Plan and Build).
 func Wants(opts ...Option) []fsindex.Want {
+	o, err := makeOptions(opts...)
+	if err != nil {
+		o = &options{} // Plan reports the bad option
+	}
 	ws := []fsindex.Want{
 		{Name: WantELF, MaxSize: maxELFSize,
 			Match: func(c *fsindex.Candidate) bool { return elfinfo.IsELF(c.Head) },
@@ -49,8 +54,14 @@ func Wants(opts ...Option) []fsindex.Want {
 			}),
 			Parse: func(_ string, data []byte) (any, error) { return parseLines(data), nil }},
 	}
-	for _, p := range All() {
-		ws = append(ws, p.Wants()...)
+	seen := map[string]bool{}
+	for _, p := range profilesFor(o.profiles) {
+		for _, w := range p.Wants() {
+			if !seen[w.Name] {
+				seen[w.Name] = true
+				ws = append(ws, w)
+			}
+		}
 	}
 	return ws
 }

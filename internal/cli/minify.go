@@ -36,6 +36,7 @@ type minifyFlags struct {
 	probe           probeFlags
 	explain         []string
 	items           bool
+	profiles        []string
 }
 
 func newMinifyCmd(g *globals) *cobra.Command {
@@ -94,6 +95,7 @@ SOURCE_DATE_EPOCH sets every timestamp of the new image (default 0).`,
 	f.probe.add(fl, true)
 	fl.StringArrayVar(&f.explain, "explain", nil, "say which rule kept PATH, or why it was dropped (repeatable)")
 	fl.BoolVar(&f.items, "list", false, "with --format json, list every kept path and its reasons")
+	fl.StringArrayVar(&f.profiles, "profile", nil, "read runtime profiles from this YAML file (the format of minify/profiles.yaml; repeatable); one named like a built-in replaces it")
 	return cmd
 }
 
@@ -118,6 +120,13 @@ func (f *minifyFlags) options(g *globals, cmd *cobra.Command) ([]minify.Option, 
 			return nil, minify.Probes{}, fmt.Errorf("--cmd: %w", err)
 		}
 		opts = append(opts, minify.WithCmd(words...))
+	}
+	for _, file := range f.profiles {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			return nil, minify.Probes{}, fmt.Errorf("--profile: %w", err)
+		}
+		opts = append(opts, minify.WithProfiles(file, data))
 	}
 	if s := g.getenv("SOURCE_DATE_EPOCH"); s != "" {
 		sec, err := strconv.ParseInt(s, 10, 64)
@@ -172,7 +181,7 @@ func (f *minifyFlags) run(ctx context.Context, g *globals, cmd *cobra.Command, r
 	if f.keepShell {
 		fmt.Fprintln(g.stderr, "harden: WARNING: --keep-shell keeps the image's shell: the result is NOT shell-less, and anyone who gets code execution in it gets a shell too")
 	}
-	img, x, err := g.indexImage(ctx, ref, &f.image, minify.Wants()...)
+	img, x, err := g.indexImage(ctx, ref, &f.image, minify.Wants(opts...)...)
 	if err != nil {
 		return err
 	}
