@@ -1,0 +1,103 @@
+package minify_test
+
+import (
+	"testing"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	tu "github.com/harden-dev/harden/internal/testutil"
+	"github.com/harden-dev/harden/minify"
+)
+
+// checkKept asserts which paths a selection keeps and which it does not.
+func checkKept(t *testing.T, sel *minify.Selection, kept, notKept []string) {
+	t.Helper()
+	got := keptPaths(sel)
+	for _, w := range kept {
+		if !contains(got, w) {
+			t.Errorf("%s not kept: %+v", w, sel.Explain(w))
+		}
+	}
+	for _, w := range notKept {
+		if contains(got, w) {
+			t.Errorf("%s kept: %v", w, sel.Explain(w).Reasons)
+		}
+	}
+}
+
+// debianPython is Debian's python3.11 layout (prefix /usr, dist-packages).
+func debianPython(t *testing.T) []tu.File {
+	return []tu.File{
+		tu.Reg("etc/debian_version", "12.8\n"),
+		tu.Exe("usr/bin/python3.11", staticApp(t)), tu.Symlink("usr/bin/python3", "python3.11"),
+		tu.Reg("usr/lib/python3.11/os.py", ""), tu.Reg("usr/lib/python3.11/json/__init__.py", ""),
+		tu.Dir("usr/lib/python3.11/lib-dynload/"), tu.Dir("usr/lib/python3/dist-packages/"),
+	}
+}
+
+// A stray numpy/ folder without __init__.py in the deprecated versioned
+// dist-packages must not win over the real package in python3/dist-packages:
+// Python finds the regular package, and the folder is at most a namespace
+// portion (the HTTP 500 "module 'numpy' has no attribute 'arange'").
+func TestPythonStrayNamespaceFolderLosesToRegularPackage(t *testing.T) {
+	real := "usr/lib/python3/dist-packages/"
+	files := append(debianPython(t),
+		tu.Reg(real+"numpy/__init__.py", "from . import core\n"), tu.Reg(real+"numpy/core/__init__.py", ""),
+		tu.Reg(real+"numpy-1.24.2.egg-info/PKG-INFO", "Name: numpy"),
+		tu.Reg("usr/lib/python3.11/dist-packages/numpy/core/_stray.py", "# left behind\n"),
+		tu.Reg("usr/local/lib/python3.11/dist-packages/numpy/leftover.txt", ""),
+		tu.Reg("app/server.py", "import numpy\n"),
+	)
+	_, _, sel := plan(t, cmdCfg("/usr/bin/python3", "/app/server.py"), [][]tu.File{files})
+	checkKept(t, sel,
+		[]string{"/usr/lib/python3/dist-packages/numpy/__init__.py", "/usr/lib/python3/dist-packages/numpy/core/__init__.py",
+			"/usr/lib/python3/dist-packages/numpy-1.24.2.egg-info/PKG-INFO"},
+		[]string{"/usr/lib/python3.11/dist-packages/numpy/core/_stray.py", "/usr/local/lib/python3.11/dist-packages/numpy/leftover.txt"})
+}
+
+// Namespace portions count only when no entry has a regular package or
+// module, and then every portion is kept; a module in an earlier entry
+// shadows a later one; the standard library shadows site directories.
+func TestPythonSysPathOrder(t *testing.T) {
+	local, dist := "usr/local/lib/python3.11/dist-packages/", "usr/lib/python3/dist-packages/"
+	files := append(debianPython(t),
+		tu.Reg(local+"ns/a.py", ""), tu.Reg(dist+"ns/b.py", ""),
+		tu.Reg(local+"six.py", ""), tu.Reg(dist+"six.py", ""),
+		tu.Reg(dist+"json/__init__.py", ""),
+		tu.Reg(dist+"_speedups.cpython-311-x86_64-linux-gnu.so", "ext"), tu.Reg("usr/lib/python3.11/dist-packages/_speedups.py", ""),
+		tu.Reg(dist+"shadowed/__init__.py", ""), tu.Reg("pp/shadowed.py", ""),
+		tu.Reg(dist+"extra.pth", "/opt/extra\nimport hooked\n"), tu.Reg("opt/extra/plugin/__init__.py", ""),
+		tu.Reg(dist+"hooked.py", ""),
+		tu.Reg("app/server.py", "import ns.a, six, json\nimport _speedups\nimport shadowed\nfrom plugin import x\n"),
+	)
+	_, _, sel := plan(t, func(c *v1.Config) {
+		c.Cmd = []string{"python3", "server.py"}
+		c.WorkingDir = "/app"
+		c.Env = []string{"PATH=/usr/bin", "PYTHONPATH=/pp"}
+	}, [][]tu.File{files})
+	checkKept(t, sel,
+		[]string{"/" + local + "ns/a.py", "/" + dist + "ns/b.py", "/" + local + "six.py", "/usr/lib/python3.11/json/__init__.py",
+			"/" + dist + "_speedups.cpython-311-x86_64-linux-gnu.so", "/pp/shadowed.py", "/" + dist + "extra.pth",
+			"/opt/extra/plugin/__init__.py", "/" + dist + "hooked.py"},
+		[]string{"/" + dist + "six.py", "/" + dist + "json/__init__.py", "/usr/lib/python3.11/dist-packages/_speedups.py",
+			"/" + dist + "shadowed/__init__.py"})
+}
+
+// An upstream build in /usr/local (the official python images) uses
+// /usr/local/lib/python3.X/site-packages; Debian's dist-packages are not on
+// its path.
+func TestPythonUpstreamPrefix(t *testing.T) {
+	site := "usr/local/lib/python3.12/site-packages/"
+	files := []tu.File{
+		tu.Reg("etc/debian_version", "12.8\n"),
+		tu.Exe("usr/local/bin/python3.12", staticApp(t)), tu.Symlink("usr/local/bin/python3", "python3.12"),
+		tu.Reg("usr/local/lib/python3.12/os.py", ""), tu.Dir("usr/local/lib/python3.12/lib-dynload/"),
+		tu.Reg(site+"flask/__init__.py", "import click\n"), tu.Reg(site+"click/__init__.py", ""),
+		tu.Reg("usr/lib/python3/dist-packages/flask/__init__.py", ""),
+		tu.Reg(site+"unused/__init__.py", ""),
+		tu.Reg("srv/app.py", "import flask\n"),
+	}
+	_, _, sel := plan(t, cmdCfg("python3", "/srv/app.py"), [][]tu.File{files})
+	checkKept(t, sel,
+		[]string{"/" + site + "flask/__init__.py", "/" + site + "click/__init__.py", "/usr/local/lib/python3.12/os.py"},
+		[]string{"/usr/lib/python3/dist-packages/flask/__init__.py", "/" + site + "unused/__init__.py"})
+}
