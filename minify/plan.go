@@ -164,6 +164,8 @@ type Keeper struct {
 	// ownTZ says why the runtime needs no /usr/share/zoneinfo
 	ownTZ    string
 	appRoots []string
+	// wholeRuntimes are directories of runtimes kept whole (native.go)
+	wholeRuntimes []string
 }
 
 type treeFilter struct {
