@@ -225,7 +225,7 @@ func (k *Keeper) keepPythonModule(m pyModule, mod string) []string {
 	r := Reason{Rule: "profile/python3", Why: "module " + mod + ", imported by the app or its packages, first on sys.path in " + m.entry}
 	var kept []string
 	for _, p := range m.paths {
-		if kp, err := k.KeepTree(p, r, nil); err == nil {
+		if kp, err := k.KeepTree(p, r, packageTests(p)); err == nil {
 			kept = append(kept, kp)
 		}
 	}
@@ -243,6 +243,17 @@ func (k *Keeper) keepPythonModule(m pyModule, mod string) []string {
 		}
 	}
 	return kept
+}
+
+// packageTests drops the test suites inside an installed package
+// (numpy/core/tests): a package never imports its own tests at run time.
+func packageTests(root string) func(e *fsindex.Entry) (bool, string) {
+	return func(e *fsindex.Entry) (bool, string) {
+		if e.Path != root && e.IsDir() && path.Base(e.Path) == "tests" {
+			return true, "a package's test suite"
+		}
+		return false, ""
+	}
 }
 
 func normalizeDist(s string) string {
