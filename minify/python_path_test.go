@@ -46,14 +46,19 @@ func TestPythonStrayNamespaceFolderLosesToRegularPackage(t *testing.T) {
 		tu.Reg(real+"numpy-1.24.2.egg-info/PKG-INFO", "Name: numpy"),
 		tu.Reg("usr/lib/python3.11/dist-packages/numpy/core/_stray.py", "# left behind\n"),
 		tu.Reg("usr/local/lib/python3.11/dist-packages/numpy/leftover.txt", ""),
+		// a wheel's bundled libraries beside the package (numpy.libs),
+		// reached through the extension's RUNPATH $ORIGIN/../b
+		tu.Reg(real+"numpy/_umath.cpython-311-x86_64-linux-gnu.so", elfFile(t, "liba.so.1")),
+		tu.Reg(real+"b/libb.so.1", elfFile(t, "libb.so.1")), tu.Reg(real+"b/unrelated.txt", ""),
 		tu.Reg("app/server.py", "import numpy\n"),
 	)
 	_, _, sel := plan(t, cmdCfg("/usr/bin/python3", "/app/server.py"), [][]tu.File{files})
 	checkKept(t, sel,
 		[]string{"/usr/lib/python3/dist-packages/numpy/__init__.py", "/usr/lib/python3/dist-packages/numpy/core/__init__.py",
-			"/usr/lib/python3/dist-packages/numpy-1.24.2.egg-info/PKG-INFO", "/usr/lib/python3/dist-packages/numpy/testing/__init__.py"},
+			"/usr/lib/python3/dist-packages/numpy-1.24.2.egg-info/PKG-INFO", "/usr/lib/python3/dist-packages/numpy/testing/__init__.py",
+			"/usr/lib/python3/dist-packages/b/libb.so.1"},
 		[]string{"/usr/lib/python3.11/dist-packages/numpy/core/_stray.py", "/usr/local/lib/python3.11/dist-packages/numpy/leftover.txt",
-			"/usr/lib/python3/dist-packages/numpy/core/tests/test_numeric.py"})
+			"/usr/lib/python3/dist-packages/numpy/core/tests/test_numeric.py", "/usr/lib/python3/dist-packages/b/unrelated.txt"})
 }
 
 // Namespace portions count only when no entry has a regular package or
