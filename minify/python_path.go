@@ -55,7 +55,11 @@ func (k *Keeper) pythonSysPath(prefix, stdlib, scriptDir, venv string) *pySysPat
 		sp.sites = append(sp.sites, site)
 		for _, pth := range k.pthFiles(site) {
 			if f, ok := k.x.Parsed(WantPython, pth); ok {
-				for _, d := range f.(*pyFile).Paths {
+				f, _ := f.(*pyFile)
+				if f == nil {
+					continue
+				}
+				for _, d := range f.Paths {
 					add(resolveIn(site, d))
 				}
 			}
