@@ -9,8 +9,12 @@ import (
 // dlopen: libvips-cpp.so.42, libgcc_s.so.1, libssl.so.
 var libraryName = regexp.MustCompile(`^lib[A-Za-z0-9_+-]+(\.[A-Za-z0-9_+-]+)*\.so(\.[0-9]+)*$`)
 
-// maxLibraryNames bounds what LibraryNames returns for one file.
-const maxLibraryNames = 256
+// maxLibraryNames bounds what LibraryNames returns for one file; maxName
+// the length of a name (PATH_MAX).
+const (
+	maxLibraryNames = 256
+	maxName         = 4096
+)
 
 // LibraryNames returns the NUL-terminated strings in data that name a
 // shared library file (lib*.so*), in the order they appear, without
@@ -26,18 +30,20 @@ func LibraryNames(data []byte) []string {
 		}
 		at := i + j
 		i = at + 3
+		// Both scans are bounded, and the next search starts past this
+		// run: a file of ".so.so.so…" costs linear time.
 		start := at
-		for start > 0 && pathByte(data[start-1]) {
+		for start > 0 && at-start < maxName && pathByte(data[start-1]) {
 			start--
 		}
 		end := at + 3
-		for end < len(data) && pathByte(data[end]) {
+		for end < len(data) && end-at < maxName && pathByte(data[end]) {
 			end++
 		}
-		if end >= len(data) || data[end] != 0 || end-start > 4096 {
+		i = end
+		if end >= len(data) || data[end] != 0 || (start > 0 && pathByte(data[start-1])) {
 			continue
 		}
-		i = end
 		s := string(data[start:end])
 		base := s
 		if k := bytes.LastIndexByte(data[start:end], '/'); k >= 0 {

@@ -1,6 +1,7 @@
 package elfinfo
 
 import (
+	"bytes"
 	"os"
 	"reflect"
 	"testing"
@@ -39,5 +40,32 @@ func TestLibraryNamesRealLibc(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("libgcc_s.so.1 not among %q", names)
+	}
+}
+
+// A file that is one long run of name bytes must not make the scan
+// quadratic, and yields no name.
+func BenchmarkLibraryNamesAdversarial(b *testing.B) {
+	data := bytes.Repeat([]byte(".so"), 1<<20)
+	b.SetBytes(int64(len(data)))
+	for i := 0; i < b.N; i++ {
+		if got := LibraryNames(data); len(got) != 0 {
+			b.Fatalf("LibraryNames = %q", got)
+		}
+	}
+}
+
+// The scan rate on a real, large binary (the node this machine has).
+func BenchmarkLibraryNamesNode(b *testing.B) {
+	data, err := os.ReadFile("/usr/bin/node")
+	if err != nil || len(data) < 1<<20 {
+		b.Skip("no large node binary here")
+	}
+	if lib, err := os.ReadFile("/usr/lib/x86_64-linux-gnu/libnode.so.108"); err == nil {
+		data = lib
+	}
+	b.SetBytes(int64(len(data)))
+	for i := 0; i < b.N; i++ {
+		LibraryNames(data)
 	}
 }
