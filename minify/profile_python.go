@@ -289,6 +289,11 @@ func parsePython(p string, data []byte) (any, error) {
 						add(strings.TrimSpace(name))
 					}
 				}
+				// Debian's distutils-precedence.pth: "import os; ...
+				// __import__('_distutils_hack').add_shim()"
+				for _, m := range pyDynamic.FindAllStringSubmatch(line, -1) {
+					add(m[1])
+				}
 			case len(f.Paths) < 100 && !strings.Contains(line, ".."):
 				f.Paths = append(f.Paths, line)
 			}

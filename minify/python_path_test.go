@@ -72,7 +72,8 @@ func TestPythonSysPathOrder(t *testing.T) {
 		tu.Reg(dist+"json/__init__.py", ""),
 		tu.Reg(dist+"_speedups.cpython-311-x86_64-linux-gnu.so", "ext"), tu.Reg("usr/lib/python3.11/dist-packages/_speedups.py", ""),
 		tu.Reg(dist+"shadowed/__init__.py", ""), tu.Reg("pp/shadowed.py", ""),
-		tu.Reg(dist+"extra.pth", "/opt/extra\nimport hooked\n"), tu.Reg("opt/extra/plugin/__init__.py", ""),
+		tu.Reg(dist+"extra.pth", "/opt/extra\nimport hooked\nimport os; enabled = 1; enabled and __import__('_shim').add()\n"),
+		tu.Reg(dist+"_shim/__init__.py", ""), tu.Reg("opt/extra/plugin/__init__.py", ""),
 		tu.Reg(dist+"hooked.py", ""),
 		tu.Reg("app/server.py", "import ns.a, six, json\nimport _speedups\nimport shadowed\nfrom plugin import x\n"),
 	)
@@ -84,7 +85,7 @@ func TestPythonSysPathOrder(t *testing.T) {
 	checkKept(t, sel,
 		[]string{"/" + local + "ns/a.py", "/" + dist + "ns/b.py", "/" + local + "six.py", "/usr/lib/python3.11/json/__init__.py",
 			"/" + dist + "_speedups.cpython-311-x86_64-linux-gnu.so", "/pp/shadowed.py", "/" + dist + "extra.pth",
-			"/opt/extra/plugin/__init__.py", "/" + dist + "hooked.py"},
+			"/opt/extra/plugin/__init__.py", "/" + dist + "hooked.py", "/" + dist + "_shim/__init__.py"},
 		[]string{"/" + dist + "six.py", "/" + dist + "json/__init__.py", "/usr/lib/python3.11/dist-packages/_speedups.py",
 			"/" + dist + "shadowed/__init__.py"})
 }
