@@ -245,12 +245,21 @@ func (k *Keeper) keepPythonModule(m pyModule, mod string) []string {
 	return kept
 }
 
+// packageBuildFiles are files of an installed package only builds and
+// type checkers read: stubs, C headers and sources, Cython declarations,
+// static libraries.
+var packageBuildFiles = map[string]bool{".pyi": true, ".h": true, ".c": true, ".pxd": true, ".pyx": true, ".a": true}
+
 // packageTests drops the test suites inside an installed package
-// (numpy/core/tests): a package never imports its own tests at run time.
+// (numpy/core/tests): a package never imports its own tests at run time;
+// and its build-only files.
 func packageTests(root string) func(e *fsindex.Entry) (bool, string) {
 	return func(e *fsindex.Entry) (bool, string) {
 		if e.Path != root && e.IsDir() && path.Base(e.Path) == "tests" {
 			return true, "a package's test suite"
+		}
+		if e.Type == fsindex.TypeRegular && packageBuildFiles[path.Ext(e.Path)] {
+			return true, "a package's type stub, C header or source, or static library: read by builds, not at run time"
 		}
 		return false, ""
 	}

@@ -43,6 +43,7 @@ func TestPythonStrayNamespaceFolderLosesToRegularPackage(t *testing.T) {
 	files := append(debianPython(t),
 		tu.Reg(real+"numpy/__init__.py", "from . import core\n"), tu.Reg(real+"numpy/core/__init__.py", ""),
 		tu.Reg(real+"numpy/core/tests/test_numeric.py", ""), tu.Reg(real+"numpy/testing/__init__.py", ""),
+		tu.Reg(real+"numpy/__init__.pyi", ""), tu.Reg(real+"numpy/core/include/numpy/ndarrayobject.h", ""),
 		tu.Reg(real+"numpy-1.24.2.egg-info/PKG-INFO", "Name: numpy"),
 		tu.Reg("usr/lib/python3.11/dist-packages/numpy/core/_stray.py", "# left behind\n"),
 		tu.Reg("usr/local/lib/python3.11/dist-packages/numpy/leftover.txt", ""),
@@ -58,7 +59,8 @@ func TestPythonStrayNamespaceFolderLosesToRegularPackage(t *testing.T) {
 			"/usr/lib/python3/dist-packages/numpy-1.24.2.egg-info/PKG-INFO", "/usr/lib/python3/dist-packages/numpy/testing/__init__.py",
 			"/usr/lib/python3/dist-packages/b/libb.so.1"},
 		[]string{"/usr/lib/python3.11/dist-packages/numpy/core/_stray.py", "/usr/local/lib/python3.11/dist-packages/numpy/leftover.txt",
-			"/usr/lib/python3/dist-packages/numpy/core/tests/test_numeric.py", "/usr/lib/python3/dist-packages/b/unrelated.txt"})
+			"/usr/lib/python3/dist-packages/numpy/core/tests/test_numeric.py", "/usr/lib/python3/dist-packages/b/unrelated.txt",
+			"/usr/lib/python3/dist-packages/numpy/__init__.pyi", "/usr/lib/python3/dist-packages/numpy/core/include/numpy/ndarrayobject.h"})
 }
 
 // Namespace portions count only when no entry has a regular package or
