@@ -66,13 +66,15 @@ func (k *Keeper) resolveDeps(job elfJob) error {
 		inherited = append(append([]string{}, own...), job.rpath...)
 	}
 	for _, lib := range info.Needed {
-		if loaded, ok := k.sonames[lib]; ok && k.compatibleWith(info, loaded) {
+		found, err := k.findLibrary(lib, info, own, job.rpath, expandAll(info.RunPath, origin, info))
+		if loaded, ok := k.sonames[lib]; err != nil && ok && k.compatibleWith(info, loaded) {
 			// ld.so reuses a loaded object with that soname (libjvm.so for
-			// the JRE's libraries, which have no search path to it).
+			// the JRE's libraries, which have no search path to it). Only
+			// when the search fails: an app's bundled copy of a library
+			// must not stand in for the one the program loads first.
 			k.Keep(loaded, Reason{Rule: "elf-needed", Why: lib + " (by soname), needed by " + job.path})
 			continue
 		}
-		found, err := k.findLibrary(lib, info, own, job.rpath, expandAll(info.RunPath, origin, info))
 		if err != nil {
 			if err := k.missing(job, lib, err); err != nil {
 				return err
@@ -96,6 +98,9 @@ func (k *Keeper) resolveDeps(job elfJob) error {
 				k.sawOpenSSL(libPath, lib)
 			}
 		}
+	}
+	if s, ok := elfSummary(k.x, job.path); ok {
+		k.keepDlopened(job, s.Dlopen, own, expandAll(info.RunPath, origin, info))
 	}
 	if strings.Contains(info.Interp, "ld-linux") || strings.Contains(info.Interp, "ld64.so") {
 		if libc, err := k.findLibrary("libc.so.6", info, nil, nil, nil); err == nil {

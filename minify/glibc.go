@@ -46,6 +46,9 @@ func (k *Keeper) sawLibc(p string, info *elfinfo.Info) {
 			}
 		}
 	}
+	if found, err := k.findLibrary("libgcc_s.so.1", info, nil, nil, nil); err == nil {
+		k.Keep(found, Reason{Rule: "glibc-dlopen", Why: "glibc loads it with dlopen to unwind threads in pthread_cancel and pthread_exit"})
+	}
 	if found, err := k.findLibrary("libresolv.so.2", info, nil, nil, nil); err == nil {
 		k.Keep(found, Reason{Rule: "glibc-resolv", Why: "glibc's DNS resolver, loaded by the dns NSS module"})
 	}

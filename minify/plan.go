@@ -171,6 +171,8 @@ type Keeper struct {
 	appRoots []string
 	// serverUsers are accounts the program switches to (KeepUser)
 	serverUsers []string
+	// wholeRuntimes are directories of runtimes kept whole (native.go)
+	wholeRuntimes []string
 }
 
 type treeFilter struct {

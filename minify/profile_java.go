@@ -23,6 +23,7 @@ var javaDropped = map[string]string{
 	"man": "manual pages", "include": "C headers for JNI builds", "jmods": "modules for jlink", "demo": "demos",
 	"sample": "samples", "src.zip": "sources", "ct.sym": "javac's symbol file", "docs": "documentation",
 	"classes_nocoops.jsa": "the class data archive for -XX:-UseCompressedOops (heaps over 32 GB)",
+	"legal":               "licence notices; the runtime never reads them",
 }
 
 // javaDesktop are the JRE's native libraries for AWT, Java 2D, fonts, sound
@@ -36,18 +37,15 @@ var javaDesktop = map[string]bool{
 
 func (javaProfile) Keep(k *Keeper) error {
 	prog := k.Program()
-	home := path.Dir(path.Dir(prog.Path))
-	if path.Base(path.Dir(prog.Path)) != "bin" || systemDirs[home] {
+	home := k.javaHome(prog.Path)
+	if home == "" {
 		k.Warn("java: %s is not in a Java home's bin directory; keeping the launcher's closure only", prog.Path)
 		return nil
-	}
-	if path.Base(home) == "jre" {
-		// JDK 8 layout: jdk/jre/bin/java
-		home = path.Dir(home)
 	}
 	if _, ok := k.x.Lookup(path.Join(home, "lib", "tzdb.dat")); ok {
 		k.OwnTimeZones("the JVM reads its own time zone rules from lib/tzdb.dat")
 	}
+	k.keptWhole(home)
 	r := Reason{Rule: "profile/java", Why: "the Java runtime in " + home}
 	k.Keep(home, r)
 	for _, c := range k.x.Children(home) {
@@ -80,4 +78,26 @@ func javaFilter(e *fsindex.Entry) (bool, string) {
 		return true, "java: debug symbols"
 	}
 	return false, ""
+}
+
+// javaHome finds the Java home of the launcher at launcher (canonical):
+// JAVA_HOME from the image config when the launcher is in it (Eclipse
+// Temurin's /opt/java/openjdk), else the directory above its bin (Debian's
+// /usr/lib/jvm/java-17-openjdk-amd64, reached through /etc/alternatives).
+func (k *Keeper) javaHome(launcher string) string {
+	if env := k.Env("JAVA_HOME"); strings.HasPrefix(env, "/") {
+		if res, err := k.x.Resolve(env); err == nil && res.Entry != nil && !systemDirs[res.Path] &&
+			(launcher == res.Path+"/bin/java" || launcher == res.Path+"/jre/bin/java") {
+			return res.Path
+		}
+	}
+	home := path.Dir(path.Dir(launcher))
+	if path.Base(path.Dir(launcher)) != "bin" || systemDirs[home] {
+		return ""
+	}
+	if path.Base(home) == "jre" {
+		// JDK 8 layout: jdk/jre/bin/java
+		home = path.Dir(home)
+	}
+	return home
 }

@@ -95,28 +95,43 @@ func (pythonProfile) Keep(k *Keeper) error {
 	if _, ok := k.Index().Lookup("/etc/python" + version); ok {
 		k.KeepTree("/etc/python"+version, Reason{Rule: "profile/python3", Why: "Debian's sitecustomize"}, nil)
 	}
-	// Site directories: the venv's first, then the system's.
-	var sites []string
-	if venv := path.Dir(path.Dir(prog.Found)); venv != "/" {
-		if _, ok := k.Index().Lookup(path.Join(venv, "pyvenv.cfg")); ok {
-			k.Keep(path.Join(venv, "pyvenv.cfg"), Reason{Rule: "profile/python3", Why: "the virtual environment the entrypoint is in"})
-			sites = append(sites, path.Join(venv, "lib", "python"+version, "site-packages"))
-			k.MarkApp(venv)
+	venv := ""
+	if d := path.Dir(path.Dir(prog.Found)); d != "/" {
+		if _, ok := k.Index().Lookup(path.Join(d, "pyvenv.cfg")); ok {
+			k.Keep(path.Join(d, "pyvenv.cfg"), Reason{Rule: "profile/python3", Why: "the virtual environment the entrypoint is in"})
+			k.MarkApp(d)
+			venv = d
 		}
 	}
-	sites = append(sites, path.Join(stdlib, "site-packages"), path.Join(stdlib, "dist-packages"),
-		"/usr/lib/python3/dist-packages", "/usr/local/lib/python"+version+"/site-packages",
-		"/usr/local/lib/python"+version+"/dist-packages", "/usr/local/lib/python3/dist-packages")
 	for _, d := range strings.Split(k.Env("PYTHONPATH"), ":") {
 		if strings.HasPrefix(d, "/") && !systemDirs[path.Clean(d)] {
 			if p, err := k.KeepTree(d, Reason{Rule: "profile/python3", Why: "PYTHONPATH"}, nil); err == nil {
 				k.MarkApp(p)
-				sites = append(sites, p)
 			}
 		}
 	}
-	k.pythonImports(sites)
+	k.pythonImports(k.pythonSysPath(prefix, stdlib, pythonScriptDir(prog), venv))
 	return nil
+}
+
+// pythonScriptDir is sys.path[0]: the script's directory, or the working
+// directory for -m, -c and the REPL.
+func pythonScriptDir(prog *Program) string {
+	for i, a := range prog.Args {
+		switch {
+		case a == "-m" || a == "-c" || a == "-":
+			return prog.WorkingDir
+		case a == "-W" || a == "-X" || a == "--check-hash-based-pycs":
+			if i+1 < len(prog.Args) {
+				prog = &Program{Args: prog.Args[i+2:], WorkingDir: prog.WorkingDir}
+				return pythonScriptDir(prog)
+			}
+		case strings.HasPrefix(a, "-"):
+		default:
+			return path.Dir(resolveIn(prog.WorkingDir, a))
+		}
+	}
+	return prog.WorkingDir
 }
 
 // pythonStdlib finds the standard library directory for the interpreter.
@@ -142,8 +157,9 @@ func (k *Keeper) pythonStdlib(prefix, base string) string {
 	return found[len(found)-1]
 }
 
-// pythonImports keeps the third-party modules the app imports, and theirs.
-func (k *Keeper) pythonImports(sites []string) {
+// pythonImports keeps the modules the app imports, and theirs, each from
+// where the interpreter would find it on sys.path.
+func (k *Keeper) pythonImports(sp *pySysPath) {
 	files := k.x.ParsedAll(WantPython)
 	var todo []string
 	addFrom := func(prefix string) {
@@ -169,15 +185,16 @@ func (k *Keeper) pythonImports(sites []string) {
 			todo = append(todo, topLevel(prog.Args[i+1]))
 		}
 	}
-	// .pth files run their import lines at start-up.
-	for _, site := range sites {
-		for _, c := range k.x.Children(site) {
-			if strings.HasSuffix(c.Path, ".pth") {
-				k.Keep(c.Path, Reason{Rule: "profile/python3", Why: ".pth file, processed at start-up"})
-				if f, ok := files[c.Path].(*pyFile); ok {
-					todo = append(todo, f.Imports...)
-					for _, d := range f.Paths {
-						k.KeepTree(resolveIn(site, d), Reason{Rule: "profile/python3", Why: "added to sys.path by " + c.Path}, nil)
+	// .pth files run their import lines at start-up, and the directories
+	// they name are on sys.path.
+	for _, site := range sp.sites {
+		for _, pth := range k.pthFiles(site) {
+			k.Keep(pth, Reason{Rule: "profile/python3", Why: ".pth file, processed at start-up"})
+			if f, ok := files[pth].(*pyFile); ok {
+				todo = append(todo, f.Imports...)
+				for _, d := range f.Paths {
+					if _, err := k.Keep(resolveIn(site, d), Reason{Rule: "profile/python3", Why: "added to sys.path by " + pth}); err != nil {
+						k.o.log.Debug("a .pth directory is not in the image", "pth", pth, "dir", d)
 					}
 				}
 			}
@@ -191,41 +208,32 @@ func (k *Keeper) pythonImports(sites []string) {
 			continue
 		}
 		seen[mod] = true
-		for _, site := range sites {
-			kept := k.keepPythonModule(site, mod)
-			for _, p := range kept {
-				addFrom(p)
-			}
-			if len(kept) > 0 {
-				break
-			}
+		m, ok := sp.find(k.x, mod)
+		if !ok {
+			continue // a builtin module, or one the app guards with try/except
+		}
+		for _, p := range k.keepPythonModule(m, mod) {
+			addFrom(p)
 		}
 	}
 }
 
-// keepPythonModule keeps a top-level module from one site directory: a
-// package directory, a module file or an extension, and its dist-info.
-func (k *Keeper) keepPythonModule(site, mod string) []string {
-	r := Reason{Rule: "profile/python3", Why: "module " + mod + ", imported by the app or its packages"}
+// keepPythonModule keeps a top-level module where sys.path finds it (a
+// package directory, a module file, an extension, or every portion of a
+// namespace package), and its dist-info.
+func (k *Keeper) keepPythonModule(m pyModule, mod string) []string {
+	r := Reason{Rule: "profile/python3", Why: "module " + mod + ", imported by the app or its packages, first on sys.path in " + m.entry}
 	var kept []string
-	for _, c := range k.x.Children(site) {
-		base := path.Base(c.Path)
-		switch {
-		case base == mod && c.IsDir():
-			if p, err := k.KeepTree(c.Path, r, nil); err == nil {
-				kept = append(kept, p)
-			}
-		case base == mod+".py" || (strings.HasPrefix(base, mod+".") && strings.HasSuffix(base, ".so")):
-			if p, err := k.Keep(c.Path, r); err == nil {
-				kept = append(kept, p)
-			}
+	for _, p := range m.paths {
+		if kp, err := k.KeepTree(p, r, packageTests(p)); err == nil {
+			kept = append(kept, kp)
 		}
 	}
 	if len(kept) == 0 {
 		return nil
 	}
 	norm := normalizeDist(mod)
-	for _, c := range k.x.Children(site) {
+	for _, c := range k.x.Children(m.entry) {
 		base := path.Base(c.Path)
 		if c.IsDir() && (strings.HasSuffix(base, ".dist-info") || strings.HasSuffix(base, ".egg-info")) {
 			name, _, _ := strings.Cut(base, "-")
@@ -235,6 +243,26 @@ func (k *Keeper) keepPythonModule(site, mod string) []string {
 		}
 	}
 	return kept
+}
+
+// packageBuildFiles are files of an installed package only builds and
+// type checkers read: stubs, C headers and sources, Cython declarations,
+// static libraries.
+var packageBuildFiles = map[string]bool{".pyi": true, ".h": true, ".c": true, ".pxd": true, ".pyx": true, ".a": true}
+
+// packageTests drops the test suites inside an installed package
+// (numpy/core/tests): a package never imports its own tests at run time;
+// and its build-only files.
+func packageTests(root string) func(e *fsindex.Entry) (bool, string) {
+	return func(e *fsindex.Entry) (bool, string) {
+		if e.Path != root && e.IsDir() && path.Base(e.Path) == "tests" {
+			return true, "a package's test suite"
+		}
+		if e.Type == fsindex.TypeRegular && packageBuildFiles[path.Ext(e.Path)] {
+			return true, "a package's type stub, C header or source, or static library: read by builds, not at run time"
+		}
+		return false, ""
+	}
 }
 
 func normalizeDist(s string) string {
@@ -269,6 +297,11 @@ func parsePython(p string, data []byte) (any, error) {
 					for _, name := range strings.Split(m[1], ",") {
 						add(strings.TrimSpace(name))
 					}
+				}
+				// Debian's distutils-precedence.pth: "import os; ...
+				// __import__('_distutils_hack').add_shim()"
+				for _, m := range pyDynamic.FindAllStringSubmatch(line, -1) {
+					add(m[1])
 				}
 			case len(f.Paths) < 100 && !strings.Contains(line, ".."):
 				f.Paths = append(f.Paths, line)

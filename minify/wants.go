@@ -113,6 +113,9 @@ type ELFSummary struct {
 	// UsesIconv is true when the file names iconv_open (glibc loads gconv
 	// modules for it); the C library itself does not count.
 	UsesIconv bool
+	// Dlopen lists the library file names in the file's strings that are
+	// not in DT_NEEDED: what it may load with dlopen.
+	Dlopen []string
 }
 
 func parseELF(p string, data []byte) (any, error) {
@@ -126,6 +129,7 @@ func parseELF(p string, data []byte) (any, error) {
 	if !isLibc(info.SOName) && !strings.HasPrefix(path.Base(p), "libc.so") && !strings.HasPrefix(info.SOName, "libstdc++") {
 		s.UsesIconv = bytes.Contains(data, []byte("\x00iconv_open\x00"))
 	}
+	s.Dlopen = dlopenNames(info, elfinfo.LibraryNames(data))
 	return s, nil
 }
 
