@@ -5,7 +5,7 @@ BIN := bin/harden
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X github.com/harden-dev/harden/internal/cli.version=$(VERSION)
 
-.PHONY: all build setup fixtures test unit demo bench lint clean
+.PHONY: all build setup fixtures test unit demo bench lint clean install-plugin
 
 all: build
 
@@ -33,6 +33,11 @@ unit:
 demo: build
 	scripts/setup.sh --demo
 	scripts/demo.sh $(DEMO_ARGS)
+
+# install-plugin makes `docker harden ...` work (PLUGIN_ARGS=--system for
+# every user).
+install-plugin: build
+	scripts/install-plugin.sh $(PLUGIN_ARGS)
 
 bench: build setup
 	scripts/bench.sh

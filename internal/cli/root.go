@@ -36,6 +36,10 @@ type globals struct {
 // Main runs harden with args and returns the process exit code. Errors are
 // printed to stderr as one line.
 func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	args, done := pluginArgs(args, stdout)
+	if done {
+		return exitOK
+	}
 	g := &globals{stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv}
 	root := New(g)
 	root.SetArgs(args)
