@@ -29,6 +29,8 @@ if ! $demo_only; then
 	command -v docker-registry >/dev/null || need+=(docker-registry)
 	command -v chromium >/dev/null || need+=(chromium)
 	command -v strace >/dev/null || need+=(strace)
+	command -v pre-commit >/dev/null || need+=(pre-commit)
+	command -v npm >/dev/null || need+=(npm)
 fi
 if [ ${#need[@]} -gt 0 ]; then
 	log "apt-get install ${need[*]}"
