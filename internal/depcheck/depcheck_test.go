@@ -27,6 +27,7 @@ var allowed = map[string][]string{
 	"debian":     {},
 	"base":       {"debian", "report", "image"},
 	"dockerfile": {"report", "policy"},
+	"pin":        {"dockerfile"},
 }
 
 func TestLayering(t *testing.T) {
