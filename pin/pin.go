@@ -207,4 +207,3 @@ func wordIndex(line, word string) int {
 		from = i + 1
 	}
 }
-
