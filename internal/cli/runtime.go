@@ -101,6 +101,7 @@ asks it over HTTP (--probe-http PORT/PATH); exit 1 when it does not answer.`,
 	fl.BoolVar(&f.verify, "verify", false, "run the image with the settings and check it answers --probe-http")
 	fl.StringVar(&f.probe, "probe-http", "", "PORT/PATH to ask with --verify (the app's own port, published on 127.0.0.1)")
 	fl.DurationVar(&f.wait, "probe-wait", 30*time.Second, "how long --verify waits for an answer")
+	cmd.AddCommand(newRuntimeCheckCmd(g))
 	return cmd
 }
 

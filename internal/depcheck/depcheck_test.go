@@ -28,6 +28,7 @@ var allowed = map[string][]string{
 	"base":       {"debian", "report", "image"},
 	"dockerfile": {"report", "policy"},
 	"pin":        {"dockerfile"},
+	"workload":   {"report"},
 }
 
 func TestLayering(t *testing.T) {
