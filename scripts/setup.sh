@@ -36,6 +36,7 @@ if ! $demo_only; then
 	command -v npm >/dev/null || need+=(npm)
 	command -v gcc >/dev/null || need+=(gcc libc6-dev)
 	command -v javac >/dev/null || need+=(default-jdk-headless)
+	command -v pre-commit >/dev/null || need+=(pre-commit)
 fi
 if [ ${#need[@]} -gt 0 ]; then
 	log "apt-get install ${need[*]}"

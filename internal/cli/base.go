@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/mutate"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -30,6 +32,7 @@ type baseOptions struct {
 	lock                        string
 	updateLock, resolveOnly     bool
 	outputs, entrypoint         []string
+	add, labels                 []string
 	keepDocs, insecure          bool
 }
 
@@ -52,6 +55,8 @@ func addBaseFlags(cmd *cobra.Command, o *baseOptions) {
 	f.BoolVar(&o.resolveOnly, "resolve-only", false, "print the resolved packages (and write --lock) without building")
 	f.StringArrayVarP(&o.outputs, "output", "o", nil, "where to write the image: docker-daemon:NAME:TAG, docker-archive:PATH, oci:DIR[:TAG], oci-archive:PATH, registry:REF; repeatable")
 	f.StringArrayVar(&o.entrypoint, "entrypoint", nil, "image entrypoint, one argument per flag (replaces the preset's)")
+	f.StringArrayVar(&o.add, "add", nil, "HOSTFILE:/PATH to put into the image in a layer of its own, owned by root (an app on the base); repeatable")
+	f.StringArrayVar(&o.labels, "label", nil, "KEY=VALUE image label; repeatable")
 	f.BoolVar(&o.keepDocs, "keep-docs", false, "keep /usr/share/doc, man and info pages (default: copyright files only)")
 	f.BoolVar(&o.insecure, "insecure", false, "allow plain-HTTP registries for registry: outputs")
 }
@@ -141,6 +146,9 @@ func runBase(cmd *cobra.Command, g *globals, o *baseOptions) error {
 		return err
 	}
 	defer r.Close()
+	if img, err = addToBase(img, o, r.Epoch); err != nil {
+		return err
+	}
 	for _, out := range o.outputs {
 		if err := image.Write(ctx, img, out, image.WithInsecure(o.insecure), image.WithLogger(g.log)); err != nil {
 			return fmt.Errorf("writing %s: %w", out, err)
@@ -371,4 +379,39 @@ func writeLockFile(path string, l *base.Lock) error {
 		return fmt.Errorf("writing lock: %w", err)
 	}
 	return writeFileAtomic(path, buf.Bytes())
+}
+
+// addToBase applies --add and --label.
+func addToBase(img v1.Image, o *baseOptions, epoch time.Time) (v1.Image, error) {
+	var files []base.AddFile
+	for _, a := range o.add {
+		f, err := base.ParseAdd(a)
+		if err != nil {
+			return nil, usageError{err}
+		}
+		files = append(files, f)
+	}
+	img, err := base.AddFiles(img, files, epoch)
+	if err != nil {
+		return nil, err
+	}
+	if len(o.labels) == 0 {
+		return img, nil
+	}
+	cf, err := img.ConfigFile()
+	if err != nil {
+		return nil, err
+	}
+	cf = cf.DeepCopy()
+	if cf.Config.Labels == nil {
+		cf.Config.Labels = map[string]string{}
+	}
+	for _, l := range o.labels {
+		k, v, ok := strings.Cut(l, "=")
+		if !ok || k == "" {
+			return nil, usageError{fmt.Errorf("--label %q: want KEY=VALUE", l)}
+		}
+		cf.Config.Labels[k] = v
+	}
+	return mutate.ConfigFile(img, cf)
 }

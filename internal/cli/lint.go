@@ -24,7 +24,10 @@ type lintOptions struct {
 	trusted       []string
 	requireDigest bool
 	fix, diff     bool
+	exitCode      bool
 	listRules     bool
+	// wouldChange counts the files --diff shows a change for.
+	wouldChange int
 }
 
 func (o *lintOptions) addFlags(cmd *cobra.Command) {
@@ -37,6 +40,7 @@ func (o *lintOptions) addFlags(cmd *cobra.Command) {
 	f.BoolVar(&o.requireDigest, "require-digest", false, "report base images without a digest as warnings (HD005)")
 	f.BoolVar(&o.fix, "fix", false, "apply the safe fixes in place, then report what is left")
 	f.BoolVar(&o.diff, "diff", false, "print the safe fixes as a unified diff instead of applying them")
+	f.BoolVar(&o.exitCode, "exit-code", false, "with --diff: exit 1 when a fix would change a file (as git diff --exit-code; the pre-commit hook harden-fix-check)")
 	f.BoolVar(&o.listRules, "list-rules", false, "list the rules (table, json or markdown) and exit")
 	_ = f.MarkHidden("failure-threshold")
 }
@@ -76,6 +80,9 @@ func runLint(cmd *cobra.Command, g *globals, o *lintOptions, args []string) erro
 	}
 	if o.fix && o.diff {
 		return usageError{errors.New("--fix and --diff cannot be used together")}
+	}
+	if o.exitCode && !o.diff {
+		return usageError{errors.New("--exit-code goes with --diff")}
 	}
 	conf, err := loadLintConfig(o.config)
 	if err != nil {
@@ -159,6 +166,9 @@ func runLint(cmd *cobra.Command, g *globals, o *lintOptions, args []string) erro
 	case parsed == 0 && len(results) > 0:
 		return errors.New("no Dockerfile could be parsed")
 	}
+	if o.exitCode && o.wouldChange > 0 {
+		return errPolicy("%d %s would change with harden lint --fix", o.wouldChange, pluralWord(o.wouldChange, "file"))
+	}
 	if threshold != dockerfile.Off && !o.diff {
 		if n := lint.Count(results, threshold); n > 0 {
 			return errPolicy("%d %s at or above %s", n, pluralWord(n, "finding"), threshold)
@@ -192,6 +202,7 @@ func applyFixes(g *globals, o *lintOptions, conf policy.Lint, results []*lint.Re
 			if err := lint.WriteDiff(g.stdout, r.File, r.Source(), fixed); err != nil {
 				return err
 			}
+			o.wouldChange++
 			continue
 		}
 		if r.File == "-" {

@@ -40,6 +40,10 @@ type globals struct {
 // Main runs harden with args and returns the process exit code. Errors are
 // printed to stderr as one line.
 func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	args, done := pluginArgs(args, stdout)
+	if done {
+		return exitOK
+	}
 	// Everything harden prints goes through the redactor: results, help,
 	// progress, logs and errors, whichever renderer wrote them.
 	out, errOut := redact.NewWriter(stdout), redact.NewWriter(stderr)

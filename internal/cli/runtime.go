@@ -86,6 +86,7 @@ and asks it over HTTP (--probe-http PORT/PATH) or TCP (--probe-tcp PORT); exit
 	fl := cmd.Flags()
 	fl.BoolVar(&f.verify, "verify", false, "run the image with the settings and check it answers the probes")
 	f.probe.add(fl, false)
+	cmd.AddCommand(newRuntimeCheckCmd(g))
 	return cmd
 }
 

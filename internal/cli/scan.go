@@ -53,8 +53,9 @@ older, else it warns after 7 days.
 Findings are suppressed by .harden.yaml ignore entries (id, expires, reason)
 and by OpenVEX statements (--vex) saying not_affected or fixed.
 
-Formats: table (grouped by severity), json, sarif, cyclonedx (the SBOM with
-its vulnerabilities; cyclonedx-json is accepted too). --fail-on makes the exit
+Formats: table (in priority order), json, sarif, cyclonedx (the SBOM with
+its vulnerabilities; cyclonedx-json is accepted too), gitlab (GitLab's
+container scanning report, schema 15.0.7). --fail-on makes the exit
 code 1 when a finding is at least that severe, or with --fail-on kev when one
 is known to be exploited; and when the scan is incomplete (a package of an
 unknown ecosystem or with a version that does not parse could not be matched;
@@ -86,10 +87,12 @@ func scanFormat(format string) (string, error) {
 	switch format {
 	case "table", "json", "sarif":
 		return format, nil
+	case "gitlab", "gitlab-container-scanning":
+		return "gitlab", nil
 	case "cyclonedx", "cyclonedx-json":
 		return "cyclonedx", nil
 	}
-	return "", usageError{fmt.Errorf("unknown --format %q for this command (want table, json, sarif or cyclonedx)", format)}
+	return "", usageError{fmt.Errorf("unknown --format %q for this command (want table, json, sarif, cyclonedx or gitlab)", format)}
 }
 
 func (g *globals) runScan(cmd *cobra.Command, f *scanFlags, arg string) error {
@@ -126,6 +129,7 @@ func (g *globals) runScan(cmd *cobra.Command, f *scanFlags, arg string) error {
 	if err != nil {
 		return err
 	}
+	started := time.Now()
 	res, err := vuln.Match(cmd.Context(), db, s, opts...)
 	if err != nil {
 		return err
@@ -148,6 +152,8 @@ func (g *globals) runScan(cmd *cobra.Command, f *scanFlags, arg string) error {
 		err = writeScanSARIF(g.stdout, res)
 	case "cyclonedx":
 		err = sbom.WriteCycloneDX(g.stdout, vuln.CycloneDX(s, res))
+	case "gitlab":
+		err = report.WriteJSON(g.stdout, vuln.GitLab(res, version, started, time.Now()))
 	default:
 		err = writeScanTable(g.stdout, res)
 	}

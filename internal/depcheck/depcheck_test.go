@@ -31,7 +31,9 @@ var allowed = map[string][]string{
 	"base":       {"debian", "report", "image"},
 	"dockerfile": {"report", "policy"},
 	// redact shares audit's secret detector, and nothing else of audit.
-	"redact": {"audit/secrets"},
+	"redact":   {"audit/secrets"},
+	"pin":      {"dockerfile"},
+	"workload": {"report"},
 }
 
 func TestLayering(t *testing.T) {
