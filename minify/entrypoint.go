@@ -38,6 +38,12 @@ type Program struct {
 	WorkingDir string `json:"workingDir"`
 	// ShellForm is the shell command line that was rewritten to Argv.
 	ShellForm string `json:"shellForm,omitempty"`
+	// Evaluated lists the entrypoint shell scripts (docker-entrypoint.sh)
+	// that were evaluated and replaced by the command they exec, Argv.
+	Evaluated []string `json:"evaluated,omitempty"`
+	// ScriptEffects lists what those scripts did before the exec that the
+	// new image no longer does (they are warnings too).
+	ScriptEffects []string `json:"scriptEffects,omitempty"`
 }
 
 // Base is the base name of the program (node, python3.11, java).
@@ -65,6 +71,25 @@ func (k *Keeper) resolveEntrypoint() (*Program, error) {
 		wd = "/"
 	}
 	prog := &Program{Argv: argv, WorkingDir: cleanPath(wd)}
+	for round := 0; ; round++ {
+		next, err := k.resolveArgv(prog, argv, wd)
+		if err != nil {
+			return nil, err
+		}
+		if next == nil {
+			return prog, nil
+		}
+		if round >= maxScriptDepth {
+			return nil, fmt.Errorf("%w: entrypoint scripts exec more than %d scripts in a row", ErrShellEntrypoint, maxScriptDepth)
+		}
+		argv = next
+	}
+}
+
+// resolveArgv fills prog for argv. When argv runs a shell script it
+// evaluates, it returns the command the script execs instead, to be
+// resolved in turn.
+func (k *Keeper) resolveArgv(prog *Program, argv []string, wd string) ([]string, error) {
 	found, res, err := k.lookPath(argv[0], wd)
 	if err != nil {
 		return nil, err
@@ -88,7 +113,7 @@ func (k *Keeper) resolveEntrypoint() (*Program, error) {
 	for depth := 0; ; depth++ {
 		if info, ok := elfInfo(k.x, cur); ok {
 			prog.Path, prog.ELF, prog.Args = cur, info, args
-			return prog, nil
+			return nil, nil
 		}
 		line, ok := shebang(k.x, cur)
 		if !ok {
@@ -127,8 +152,11 @@ func (k *Keeper) resolveEntrypoint() (*Program, error) {
 			iargs = words[1:]
 		}
 		if DeniedKind(next) == KindShell && !k.o.keepShell {
-			return nil, fmt.Errorf("%w: %s is a shell script (#!%s); harden keeps no shell unless --keep-shell",
-				ErrShellEntrypoint, cur, strings.TrimSpace(line[2:]))
+			if depth > 0 {
+				return nil, fmt.Errorf("%w: %s is a shell script (#!%s) run through %s; harden keeps no shell unless --keep-shell",
+					ErrShellEntrypoint, cur, strings.TrimSpace(line[2:]), prog.Scripts[0])
+			}
+			return k.replaceScript(prog, cur, iargs, args, wd)
 		}
 		args = append(append(append([]string{}, iargs...), cur), args...)
 		cur = next

@@ -48,6 +48,7 @@ func Wants(opts ...Option) []fsindex.Want {
 				return path.Dir(p) == "/var/lib/dpkg/info" && strings.HasSuffix(p, ".list")
 			}),
 			Parse: func(_ string, data []byte) (any, error) { return parseLines(data), nil }},
+		scriptWant(),
 	}
 	for _, p := range All() {
 		ws = append(ws, p.Wants()...)

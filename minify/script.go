@@ -1,0 +1,273 @@
+package minify
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/harden-dev/harden/fsindex"
+	shexpand "mvdan.cc/sh/v3/expand"
+	"mvdan.cc/sh/v3/interp"
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// WantScript keeps the bytes of executable shell scripts, so that an
+// entrypoint script (docker-entrypoint.sh) can be evaluated.
+const WantScript = "minify/script"
+
+// Bounds of the script evaluation: entrypoint scripts are short and run a
+// few dozen commands before they exec the program.
+const (
+	maxScriptSize  = 256 << 10
+	maxScriptSteps = 5000
+	maxScriptTime  = 2 * time.Second
+	maxScriptOut   = 64 << 10
+	maxScriptDepth = 3
+)
+
+// scriptWant asks the walk for the content of executable shell scripts.
+func scriptWant() fsindex.Want {
+	return fsindex.Want{Name: WantScript, MaxSize: maxScriptSize, Match: func(c *fsindex.Candidate) bool {
+		if c.Mode&0o111 == 0 || !bytes.HasPrefix(c.Head, []byte("#!")) {
+			return false
+		}
+		interp, args := parseShebang(headLine(c.Head, maxShebang))
+		if words := envCommand(args); path.Base(interp) == "env" && len(words) > 0 {
+			interp = words[0]
+		}
+		return deniedKindByName(interp) == KindShell
+	}}
+}
+
+// scriptHost is what the evaluator knows of the image: its files, the
+// container's environment and working directory, and PATH lookup.
+type scriptHost struct {
+	x        *fsindex.Index
+	env      []string
+	wd       string
+	lookPath func(name string) (string, error)
+}
+
+// scriptResult is what an entrypoint script ends up running.
+type scriptResult struct {
+	// Argv is the command the script execs, with any privilege-dropping
+	// helper (gosu, su-exec, setpriv) removed.
+	Argv []string
+	// Line is where the script execs it.
+	Line uint
+	// Effects lists what the script did before, which an image that runs
+	// Argv directly no longer does.
+	Effects []string
+}
+
+// ScriptError says why an entrypoint script could not be evaluated.
+type ScriptError struct {
+	// Script is the script's path in the image.
+	Script string
+	// Line is the line that blocked the evaluation (0 when unknown).
+	Line uint
+	// Reason says what blocked it.
+	Reason string
+}
+
+func (e *ScriptError) Error() string {
+	if e.Line == 0 {
+		return fmt.Sprintf("%s: %s", e.Script, e.Reason)
+	}
+	return fmt.Sprintf("%s line %d: %s", e.Script, e.Line, e.Reason)
+}
+
+// execCall stops the evaluation where the script execs its program.
+type execCall struct {
+	argv []string
+	line uint
+}
+
+func (e *execCall) Error() string { return "exec " + strings.Join(e.argv, " ") }
+
+// scriptEval evaluates one script run with interp: every command goes
+// through the handlers below, which answer from the image index and only
+// simulate; nothing runs on the host and no host file is read.
+type scriptEval struct {
+	h      *scriptHost
+	script string
+	// tail is the position of the script's last top-level command: a
+	// program run there without exec is the program (the shell just waits).
+	tail syntax.Pos
+
+	mu       sync.Mutex
+	steps    int
+	line     uint
+	effects  []string
+	final    *execCall
+	failure  *ScriptError
+	bashMode bool
+}
+
+// evalScript evaluates the shell script at file (content src) run with args.
+// sopts are the shell options of the #! line (-e, -eu).
+func evalScript(ctx context.Context, h *scriptHost, file string, src []byte, sopts, args []string) (*scriptResult, error) {
+	interpName, _ := parseShebang(headLine(src, maxShebang))
+	lang := syntax.LangPOSIX
+	if strings.HasPrefix(path.Base(interpName), "bash") || bytes.Contains([]byte(headLine(src, maxShebang)), []byte("bash")) {
+		lang = syntax.LangBash
+	}
+	f, err := syntax.NewParser(syntax.Variant(lang)).Parse(bytes.NewReader(src), file)
+	if err != nil {
+		var pe syntax.ParseError
+		if errors.As(err, &pe) {
+			return nil, &ScriptError{Script: file, Line: pe.Pos.Line(), Reason: "cannot parse it: " + pe.Text}
+		}
+		return nil, &ScriptError{Script: file, Reason: "cannot parse it: " + err.Error()}
+	}
+	if se := unsupported(file, f); se != nil {
+		return nil, se
+	}
+	e := &scriptEval{h: h, script: file, bashMode: lang == syntax.LangBash}
+	if n := len(f.Stmts); n > 0 {
+		if s := f.Stmts[n-1]; !s.Background && !s.Negated {
+			if c, ok := s.Cmd.(*syntax.CallExpr); ok {
+				e.tail = c.Pos()
+			}
+		}
+	}
+	var buf bytes.Buffer
+	out := &lockedWriter{w: &limitedBuffer{b: &buf, max: maxScriptOut}}
+	r, err := interp.New(
+		interp.Env(shexpand.ListEnviron(h.env...)),
+		interp.StdIO(strings.NewReader(""), out, out),
+		interp.Params(append(shellOpts(sopts), append([]string{"--"}, args...)...)...),
+		interp.CallHandler(e.call),
+		interp.ExecHandlers(func(interp.ExecHandlerFunc) interp.ExecHandlerFunc { return e.exec }),
+		interp.OpenHandler(e.open),
+		interp.StatHandler(e.stat),
+		interp.AccessHandler(e.access),
+		interp.ReadDirHandler2(e.readDir),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("evaluating %s: %w", file, err)
+	}
+	// Set directly: interp.Dir would stat the host's directory.
+	r.Dir = h.wd
+	ctx, cancel := context.WithTimeout(ctx, maxScriptTime)
+	defer cancel()
+	runErr := r.Run(ctx, f)
+
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	switch {
+	case e.failure != nil:
+		return nil, e.failure
+	case e.final != nil:
+		return &scriptResult{Argv: e.final.argv, Line: e.final.line, Effects: e.effects}, nil
+	case ctx.Err() != nil:
+		return nil, &ScriptError{Script: file, Line: e.line, Reason: fmt.Sprintf("the evaluation did not end within %s (a loop that waits for something?)", maxScriptTime)}
+	}
+	if st, ok := interp.IsExitStatus(runErr); ok || runErr == nil {
+		out.mu.Lock()
+		msg := strings.TrimSpace(buf.String())
+		out.mu.Unlock()
+		if len(msg) > 200 {
+			msg = msg[:200] + "…"
+		}
+		reason := fmt.Sprintf("the script exits (status %d) without running a program", st)
+		if msg != "" {
+			reason += fmt.Sprintf(" (it printed %q)", msg)
+		}
+		return nil, &ScriptError{Script: file, Line: e.line, Reason: reason}
+	}
+	return nil, &ScriptError{Script: file, Line: e.line, Reason: runErr.Error()}
+}
+
+// shellOpts keeps the #! options interp knows (-e, -u, -x, -f, -eu).
+func shellOpts(sopts []string) []string {
+	var out []string
+	for _, o := range sopts {
+		if len(o) < 2 || o[0] != '-' || strings.Trim(o[1:], "aefnuvx") != "" {
+			continue
+		}
+		for _, c := range o[1:] {
+			if c != 'x' && c != 'v' {
+				out = append(out, "-"+string(c))
+			}
+		}
+	}
+	return out
+}
+
+// unsupported refuses constructs the sandbox cannot simulate: process
+// substitution makes FIFOs on the host, coprocesses run in the background.
+func unsupported(file string, f *syntax.File) *ScriptError {
+	var se *ScriptError
+	syntax.Walk(f, func(n syntax.Node) bool {
+		if se != nil {
+			return false
+		}
+		switch n := n.(type) {
+		case *syntax.ProcSubst:
+			se = &ScriptError{Script: file, Line: n.Pos().Line(), Reason: "process substitution <(…) is not evaluated"}
+		case *syntax.CoprocClause:
+			se = &ScriptError{Script: file, Line: n.Pos().Line(), Reason: "coproc is not evaluated"}
+		}
+		return se == nil
+	})
+	return se
+}
+
+// effect records what the script did that the new image will not do.
+func (e *scriptEval) effect(line uint, format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	if line > 0 {
+		msg = fmt.Sprintf("%s line %d: %s", e.script, line, msg)
+	} else {
+		msg = e.script + ": " + msg
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, m := range e.effects {
+		if m == msg {
+			return
+		}
+	}
+	e.effects = append(e.effects, msg)
+}
+
+// fail stops the evaluation: the script's effect cannot be told.
+func (e *scriptEval) fail(line uint, format string, args ...any) error {
+	se := &ScriptError{Script: e.script, Line: line, Reason: fmt.Sprintf(format, args...)}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.failure == nil && e.final == nil {
+		e.failure = se
+	}
+	return se
+}
+
+// done stops the evaluation at the exec of the program.
+func (e *scriptEval) done(line uint, argv []string) error {
+	c := &execCall{argv: append([]string{}, argv...), line: line}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.failure == nil && e.final == nil {
+		e.final = c
+	}
+	return c
+}
+
+// lockedWriter serialises writes: background jobs write concurrently.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}

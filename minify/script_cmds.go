@@ -1,0 +1,326 @@
+package minify
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+
+	"mvdan.cc/sh/v3/interp"
+)
+
+// nonrootName is the name the minified image's passwd gives NonrootUID.
+const nonrootName = "nonroot"
+
+// call runs before every simple command, builtins and functions included:
+// it counts steps, catches exec, and answers the builtins that would look
+// at the host (command -v, type, hash) from the image.
+func (e *scriptEval) call(ctx context.Context, args []string) ([]string, error) {
+	hc := interp.HandlerCtx(ctx)
+	line := hc.Pos.Line()
+	e.mu.Lock()
+	e.steps++
+	steps := e.steps
+	if line > 0 {
+		e.line = line
+	}
+	e.mu.Unlock()
+	if steps > maxScriptSteps {
+		return nil, e.fail(line, "more than %d commands run (a loop that waits for something?)", maxScriptSteps)
+	}
+	switch args[0] {
+	case "exec":
+		rest := args[1:]
+		for len(rest) > 0 && strings.HasPrefix(rest[0], "-") {
+			if rest[0] == "--" {
+				rest = rest[1:]
+				break
+			}
+			if rest[0] == "-a" && len(rest) > 1 {
+				rest = rest[2:]
+				continue
+			}
+			rest = rest[1:]
+		}
+		if len(rest) == 0 {
+			return args, nil // exec with only redirections
+		}
+		return nil, e.done(line, rest)
+	case "command":
+		rest := args[1:]
+		if len(rest) > 0 && rest[0] == "-p" {
+			rest = rest[1:]
+		}
+		if len(rest) > 0 && (rest[0] == "-v" || rest[0] == "-V") {
+			return e.commandV(hc, rest[1:], rest[0] == "-V"), nil
+		}
+		if len(rest) == 0 {
+			return []string{"true"}, nil
+		}
+		return rest, nil
+	case "type", "hash":
+		return e.commandV(hc, nonOptions(args[1:]), args[0] == "type"), nil
+	case ".", "source":
+		if len(args) < 2 {
+			return args, nil
+		}
+		p, err := e.h.lookPath(args[1])
+		if strings.Contains(args[1], "/") {
+			p, err = resolveIn(hc.Dir, args[1]), nil
+		}
+		if err == nil && isHookDir(path.Dir(p)) {
+			e.effect(line, "sources the hook %s; the new image does not", p)
+			return []string{"true"}, nil
+		}
+		return args, nil
+	case "ulimit":
+		if len(args) > 1 && args[len(args)-1] != "-a" && !strings.HasPrefix(args[len(args)-1], "-") {
+			e.effect(line, "sets a limit (%s); set it with docker run --ulimit", strings.Join(args, " "))
+		}
+		return []string{"true"}, nil
+	case "umask":
+		if len(args) > 1 {
+			e.effect(line, "sets umask %s; the new image runs with the engine's umask", args[1])
+			return []string{"true"}, nil
+		}
+	case "cd", "pushd":
+		if len(args) > 1 {
+			e.effect(line, "changes directory (%s); the new image starts in its working directory", args[len(args)-1])
+		}
+	}
+	return args, nil
+}
+
+// commandV answers command -v (and type, hash) from the image's PATH.
+func (e *scriptEval) commandV(hc interp.HandlerContext, names []string, verbose bool) []string {
+	ok := len(names) > 0
+	for _, n := range names {
+		switch {
+		case interp.IsBuiltin(n):
+			if verbose {
+				fmt.Fprintf(hc.Stdout, "%s is a shell builtin\n", n)
+			} else {
+				fmt.Fprintln(hc.Stdout, n)
+			}
+		default:
+			p, err := e.h.lookPath(n)
+			if err != nil {
+				ok = false
+				continue
+			}
+			if verbose {
+				fmt.Fprintf(hc.Stdout, "%s is %s\n", n, p)
+			} else {
+				fmt.Fprintln(hc.Stdout, p)
+			}
+		}
+	}
+	if ok {
+		return []string{"true"}
+	}
+	return []string{"false"}
+}
+
+// exec runs a program the script starts and waits for (not exec'd). It
+// never runs anything: the few tools entrypoint scripts use are simulated,
+// hooks are recorded as effects, and anything else stops the evaluation.
+func (e *scriptEval) exec(ctx context.Context, args []string) error {
+	hc := interp.HandlerCtx(ctx)
+	line := hc.Pos.Line()
+	p, err := e.h.lookPath(args[0])
+	if strings.Contains(args[0], "/") {
+		if _, serr := e.h.x.Stat(resolveIn(hc.Dir, args[0])); serr == nil {
+			p, err = resolveIn(hc.Dir, args[0]), nil
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(hc.Stderr, "%s: not found\n", args[0])
+		return interp.NewExitStatus(127)
+	}
+	if sim, ok := simulated[path.Base(p)]; ok {
+		return sim(e, hc, line, args)
+	}
+	if isHookDir(path.Dir(p)) {
+		e.effect(line, "runs the hook %s; the new image does not", p)
+		return nil
+	}
+	if e.tail.IsValid() && hc.Pos == e.tail {
+		e.effect(line, "runs %s as its last command without exec; the new image runs it directly", args[0])
+		return e.done(line, args)
+	}
+	return e.fail(line, "it runs %s and goes on, and harden cannot tell what that does", strings.Join(quoteArgs(args), " "))
+}
+
+// isHookDir says whether dir holds hooks an entrypoint runs
+// (/docker-entrypoint.d, /docker-entrypoint-initdb.d, /etc/entrypoint.d).
+func isHookDir(dir string) bool {
+	base := path.Base(dir)
+	return strings.HasSuffix(base, ".d") && strings.Contains(base, "entrypoint")
+}
+
+// simCmd simulates a program for the evaluation.
+type simCmd func(e *scriptEval, hc interp.HandlerContext, line uint, args []string) error
+
+// simulated lists the programs entrypoint scripts run before the main one.
+var simulated = map[string]simCmd{
+	"id": simID,
+	"whoami": func(_ *scriptEval, hc interp.HandlerContext, _ uint, _ []string) error {
+		return writeLine(hc, nonrootName)
+	},
+	"basename": simBasename,
+	"dirname":  simDirname,
+	"sort":     simSort,
+	"find":     simFind,
+	"sleep":    func(*scriptEval, interp.HandlerContext, uint, []string) error { return nil },
+	"chown":    effectCmd("changes owners"),
+	"chgrp":    effectCmd("changes groups"),
+	"chmod":    effectCmd("changes modes"),
+	"mkdir":    effectCmd("creates directories"),
+	"rm":       effectCmd("removes files"),
+	"ln":       effectCmd("makes links"),
+	"cp":       effectCmd("copies files"),
+	"mv":       effectCmd("moves files"),
+	"touch":    effectCmd("creates files"),
+	"install":  effectCmd("installs files"),
+	"envsubst": effectCmd("renders templates"),
+	"ldconfig": effectCmd("updates the library cache"),
+}
+
+// effectCmd simulates a command whose only effect is on the filesystem:
+// the new image does not do it, so it is recorded.
+func effectCmd(what string) simCmd {
+	return func(e *scriptEval, _ interp.HandlerContext, line uint, args []string) error {
+		e.effect(line, "%s (%s); the new image does not", what, strings.Join(quoteArgs(args), " "))
+		return nil
+	}
+}
+
+// simID answers as the minified image's user: NonrootUID, never root, so
+// the branches of the script that need root are not taken.
+func simID(e *scriptEval, hc interp.HandlerContext, line uint, args []string) error {
+	uid := strconv.Itoa(NonrootUID)
+	for _, a := range args[1:] {
+		switch a {
+		case "-u", "-g", "-G", "-ru", "-rg":
+			e.effect(line, "asks for the user id: the new image runs as %d, so what the script does as root is not done", NonrootUID)
+			return writeLine(hc, uid)
+		case "-un", "-nu", "-gn", "-ng", "-Gn", "-nG":
+			return writeLine(hc, nonrootName)
+		}
+	}
+	return writeLine(hc, fmt.Sprintf("uid=%s(%s) gid=%s(%s) groups=%s(%s)", uid, nonrootName, uid, nonrootName, uid, nonrootName))
+}
+
+func simBasename(_ *scriptEval, hc interp.HandlerContext, _ uint, args []string) error {
+	a := nonOptions(args[1:])
+	if len(a) == 0 {
+		return interp.NewExitStatus(1)
+	}
+	b := path.Base(a[0])
+	if len(a) > 1 {
+		b = strings.TrimSuffix(b, a[1])
+	}
+	return writeLine(hc, b)
+}
+
+func simDirname(_ *scriptEval, hc interp.HandlerContext, _ uint, args []string) error {
+	for _, a := range nonOptions(args[1:]) {
+		if err := writeLine(hc, path.Dir(a)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// simSort sorts its input lines (version sort is close enough to byte
+// order for hook names such as 10-a.sh, 20-b.envsh).
+func simSort(_ *scriptEval, hc interp.HandlerContext, _ uint, _ []string) error {
+	var lines []string
+	sc := bufio.NewScanner(io.LimitReader(hc.Stdin, maxScriptOut))
+	for sc.Scan() {
+		lines = append(lines, sc.Text())
+	}
+	sort.Strings(lines)
+	for _, l := range lines {
+		if err := writeLine(hc, l); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// simFind lists the files of a hook directory (so each hook is reported);
+// a find that acts on what it finds (-exec chown, -delete) is an effect.
+func simFind(e *scriptEval, hc interp.HandlerContext, line uint, args []string) error {
+	var dirs []string
+	maxDepth, quit := -1, false
+	for i := 1; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "-exec" || a == "-execdir" || a == "-delete" || a == "-ok":
+			e.effect(line, "acts on files (%s); the new image does not", strings.Join(quoteArgs(args), " "))
+			return nil
+		case a == "-maxdepth" && i+1 < len(args):
+			maxDepth, _ = strconv.Atoi(args[i+1])
+			i++
+		case a == "-quit":
+			quit = true
+		case len(dirs) == i-1 && !strings.HasPrefix(a, "-") && a != "!" && a != "(":
+			dirs = append(dirs, a)
+		}
+	}
+	for _, d := range dirs {
+		root := resolveIn(hc.Dir, d)
+		res, err := e.h.x.Resolve(root)
+		if err != nil {
+			fmt.Fprintf(hc.Stderr, "find: %s: No such file or directory\n", d)
+			return interp.NewExitStatus(1)
+		}
+		if !isHookDir(res.Path) {
+			return e.fail(line, "it runs %s, which harden only evaluates on a hook directory (*entrypoint*.d)", strings.Join(quoteArgs(args), " "))
+		}
+		for _, c := range e.h.x.Under(res.Path) {
+			rel := strings.TrimPrefix(c.Path, res.Path+"/")
+			if c.IsDir() || (maxDepth >= 0 && strings.Count(rel, "/")+1 > maxDepth) {
+				continue
+			}
+			if err := writeLine(hc, strings.TrimSuffix(d, "/")+"/"+rel); err != nil || quit {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func writeLine(hc interp.HandlerContext, s string) error {
+	_, err := fmt.Fprintln(hc.Stdout, s)
+	return err
+}
+
+// nonOptions drops the words that start with "-".
+func nonOptions(args []string) []string {
+	var out []string
+	for _, a := range args {
+		if !strings.HasPrefix(a, "-") {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// quoteArgs quotes the words that need it, for messages.
+func quoteArgs(args []string) []string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		if simpleWord.MatchString(a) {
+			out[i] = a
+		} else {
+			out[i] = strconv.Quote(a)
+		}
+	}
+	return out
+}

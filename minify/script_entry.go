@@ -1,0 +1,101 @@
+package minify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path"
+	"strings"
+)
+
+// replaceScript evaluates the entrypoint shell script at file, run with
+// the shell options sopts and the arguments args, and returns the command
+// it execs: the new image runs that command directly. What the script did
+// before the exec becomes warnings. When the script cannot be evaluated,
+// the error names what blocked it and both ways out.
+func (k *Keeper) replaceScript(prog *Program, file string, sopts, args []string, wd string) ([]string, error) {
+	src, ok := k.x.Content(file)
+	if !ok {
+		return nil, scriptRefusal(file, &ScriptError{Script: file,
+			Reason: fmt.Sprintf("harden did not read it (it is larger than %d KiB or not executable)", maxScriptSize>>10)})
+	}
+	h := &scriptHost{x: k.x, env: k.scriptEnv(), wd: cleanPath(wd), lookPath: func(name string) (string, error) {
+		found, _, err := k.lookPath(name, wd)
+		return found, err
+	}}
+	res, err := evalScript(context.Background(), h, file, src, sopts, args)
+	if err != nil {
+		return nil, scriptRefusal(file, err)
+	}
+	argv := res.Argv
+	if helper, rest, ok := dropPrivHelper(argv); ok {
+		k.Warn("%s line %d: drops the helper %q: the new image already runs as the non-root user %d", file, res.Line, helper, NonrootUID)
+		argv = rest
+	}
+	if len(argv) == 0 || argv[0] == "" {
+		return nil, scriptRefusal(file, &ScriptError{Script: file, Line: res.Line, Reason: "it execs an empty command"})
+	}
+	if _, _, err := k.lookPath(argv[0], wd); err != nil {
+		return nil, scriptRefusal(file, &ScriptError{Script: file, Line: res.Line,
+			Reason: fmt.Sprintf("it execs %s, which is not in the image: %v", argv[0], errors.Unwrap(err))})
+	}
+	for _, eff := range res.Effects {
+		k.Warn("%s", eff)
+	}
+	k.Warn("the entrypoint script %s is not kept: the new image runs the command it execs at line %d, %q", file, res.Line, argv)
+	prog.Evaluated = append(prog.Evaluated, file)
+	prog.ScriptEffects = append(prog.ScriptEffects, res.Effects...)
+	prog.Argv, prog.Scripts = argv, nil
+	return argv, nil
+}
+
+// scriptRefusal is the one error for an entrypoint script that cannot be
+// replaced: what blocked it (with the line) and both ways out.
+func scriptRefusal(file string, err error) error {
+	return fmt.Errorf("%w: %s is a shell script and harden cannot tell what it runs: %v; "+
+		"name the program with --entrypoint PROG --cmd ARG..., or keep a shell with --keep-shell",
+		ErrShellEntrypoint, file, err)
+}
+
+// scriptEnv is the environment the container's entrypoint starts with:
+// the image's Env, plus what the engine adds.
+func (k *Keeper) scriptEnv() []string {
+	env := append([]string{}, k.x.Config.Config.Env...)
+	if _, ok := k.env["PATH"]; !ok {
+		env = append(env, "PATH="+defaultPath)
+	}
+	if _, ok := k.env["HOME"]; !ok {
+		env = append(env, "HOME=/")
+	}
+	uid := fmt.Sprint(NonrootUID)
+	return append(env, "HOSTNAME=harden", "UID="+uid, "EUID="+uid, "GID="+uid)
+}
+
+// dropPrivHelper removes a privilege-dropping helper in front of the
+// program: gosu USER, su-exec USER, setpriv OPTIONS, chroot --userspec.
+func dropPrivHelper(argv []string) (string, []string, bool) {
+	if len(argv) == 0 {
+		return "", nil, false
+	}
+	switch path.Base(argv[0]) {
+	case "gosu", "su-exec":
+		if len(argv) < 3 {
+			return "", nil, false
+		}
+		return strings.Join(argv[:2], " "), argv[2:], true
+	case "setpriv":
+		i := 1
+		for i < len(argv) && strings.HasPrefix(argv[i], "-") {
+			if argv[i] == "--" {
+				i++
+				break
+			}
+			i++
+		}
+		if i >= len(argv) {
+			return "", nil, false
+		}
+		return strings.Join(argv[:i], " "), argv[i:], true
+	}
+	return "", nil, false
+}
