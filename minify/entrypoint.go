@@ -44,6 +44,11 @@ type Program struct {
 	// ScriptEffects lists what those scripts did before the exec that the
 	// new image no longer does (they are warnings too).
 	ScriptEffects []string `json:"scriptEffects,omitempty"`
+	// Env lists the variables (KEY=VALUE) those scripts export for the
+	// program, which the new image's config sets; UnsetEnv the variables
+	// they remove.
+	Env      []string `json:"env,omitempty"`
+	UnsetEnv []string `json:"unsetEnv,omitempty"`
 }
 
 // Base is the base name of the program (node, python3.11, java).
@@ -137,15 +142,18 @@ func (k *Keeper) resolveArgv(prog *Program, argv []string, wd string) ([]string,
 			if len(words) == 0 {
 				return nil, fmt.Errorf("%s: #!%s names no program", cur, line[2:])
 			}
+			via, shell, err := k.lookPath(words[0], wd)
+			if err != nil {
+				return nil, fmt.Errorf("interpreter of %s: %w", cur, err)
+			}
+			if DeniedKind(shell) == KindShell && !k.o.keepShell && depth == 0 {
+				return k.replaceScript(prog, cur, words[1:], args, wd)
+			}
 			prog.Scripts = append(prog.Scripts, next)
 			if _, err := k.Keep(next, Reason{Rule: "interpreter", Why: "#!" + strings.TrimSpace(line[2:]) + " in " + cur}); err != nil {
 				return nil, err
 			}
-			var via string
-			via, next, err = k.lookPath(words[0], wd)
-			if err != nil {
-				return nil, fmt.Errorf("interpreter of %s: %w", cur, err)
-			}
+			next = shell
 			if _, err := k.Keep(via, Reason{Rule: "interpreter", Why: "found through PATH by #!" + strings.TrimSpace(line[2:]) + " in " + cur}); err != nil {
 				return nil, err
 			}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -64,6 +65,9 @@ type scriptResult struct {
 	// Effects lists what the script did before, which an image that runs
 	// Argv directly no longer does.
 	Effects []string
+	// Env is what the script exported that the container's environment
+	// did not have (KEY=VALUE, sorted); Unset the variables it removed.
+	Env, Unset []string
 }
 
 // ScriptError says why an entrypoint script could not be evaluated.
@@ -87,6 +91,7 @@ func (e *ScriptError) Error() string {
 type execCall struct {
 	argv []string
 	line uint
+	env  map[string]string
 }
 
 func (e *execCall) Error() string { return "exec " + strings.Join(e.argv, " ") }
@@ -101,23 +106,20 @@ type scriptEval struct {
 	// program run there without exec is the program (the shell just waits).
 	tail syntax.Pos
 
-	mu       sync.Mutex
-	steps    int
-	line     uint
-	effects  []string
-	final    *execCall
-	failure  *ScriptError
-	bashMode bool
+	mu      sync.Mutex
+	steps   int
+	line    uint
+	effects []string
+	final   *execCall
+	failure *ScriptError
 }
 
 // evalScript evaluates the shell script at file (content src) run with args.
 // sopts are the shell options of the #! line (-e, -eu).
 func evalScript(ctx context.Context, h *scriptHost, file string, src []byte, sopts, args []string) (*scriptResult, error) {
-	interpName, _ := parseShebang(headLine(src, maxShebang))
-	lang := syntax.LangPOSIX
-	if strings.HasPrefix(path.Base(interpName), "bash") || bytes.Contains([]byte(headLine(src, maxShebang)), []byte("bash")) {
-		lang = syntax.LangBash
-	}
+	// Bash's grammar is a superset of what dash and ash scripts use, and
+	// interp implements export and local only as Bash declarations.
+	lang := syntax.LangBash
 	f, err := syntax.NewParser(syntax.Variant(lang)).Parse(bytes.NewReader(src), file)
 	if err != nil {
 		var pe syntax.ParseError
@@ -129,7 +131,7 @@ func evalScript(ctx context.Context, h *scriptHost, file string, src []byte, sop
 	if se := unsupported(file, f); se != nil {
 		return nil, se
 	}
-	e := &scriptEval{h: h, script: file, bashMode: lang == syntax.LangBash}
+	e := &scriptEval{h: h, script: file}
 	if n := len(f.Stmts); n > 0 {
 		if s := f.Stmts[n-1]; !s.Background && !s.Negated {
 			if c, ok := s.Cmd.(*syntax.CallExpr); ok {
@@ -165,7 +167,9 @@ func evalScript(ctx context.Context, h *scriptHost, file string, src []byte, sop
 	case e.failure != nil:
 		return nil, e.failure
 	case e.final != nil:
-		return &scriptResult{Argv: e.final.argv, Line: e.final.line, Effects: e.effects}, nil
+		res := &scriptResult{Argv: e.final.argv, Line: e.final.line, Effects: e.effects}
+		res.Env, res.Unset = envDiff(envMap(h.env), e.final.env)
+		return res, nil
 	case ctx.Err() != nil:
 		return nil, &ScriptError{Script: file, Line: e.line, Reason: fmt.Sprintf("the evaluation did not end within %s (a loop that waits for something?)", maxScriptTime)}
 	}
@@ -201,21 +205,31 @@ func shellOpts(sopts []string) []string {
 	return out
 }
 
-// unsupported refuses constructs the sandbox cannot simulate: process
-// substitution makes FIFOs on the host, coprocesses run in the background.
+// procSubstCmd stands in for a process substitution: interp would make a
+// FIFO on the host for it, so reaching one stops the evaluation there.
+const procSubstCmd = "harden-process-substitution"
+
+// unsupported refuses a coprocess (it runs in the background) and
+// replaces each process substitution <(…) with $(procSubstCmd), so that
+// one in a branch the script does not take costs nothing.
 func unsupported(file string, f *syntax.File) *ScriptError {
 	var se *ScriptError
 	syntax.Walk(f, func(n syntax.Node) bool {
-		if se != nil {
-			return false
-		}
 		switch n := n.(type) {
-		case *syntax.ProcSubst:
-			se = &ScriptError{Script: file, Line: n.Pos().Line(), Reason: "process substitution <(…) is not evaluated"}
 		case *syntax.CoprocClause:
-			se = &ScriptError{Script: file, Line: n.Pos().Line(), Reason: "coproc is not evaluated"}
+			if se == nil {
+				se = &ScriptError{Script: file, Line: n.Pos().Line(), Reason: "coproc is not evaluated"}
+			}
+		case *syntax.Word:
+			for i, part := range n.Parts {
+				if ps, ok := part.(*syntax.ProcSubst); ok {
+					lit := &syntax.Lit{ValuePos: ps.OpPos, ValueEnd: ps.OpPos, Value: procSubstCmd}
+					call := &syntax.CallExpr{Args: []*syntax.Word{{Parts: []syntax.WordPart{lit}}}}
+					n.Parts[i] = &syntax.CmdSubst{Left: ps.OpPos, Right: ps.Rparen, Stmts: []*syntax.Stmt{{Position: ps.OpPos, Cmd: call}}}
+				}
+			}
 		}
-		return se == nil
+		return true
 	})
 	return se
 }
@@ -249,15 +263,52 @@ func (e *scriptEval) fail(line uint, format string, args ...any) error {
 	return se
 }
 
-// done stops the evaluation at the exec of the program.
-func (e *scriptEval) done(line uint, argv []string) error {
-	c := &execCall{argv: append([]string{}, argv...), line: line}
+// done stops the evaluation at the exec of the program, whose
+// environment is what env exports.
+func (e *scriptEval) done(env shexpand.Environ, line uint, argv []string) error {
+	c := &execCall{argv: append([]string{}, argv...), line: line, env: exported(env)}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.failure == nil && e.final == nil {
 		e.final = c
 	}
 	return c
+}
+
+// shellVars are variables of the shell itself, not of the program.
+var shellVars = map[string]bool{"UID": true, "EUID": true, "GID": true, "HOSTNAME": true, "PWD": true,
+	"OLDPWD": true, "SHLVL": true, "_": true, "IFS": true, "OPTIND": true, "PPID": true}
+
+// exported returns the exported variables of env.
+func exported(env shexpand.Environ) map[string]string {
+	m := map[string]string{}
+	env.Each(func(name string, vr shexpand.Variable) bool {
+		if vr.IsSet() && vr.Exported && vr.Kind == shexpand.String {
+			m[name] = vr.Str
+		} else {
+			delete(m, name)
+		}
+		return true
+	})
+	return m
+}
+
+// envDiff returns what after sets (KEY=VALUE) and unsets compared with
+// before, leaving out the shell's own variables.
+func envDiff(before, after map[string]string) (set, unset []string) {
+	for k, v := range after {
+		if old, ok := before[k]; (!ok || old != v) && !shellVars[k] {
+			set = append(set, k+"="+v)
+		}
+	}
+	for k := range before {
+		if _, ok := after[k]; !ok && !shellVars[k] {
+			unset = append(unset, k)
+		}
+	}
+	sort.Strings(set)
+	sort.Strings(unset)
+	return set, unset
 }
 
 // lockedWriter serialises writes: background jobs write concurrently.

@@ -33,6 +33,8 @@ func (e *scriptEval) call(ctx context.Context, args []string) ([]string, error) 
 		return nil, e.fail(line, "more than %d commands run (a loop that waits for something?)", maxScriptSteps)
 	}
 	switch args[0] {
+	case procSubstCmd:
+		return nil, e.fail(line, "process substitution <(…) is not evaluated")
 	case "exec":
 		rest := args[1:]
 		for len(rest) > 0 && strings.HasPrefix(rest[0], "-") {
@@ -49,7 +51,7 @@ func (e *scriptEval) call(ctx context.Context, args []string) ([]string, error) 
 		if len(rest) == 0 {
 			return args, nil // exec with only redirections
 		}
-		return nil, e.done(line, rest)
+		return nil, e.done(hc.Env, line, rest)
 	case "command":
 		rest := args[1:]
 		if len(rest) > 0 && rest[0] == "-p" {
@@ -85,8 +87,10 @@ func (e *scriptEval) call(ctx context.Context, args []string) ([]string, error) 
 	case "umask":
 		if len(args) > 1 {
 			e.effect(line, "sets umask %s; the new image runs with the engine's umask", args[1])
-			return []string{"true"}, nil
+		} else {
+			writeLine(hc, "0022") // what Docker starts a container with
 		}
+		return []string{"true"}, nil
 	case "cd", "pushd":
 		if len(args) > 1 {
 			e.effect(line, "changes directory (%s); the new image starts in its working directory", args[len(args)-1])
@@ -150,7 +154,7 @@ func (e *scriptEval) exec(ctx context.Context, args []string) error {
 	}
 	if e.tail.IsValid() && hc.Pos == e.tail {
 		e.effect(line, "runs %s as its last command without exec; the new image runs it directly", args[0])
-		return e.done(line, args)
+		return e.done(hc.Env, line, args)
 	}
 	return e.fail(line, "it runs %s and goes on, and harden cannot tell what that does", strings.Join(quoteArgs(args), " "))
 }
@@ -176,6 +180,8 @@ var simulated = map[string]simCmd{
 	"sort":     simSort,
 	"find":     simFind,
 	"sleep":    func(*scriptEval, interp.HandlerContext, uint, []string) error { return nil },
+	"numactl":  simNumactl,
+	"cat":      simCat,
 	"chown":    effectCmd("changes owners"),
 	"chgrp":    effectCmd("changes groups"),
 	"chmod":    effectCmd("changes modes"),
@@ -197,6 +203,39 @@ func effectCmd(what string) simCmd {
 		e.effect(line, "%s (%s); the new image does not", what, strings.Join(quoteArgs(args), " "))
 		return nil
 	}
+}
+
+// simCat copies its input (a here-document) or files whose content the
+// index kept.
+func simCat(e *scriptEval, hc interp.HandlerContext, line uint, args []string) error {
+	files := nonOptions(args[1:])
+	if len(files) == 0 {
+		_, err := io.Copy(hc.Stdout, io.LimitReader(hc.Stdin, maxScriptOut))
+		return err
+	}
+	for _, f := range files {
+		p := resolveIn(hc.Dir, f)
+		res, err := e.h.x.Resolve(p)
+		if err != nil || res.Entry == nil {
+			fmt.Fprintf(hc.Stderr, "cat: %s: No such file or directory\n", f)
+			return interp.NewExitStatus(1)
+		}
+		data, ok := e.h.x.Content(res.Path)
+		if !ok {
+			return e.fail(line, "it reads %s, whose content harden does not keep", p)
+		}
+		if _, err := hc.Stdout.Write(data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// simNumactl answers that no NUMA policy can be set: whether one can
+// depends on the host the container runs on.
+func simNumactl(e *scriptEval, _ interp.HandlerContext, line uint, args []string) error {
+	e.effect(line, "runs the program under %s when the host allows it; the new image does not", strings.Join(quoteArgs(args), " "))
+	return interp.NewExitStatus(1)
 }
 
 // simID answers as the minified image's user: NonrootUID, never root, so

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"regexp"
 	"strings"
 )
 
@@ -42,12 +43,24 @@ func (k *Keeper) replaceScript(prog *Program, file string, sopts, args []string,
 	for _, eff := range res.Effects {
 		k.Warn("%s", eff)
 	}
+	for _, kv := range res.Env {
+		name, _, _ := strings.Cut(kv, "=")
+		if secretName.MatchString(name) {
+			k.Warn("%s exports %s; it may hold a secret, so the new image's config does not set it: pass it with docker run -e", file, name)
+			continue
+		}
+		prog.Env = append(prog.Env, kv)
+	}
+	prog.UnsetEnv = append(prog.UnsetEnv, res.Unset...)
 	k.Warn("the entrypoint script %s is not kept: the new image runs the command it execs at line %d, %q", file, res.Line, argv)
 	prog.Evaluated = append(prog.Evaluated, file)
 	prog.ScriptEffects = append(prog.ScriptEffects, res.Effects...)
 	prog.Argv, prog.Scripts = argv, nil
 	return argv, nil
 }
+
+// secretName matches variable names that usually hold a secret.
+var secretName = regexp.MustCompile(`(?i)(pass|secret|token|key|credential|auth)`)
 
 // scriptRefusal is the one error for an entrypoint script that cannot be
 // replaced: what blocked it (with the line) and both ways out.
@@ -98,4 +111,24 @@ func dropPrivHelper(argv []string) (string, []string, bool) {
 		return strings.Join(argv[:i], " "), argv[i:], true
 	}
 	return "", nil, false
+}
+
+// scriptEnvApplied applies what the entrypoint scripts exported (set) and
+// removed (unset) to the config's Env.
+func scriptEnvApplied(env, set, unset []string) []string {
+	drop := map[string]bool{}
+	for _, n := range unset {
+		drop[n] = true
+	}
+	for _, kv := range set {
+		n, _, _ := strings.Cut(kv, "=")
+		drop[n] = true
+	}
+	var out []string
+	for _, kv := range env {
+		if n, _, _ := strings.Cut(kv, "="); !drop[n] {
+			out = append(out, kv)
+		}
+	}
+	return append(out, set...)
 }
