@@ -53,19 +53,33 @@ func (e *scriptEval) call(ctx context.Context, args []string) ([]string, error) 
 		}
 		return nil, e.done(hc.Env, line, rest)
 	case "command":
-		rest := args[1:]
-		if len(rest) > 0 && rest[0] == "-p" {
+		rest, query, verbose := args[1:], false, false
+		for len(rest) > 0 && strings.HasPrefix(rest[0], "-") {
+			opt := rest[0]
 			rest = rest[1:]
+			if opt == "--" {
+				break
+			}
+			query = query || strings.ContainsAny(opt, "vV")
+			verbose = verbose || strings.Contains(opt, "V")
 		}
-		if len(rest) > 0 && (rest[0] == "-v" || rest[0] == "-V") {
-			return e.commandV(hc, rest[1:], rest[0] == "-V"), nil
+		if query {
+			return e.commandV(hc, rest, verbose), nil
 		}
 		if len(rest) == 0 {
 			return []string{"true"}, nil
 		}
 		return rest, nil
 	case "type", "hash":
-		return e.commandV(hc, nonOptions(args[1:]), args[0] == "type"), nil
+		names := args[1:]
+		for len(names) > 0 && strings.HasPrefix(names[0], "-") {
+			opt := names[0]
+			names = names[1:]
+			if opt == "--" {
+				break
+			}
+		}
+		return e.commandV(hc, names, args[0] == "type"), nil
 	case ".", "source":
 		if len(args) < 2 {
 			return args, nil
