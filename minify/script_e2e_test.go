@@ -1,0 +1,74 @@
+package minify_test
+
+import (
+	"context"
+	"fmt"
+	"os/exec"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-containerregistry/pkg/v1/mutate"
+	"github.com/harden-dev/harden/image"
+	tu "github.com/harden-dev/harden/internal/testutil"
+	"github.com/harden-dev/harden/minify"
+)
+
+// TestEntrypointScriptEndToEnd puts an official-style docker-entrypoint.sh
+// in front of the node app, with a CMD that only works through the script
+// (index.js gets node in front), minifies it and proves the new image,
+// which runs node directly, answers as the original does.
+func TestEntrypointScriptEndToEnd(t *testing.T) {
+	tu.RequireDocker(t)
+	tu.RequireImage(t, tu.AppImage)
+	ctx := context.Background()
+	base, err := image.Open(ctx, "docker-daemon:"+tu.AppImage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { base.Close() })
+	img, err := mutate.Append(base, mutate.Addendum{Layer: tu.Layer(t,
+		tu.Dir("usr/"), tu.Dir("usr/local/"), tu.Dir("usr/local/bin/"),
+		tu.Exe("usr/local/bin/docker-entrypoint.sh", entrypointScript(t, "node.sh")))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cf, err := img.ConfigFile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := cf.Config
+	cfg.Entrypoint, cfg.Cmd = []string{"docker-entrypoint.sh"}, []string{"index.js"}
+	if img, err = mutate.Config(img, cfg); err != nil {
+		t.Fatal(err)
+	}
+	orig := randomTag("entrypoint-script")
+	if err := image.Write(ctx, img, "docker-daemon:"+orig); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { exec.Command("docker", "rmi", "--no-prune", orig).Run() })
+
+	m := minifyFixture(t, orig)
+	m.checkHardened(t)
+	if diff := cmp.Diff([]string{"/usr/local/bin/docker-entrypoint.sh"}, m.sel.Program.Evaluated); diff != "" {
+		t.Errorf("Evaluated (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"node"}, m.sel.Config.Entrypoint); diff != "" {
+		t.Errorf("Entrypoint (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"index.js"}, m.sel.Config.Cmd); diff != "" {
+		t.Errorf("Cmd (-want +got):\n%s", diff)
+	}
+	port := tu.FreePort(t)
+	p := minify.Probes{Wait: time.Minute, Env: []string{fmt.Sprintf("PORT=%d", port)}}
+	for _, path := range []string{"/healthz", "/"} {
+		p.HTTP = append(p.HTTP, minify.HTTPProbe{Port: port, Path: path, Status: 200})
+	}
+	res, err := minify.Verify(ctx, &minify.DockerRunner{}, orig, m.tag, "", p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Passed {
+		t.Fatalf("verify failed: %+v\nminified logs:\n%s", res.Probes, res.MinifiedLogs)
+	}
+}
