@@ -43,7 +43,7 @@ func Wants(opts ...Option) []fsindex.Want {
 	for _, s := range sources() {
 		ws = append(ws, s.want())
 	}
-	ws = append(ws, osReleaseWant(), dpkgListWant())
+	ws = append(ws, osReleaseWant(), dpkgListWant(), binaryWant())
 	if !o.noLicenses {
 		ws = append(ws, copyrightWant())
 	}
@@ -79,6 +79,7 @@ func Generate(ctx context.Context, x *fsindex.Index, opts ...Option) (*SBOM, err
 			return nil, err
 		}
 	}
+	g.fromBinaries()
 	for _, sk := range x.Skipped {
 		if strings.HasPrefix(sk.Want, "sbom/") && sk.Want != "sbom/deb-copyright" {
 			g.problem(sk.Path, strings.TrimPrefix(sk.Want, "sbom/"), "not read: "+sk.Reason)
