@@ -8,10 +8,13 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
+	"github.com/harden-dev/harden/fsindex"
 	"github.com/harden-dev/harden/image"
 	tu "github.com/harden-dev/harden/internal/testutil"
 	"github.com/harden-dev/harden/minify"
+	"github.com/harden-dev/harden/sbom"
 )
 
 // TestEntrypointScriptEndToEnd puts an official-style docker-entrypoint.sh
@@ -71,4 +74,35 @@ func TestEntrypointScriptEndToEnd(t *testing.T) {
 	if !res.Passed {
 		t.Fatalf("verify failed: %+v\nminified logs:\n%s", res.Probes, res.MinifiedLogs)
 	}
+
+	// the runtime the binary classifier finds in the original is still
+	// found, at the same version, in the minified image
+	before, after := runtimes(t, img), runtimes(t, m.out)
+	if before["node"] == "" {
+		t.Fatalf("sbom of the original lists no node runtime: %v", before)
+	}
+	if diff := cmp.Diff(before["node"], after["node"]); diff != "" {
+		t.Errorf("node in the sbom of the minified image (-original +minified):\n%s", diff)
+	}
+}
+
+// runtimes lists the generic packages (binary classifiers) of img's sbom.
+func runtimes(t *testing.T, img v1.Image) map[string]string {
+	t.Helper()
+	ctx := context.Background()
+	x, err := fsindex.Build(ctx, img, fsindex.WithWants(sbom.Wants()...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := sbom.Generate(ctx, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, p := range s.Packages {
+		if p.Type == "generic" {
+			out[p.Name] = p.Version
+		}
+	}
+	return out
 }
