@@ -53,6 +53,7 @@ func (k *Keeper) replaceScript(prog *Program, file string, sopts, args []string,
 	}
 	prog.UnsetEnv = append(prog.UnsetEnv, res.Unset...)
 	k.Warn("the entrypoint script %s is not kept: the new image runs the command it execs at line %d, %q", file, res.Line, argv)
+	k.plan.dropped[file] = fmt.Sprintf("the entrypoint script, evaluated: the new image runs the command it execs at line %d instead", res.Line)
 	prog.Evaluated = append(prog.Evaluated, file)
 	prog.ScriptEffects = append(prog.ScriptEffects, res.Effects...)
 	prog.Argv, prog.Scripts = argv, nil
