@@ -3,7 +3,6 @@ package sbom
 import (
 	"path"
 	"regexp"
-	"sort"
 
 	"github.com/harden-dev/harden/fsindex"
 )
@@ -161,12 +160,7 @@ func binaryWant() fsindex.Want {
 // fromBinaries lists what the classifiers found.
 func (g *gen) fromBinaries() {
 	parsed := g.x.ParsedAll(binaryWantName)
-	paths := make([]string, 0, len(parsed))
-	for p := range parsed {
-		paths = append(paths, p)
-	}
-	sort.Strings(paths)
-	for _, p := range paths {
+	for _, p := range sortedKeys(parsed) {
 		h, ok := parsed[p].(*binaryHit)
 		if !ok || h == nil {
 			continue

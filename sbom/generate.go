@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"path"
-	"sort"
 	"strings"
 	"time"
 
@@ -108,12 +107,7 @@ func (g *gen) problem(p, ex, msg string) {
 // fromWalk collects what an at-walk extractor found.
 func (g *gen) fromWalk(src *source) {
 	parsed := g.x.ParsedAll(src.wantName())
-	paths := make([]string, 0, len(parsed))
-	for p := range parsed {
-		paths = append(paths, p)
-	}
-	sort.Strings(paths)
-	for _, p := range paths {
+	for _, p := range sortedKeys(parsed) {
 		wr, ok := parsed[p].(*walkResult)
 		if !ok || wr == nil {
 			continue
