@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"runtime/metrics"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/harden-dev/harden/fsindex"
@@ -30,6 +32,10 @@ const (
 	maxScriptTime  = 2 * time.Second
 	maxScriptOut   = 64 << 10
 	maxScriptDepth = 3
+	// maxScriptHeap bounds the heap growth while a script is evaluated: a
+	// variable that doubles in a loop would otherwise take all memory
+	// before the time limit.
+	maxScriptHeap = 256 << 20
 )
 
 // scriptWant asks the walk for the content of executable shell scripts.
@@ -159,7 +165,16 @@ func evalScript(ctx context.Context, h *scriptHost, file string, src []byte, sop
 	r.Dir = h.wd
 	ctx, cancel := context.WithTimeout(ctx, maxScriptTime)
 	defer cancel()
+	var overMemory atomic.Bool
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		watchHeap(ctx, func() { overMemory.Store(true); cancel() })
+	}()
 	runErr := r.Run(ctx, f)
+	timedOut := ctx.Err() != nil
+	cancel()
+	<-watched
 
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -170,7 +185,9 @@ func evalScript(ctx context.Context, h *scriptHost, file string, src []byte, sop
 		res := &scriptResult{Argv: e.final.argv, Line: e.final.line, Effects: e.effects}
 		res.Env, res.Unset = envDiff(envMap(h.env), e.final.env)
 		return res, nil
-	case ctx.Err() != nil:
+	case overMemory.Load():
+		return nil, &ScriptError{Script: file, Line: e.line, Reason: fmt.Sprintf("the evaluation took more than %d MiB of memory", maxScriptHeap>>20)}
+	case timedOut:
 		return nil, &ScriptError{Script: file, Line: e.line, Reason: fmt.Sprintf("the evaluation did not end within %s (a loop that waits for something?)", maxScriptTime)}
 	}
 	if st, ok := interp.IsExitStatus(runErr); ok || runErr == nil {
@@ -187,6 +204,34 @@ func evalScript(ctx context.Context, h *scriptHost, file string, src []byte, sop
 		return nil, &ScriptError{Script: file, Line: e.line, Reason: reason}
 	}
 	return nil, &ScriptError{Script: file, Line: e.line, Reason: runErr.Error()}
+}
+
+// watchHeap calls over when the live heap grows by more than
+// maxScriptHeap, polling until ctx ends; interp checks its context between
+// commands, so the evaluation stops at the next one.
+func watchHeap(ctx context.Context, over func()) {
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	read := func() uint64 {
+		metrics.Read(sample)
+		if sample[0].Value.Kind() != metrics.KindUint64 {
+			return 0
+		}
+		return sample[0].Value.Uint64()
+	}
+	base := read()
+	tick := time.NewTicker(2 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			if read() > base+maxScriptHeap {
+				over()
+				return
+			}
+		}
+	}
 }
 
 // shellOpts keeps the #! options interp knows (-e, -u, -x, -f, -eu).

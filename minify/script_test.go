@@ -237,3 +237,41 @@ func TestEntrypointScriptKeptWithKeepShell(t *testing.T) {
 		t.Errorf("Entrypoint (-want +got):\n%s", diff)
 	}
 }
+
+// Scripts are untrusted: a loop that never execs, a variable that doubles
+// without end and a look at the host's files all end in a refusal, and
+// the evaluation answers from the image only.
+func TestEntrypointScriptSandbox(t *testing.T) {
+	elf := staticApp(t)
+	tests := []struct {
+		name, script, msg string
+	}{
+		{name: "a loop without commands", script: "#!/bin/bash\nwhile [[ 1 ]]; do (( i++ )); done\nexec /usr/local/bin/app\n",
+			msg: "did not end within"},
+		{name: "a doubling variable", script: "#!/bin/bash\nx=0123456789abcdef\nwhile [[ 1 ]]; do x=$x$x; done\nexec /usr/local/bin/app\n",
+			msg: "MiB of memory"},
+		{name: "a host file", script: "#!/bin/sh\nif [ -e /etc/hostname ] || [ -d /proc/self ] || [ -f /root/.bashrc ]; then exec /usr/local/bin/app --host; fi\nexit 3\n",
+			msg: "exits (status 3)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			img := tu.Image(t, entryCfg([]string{"/entry.sh"}, nil), officialLayout(t, tu.Exe("entry.sh", tt.script), tu.Exe("usr/local/bin/app", elf)))
+			_, err := minify.Plan(context.Background(), index(t, img))
+			if !errors.Is(err, minify.ErrShellEntrypoint) || !strings.Contains(err.Error(), tt.msg) {
+				t.Fatalf("Plan() = %v, want ErrShellEntrypoint with %q", err, tt.msg)
+			}
+		})
+	}
+}
+
+// A glob lists the image's directory, not the host's: /sys is empty in
+// the image, so the pattern stays as written.
+func TestEntrypointScriptGlobsTheImage(t *testing.T) {
+	elf := staticApp(t)
+	_, _, sel := plan(t, entryCfg([]string{"/entry.sh"}, nil), [][]tu.File{officialLayout(t,
+		tu.Exe("entry.sh", "#!/bin/sh\nfor f in /sys/* /etc/app/*.conf; do set -- \"$@\" \"$f\"; done\nexec /usr/local/bin/app \"$@\"\n"),
+		tu.Reg("etc/app/b.conf", "b"), tu.Reg("etc/app/a.conf", "a"), tu.Exe("usr/local/bin/app", elf))})
+	if diff := cmp.Diff([]string{"/sys/*", "/etc/app/a.conf", "/etc/app/b.conf"}, sel.Config.Cmd); diff != "" {
+		t.Errorf("Cmd (-want +got):\n%s", diff)
+	}
+}
