@@ -102,8 +102,7 @@ func (k *Keeper) resolveArgv(prog *Program, argv []string, wd string) ([]string,
 	if DeniedKind(res) == KindShell && !k.o.keepShell {
 		words, script, ok := shellForm(argv)
 		if !ok {
-			return nil, fmt.Errorf("%w: %s runs %q through %s; use an exec-form command (CMD [\"prog\", \"arg\"]) or --keep-shell",
-				ErrShellEntrypoint, strings.Join(argv, " "), script, argv[0])
+			return k.replaceShellCommand(prog, argv, wd)
 		}
 		k.Warn("the command was shell form (%s -c %q); the minified image runs it in exec form %q", argv[0], script, words)
 		prog.Argv, prog.ShellForm = words, script

@@ -41,6 +41,9 @@ const (
 // scriptWant asks the walk for the content of executable shell scripts.
 func scriptWant() fsindex.Want {
 	return fsindex.Want{Name: WantScript, MaxSize: maxScriptSize, Match: func(c *fsindex.Candidate) bool {
+		if strings.HasSuffix(c.Path, ".sh") && c.Size <= maxScriptSize {
+			return true // run as sh SCRIPT.sh, or sourced
+		}
 		if c.Mode&0o111 == 0 || !bytes.HasPrefix(c.Head, []byte("#!")) {
 			return false
 		}

@@ -18,16 +18,55 @@ func (k *Keeper) replaceScript(prog *Program, file string, sopts, args []string,
 	src, ok := k.x.Content(file)
 	if !ok {
 		return nil, scriptRefusal(file, &ScriptError{Script: file,
-			Reason: fmt.Sprintf("harden did not read it (it is larger than %d KiB or not executable)", maxScriptSize>>10)})
+			Reason: fmt.Sprintf("harden did not read it (it is larger than %d KiB, or neither executable nor named *.sh)", maxScriptSize>>10)})
 	}
-	h := &scriptHost{x: k.x, env: k.scriptEnv(), wd: cleanPath(wd), lookPath: func(name string) (string, error) {
-		found, _, err := k.lookPath(name, wd)
-		return found, err
-	}}
-	res, err := evalScript(context.Background(), h, file, src, sopts, args)
+	res, err := k.evalIn(file, src, sopts, args, wd)
 	if err != nil {
 		return nil, scriptRefusal(file, err)
 	}
+	k.plan.dropped[file] = fmt.Sprintf("the entrypoint script, evaluated: the new image runs the command it execs at line %d instead", res.Line)
+	return k.applyScript(prog, file, res, wd)
+}
+
+// replaceShellCommand evaluates a command run through a shell: sh -c
+// 'SCRIPT' [NAME ARGS...] or sh SCRIPT-FILE ARGS.
+func (k *Keeper) replaceShellCommand(prog *Program, argv []string, wd string) ([]string, error) {
+	switch {
+	case len(argv) >= 3 && argv[1] == "-c":
+		name, params := path.Base(argv[0])+" -c", []string(nil)
+		if len(argv) > 3 {
+			name, params = argv[3], argv[4:]
+		}
+		res, err := k.evalIn(name, []byte(argv[2]), nil, params, wd)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %s runs %q through %s, and harden cannot tell what it runs: %v; "+
+				"use an exec-form command (CMD [\"prog\", \"arg\"]), name the program with --entrypoint PROG --cmd ARG..., or keep a shell with --keep-shell",
+				ErrShellEntrypoint, strings.Join(argv, " "), argv[2], argv[0], err)
+		}
+		return k.applyScript(prog, name, res, wd)
+	case len(argv) >= 2 && !strings.HasPrefix(argv[1], "-"):
+		r, err := k.x.Resolve(resolveIn(wd, argv[1]))
+		if err != nil || r.Entry == nil {
+			return nil, fmt.Errorf("%w: %s runs %s, which is not in the image", ErrEntrypointMissing, argv[0], argv[1])
+		}
+		return k.replaceScript(prog, r.Path, nil, argv[2:], wd)
+	}
+	return nil, fmt.Errorf("%w: %s runs through %s; use an exec-form command (CMD [\"prog\", \"arg\"]), --entrypoint PROG --cmd ARG..., or --keep-shell",
+		ErrShellEntrypoint, strings.Join(argv, " "), argv[0])
+}
+
+// evalIn evaluates a script against the image.
+func (k *Keeper) evalIn(name string, src []byte, sopts, args []string, wd string) (*scriptResult, error) {
+	h := &scriptHost{x: k.x, env: k.scriptEnv(), wd: cleanPath(wd), lookPath: func(n string) (string, error) {
+		found, _, err := k.lookPath(n, wd)
+		return found, err
+	}}
+	return evalScript(context.Background(), h, name, src, sopts, args)
+}
+
+// applyScript makes what the script execs the command to resolve next,
+// and records what the script did.
+func (k *Keeper) applyScript(prog *Program, file string, res *scriptResult, wd string) ([]string, error) {
 	argv := res.Argv
 	if helper, rest, ok := dropPrivHelper(argv); ok {
 		k.Warn("%s line %d: drops the helper %q: the new image already runs as the non-root user %d", file, res.Line, helper, NonrootUID)
@@ -53,7 +92,6 @@ func (k *Keeper) replaceScript(prog *Program, file string, sopts, args []string,
 	}
 	prog.UnsetEnv = append(prog.UnsetEnv, res.Unset...)
 	k.Warn("the entrypoint script %s is not kept: the new image runs the command it execs at line %d, %q", file, res.Line, argv)
-	k.plan.dropped[file] = fmt.Sprintf("the entrypoint script, evaluated: the new image runs the command it execs at line %d instead", res.Line)
 	prog.Evaluated = append(prog.Evaluated, file)
 	prog.ScriptEffects = append(prog.ScriptEffects, res.Effects...)
 	prog.Argv, prog.Scripts = argv, nil
