@@ -132,7 +132,7 @@ func TestOfficialEntrypointsResolve(t *testing.T) {
 		{name: "sh -c with more than one command", cfg: entryCfg(nil, []string{"/bin/sh", "-c", "cd /app && exec node server.js --port ${PORT:-80}"}),
 			files:     []tu.File{tu.Exe("usr/local/bin/node", elf), tu.Reg("app/server.js", "x")},
 			wantEntry: []string{"node"}, wantCmd: []string{"server.js", "--port", "80"},
-			warnings:  []string{"sh -c line 1: changes directory (/app)"}},
+			warnings: []string{"sh -c line 1: changes directory (/app)"}},
 		{name: "bash SCRIPT.sh ARGS, the script neither executable nor #!", cfg: entryCfg([]string{"/bin/bash", "/app/start.sh"}, []string{"--port", "80"}),
 			files:     []tu.File{tu.Reg("app/start.sh", "set -e\nexport MODE=prod\nexec /usr/local/bin/app \"$@\"\n"), tu.Exe("usr/local/bin/app", elf)},
 			wantEntry: []string{"/usr/local/bin/app"}, wantCmd: []string{"--port", "80"}, env: []string{"MODE=prod"}},
