@@ -12,6 +12,29 @@ if [ "$1" = 'redis-server' -a "$(id -u)" = '0' ]; then
 	exec gosu redis "$0" "$@"
 fi
 
+# turn protected mode off unless a config file given as $2 sets it
+if [ "$1" = 'redis-server' ]; then
+	protect=1
+	conf=
+	if [ -f "$2" ]; then
+		conf="$2"
+		if grep -q '^protected-mode' "$conf"; then
+			protect=
+		fi
+	fi
+	if [ -n "$protect" ]; then
+		shift
+		if [ -n "$conf" ]; then
+			shift
+		fi
+		set -- --protected-mode no "$@"
+		if [ -n "$conf" ]; then
+			set -- "$conf" "$@"
+		fi
+		set -- redis-server "$@"
+	fi
+fi
+
 # a tighter umask unless one was chosen
 um="$(umask)"
 if [ "$um" = '0022' ]; then
