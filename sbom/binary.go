@@ -1,6 +1,7 @@
 package sbom
 
 import (
+	"bytes"
 	"path"
 	"regexp"
 
@@ -53,6 +54,35 @@ func firstMatch(patterns ...string) func([]byte, string) string {
 	}
 }
 
+// inStrings is a version finder for patterns without a literal to search
+// for, which a regexp would try at every offset of a binary: it tries them
+// on the binary's NUL-terminated strings of printable length.
+func inStrings(patterns ...string) func([]byte, string) string {
+	res := make([]*regexp.Regexp, len(patterns))
+	for i, p := range patterns {
+		res[i] = regexp.MustCompile(p)
+	}
+	return func(data []byte, _ string) string {
+		for _, re := range res {
+			for rest := data; len(rest) > 0; {
+				end := bytes.IndexByte(rest, 0)
+				if end < 0 {
+					end = len(rest)
+				}
+				str := rest[:end]
+				rest = rest[min(end+1, len(rest)):]
+				if len(str) < 5 || len(str) > 200 || bytes.IndexByte(str, '.') < 0 {
+					continue
+				}
+				if m := re.FindSubmatch(str); m != nil {
+					return string(m[1])
+				}
+			}
+		}
+		return ""
+	}
+}
+
 // pythonVersion finds "\x003.12.4\x00" for the major.minor in the file name.
 func pythonVersion(data []byte, mm string) string {
 	if mm == "" {
@@ -91,10 +121,12 @@ func binaryClassifiers() []binaryClassifier {
 		{class: "openjdk", pkg: "openjdk", file: regexp.MustCompile(`^java$`),
 			version: javaVersion(`\x00openjdk\x00java\x00[^\x00]*\x00([0-9][^\x00]*)\x00`)},
 		{class: "redis", pkg: "redis", file: regexp.MustCompile(`^(?:redis-server|redis-check-rdb|redis-check-aof)$`),
-			version: firstMatch(`[^0-9.]([0-9]+\.[0-9]+\.[0-9]+)(?:[0-9a-f]{12}-|buildkitsandbox-)?[0-9]{19}\x00`,
+			// the version glued to the build id: 7.0.15 1778644800000000000,
+			// 7.2.4 buildkitsandbox-1702957741000000000, 4.0.11 841ce7054bd9-...
+			version: inStrings(`^(?:.*[^0-9.])?([0-9]+\.[0-9]+\.[0-9]+)(?:[0-9a-f]{12}-|buildkitsandbox-)?[0-9]{19}$`,
 				`Redis version ([0-9]+\.[0-9]+\.[0-9]+)`)},
 		{class: "nginx", pkg: "nginx", file: regexp.MustCompile(`^nginx$`),
-			version: firstMatch(`(?:\x00|\?)nginx version: [^/\x00]+/([0-9]+\.[0-9]+\.[0-9]+)`)},
+			version: firstMatch(`nginx version: [^/\x00]+/([0-9]+\.[0-9]+\.[0-9]+)`)},
 		{class: "php", pkg: "php", file: regexp.MustCompile(`^(?:php|php-fpm|php-cgi|php[0-9]+(?:\.[0-9]+)?|php-fpm[0-9]+(?:\.[0-9]+)?|libphp[0-9]*\.so)$`),
 			version: firstMatch(`X-Powered-By: PHP/([0-9]+\.[0-9]+\.[0-9]+(?:alpha[0-9]+|beta[0-9]+|RC[0-9]+)?)`)},
 		{class: "httpd", pkg: "httpd", file: regexp.MustCompile(`^httpd$`),

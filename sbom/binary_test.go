@@ -76,3 +76,26 @@ func TestBinaryClassifierJavaRelease(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", d)
 	}
 }
+
+// BenchmarkBinaryClassifiers runs the classifiers over a 16 MiB executable
+// whose version string is at the end, the worst case: node's is found by a
+// literal search, redis' by trying the NUL-terminated strings.
+func BenchmarkBinaryClassifiers(b *testing.B) {
+	filler := []byte(strings.Repeat("some.symbol_name\x00x86_64 text 1.2\x00", 1<<19))
+	w := binaryWant()
+	for _, c := range []struct{ name, tail string }{
+		{"node", "node.js/v20.18.1"},
+		{"redis-server", "A7.0.151778644800000000000"},
+		{"nginx", "nginx version: nginx/1.27.0"},
+	} {
+		data := append(append([]byte(elfWith()), filler...), []byte(c.tail+"\x00")...)
+		b.Run(c.name, func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				if v, _ := w.Parse("/usr/local/bin/"+c.name, data); v == nil {
+					b.Fatal("no version found")
+				}
+			}
+		})
+	}
+}
