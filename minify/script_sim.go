@@ -206,4 +206,3 @@ func simFind(e *scriptEval, hc interp.HandlerContext, line uint, args []string) 
 	}
 	return nil
 }
-
