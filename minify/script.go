@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"regexp"
 	"runtime/metrics"
 	"sort"
 	"strings"
@@ -269,6 +270,10 @@ func unsupported(file string, f *syntax.File) *ScriptError {
 				se = &ScriptError{Script: file, Line: n.Pos().Line(), Reason: "coproc is not evaluated"}
 			}
 		case *syntax.Word:
+			if lit, ok := firstLit(n); ok && userTilde.MatchString(lit) && se == nil {
+				// expand would look the user up in the host's passwd
+				se = &ScriptError{Script: file, Line: n.Pos().Line(), Reason: "~user is not evaluated"}
+			}
 			for i, part := range n.Parts {
 				if ps, ok := part.(*syntax.ProcSubst); ok {
 					lit := &syntax.Lit{ValuePos: ps.OpPos, ValueEnd: ps.OpPos, Value: procSubstCmd}
@@ -280,6 +285,21 @@ func unsupported(file string, f *syntax.File) *ScriptError {
 		return true
 	})
 	return se
+}
+
+// userTilde is a word that starts with ~name.
+var userTilde = regexp.MustCompile(`^~[A-Za-z0-9_.-]+`)
+
+// firstLit returns the literal a word starts with.
+func firstLit(w *syntax.Word) (string, bool) {
+	if len(w.Parts) == 0 {
+		return "", false
+	}
+	lit, ok := w.Parts[0].(*syntax.Lit)
+	if !ok {
+		return "", false
+	}
+	return lit.Value, true
 }
 
 // effect records what the script did that the new image will not do.

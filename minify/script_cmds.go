@@ -32,6 +32,10 @@ func (e *scriptEval) call(ctx context.Context, args []string) ([]string, error) 
 	switch args[0] {
 	case procSubstCmd:
 		return nil, e.fail(line, "process substitution <(…) is not evaluated")
+	case "builtin":
+		if len(args) > 1 {
+			return e.call(ctx, args[1:]) // builtin command -v would look at the host
+		}
 	case "exec":
 		rest := args[1:]
 		for len(rest) > 0 && strings.HasPrefix(rest[0], "-") {

@@ -274,6 +274,8 @@ func TestEntrypointScriptSandbox(t *testing.T) {
 			msg: "did not end within"},
 		{name: "a doubling variable", script: "#!/bin/bash\nx=0123456789abcdef\nwhile [[ 1 ]]; do x=$x$x; done\nexec /usr/local/bin/app\n",
 			msg: "MiB of memory"},
+		{name: "a host user's home", script: "#!/bin/sh\nexec /usr/local/bin/app ~root\n", msg: "line 2: ~user is not evaluated"},
+		{name: "builtin command -v", script: "#!/bin/bash\nbuiltin command -v tar >/dev/null && exec /usr/local/bin/app --tar\nexit 4\n", msg: "exits (status 4)"},
 		{name: "a host file", script: "#!/bin/sh\nif [ -e /etc/hostname ] || [ -d /proc/self ] || [ -f /root/.bashrc ]; then exec /usr/local/bin/app --host; fi\nexit 3\n",
 			msg: "exits (status 3)"},
 	}
