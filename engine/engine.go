@@ -13,6 +13,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/harden-dev/harden/internal/capbuf"
 	"io"
 	"os/exec"
 	"strings"
@@ -55,8 +56,8 @@ func (e *Engine) docker(ctx context.Context, stdin io.Reader, args ...string) (s
 	cmd := e.command(ctx, args...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdin = stdin
-	cmd.Stdout = &limitedBuffer{b: &stdout, max: maxOutput}
-	cmd.Stderr = &limitedBuffer{b: &stderr, max: maxOutput}
+	cmd.Stdout = &capbuf.Writer{B: &stdout, Max: maxOutput}
+	cmd.Stderr = &capbuf.Writer{B: &stderr, Max: maxOutput}
 	err := cmd.Run()
 	if err != nil && ctx.Err() != nil {
 		return stdout.String(), stderr.String(), ctx.Err()
@@ -81,23 +82,6 @@ func errLine(err error, stderr string) string {
 		return l
 	}
 	return err.Error()
-}
-
-// limitedBuffer keeps the first max bytes and drops the rest.
-type limitedBuffer struct {
-	b   *bytes.Buffer
-	max int
-}
-
-func (l *limitedBuffer) Write(p []byte) (int, error) {
-	if room := l.max - l.b.Len(); room > 0 {
-		if len(p) > room {
-			l.b.Write(p[:room])
-		} else {
-			l.b.Write(p)
-		}
-	}
-	return len(p), nil
 }
 
 // Version returns the engine's server version, or why none answers.

@@ -38,6 +38,11 @@ func (k *Keeper) config() {
 	if k.prog != nil && k.prog.ShellForm != "" {
 		c.Entrypoint, c.Cmd = append([]string{}, k.prog.Argv...), nil
 	}
+	if k.prog != nil && len(k.prog.Evaluated) > 0 {
+		// the program the entrypoint script execs, its arguments as CMD
+		c.Entrypoint, c.Cmd = []string{k.prog.Argv[0]}, append([]string{}, k.prog.Argv[1:]...)
+		c.Env = scriptEnvApplied(c.Env, k.prog.Env, k.prog.UnsetEnv)
+	}
 	if len(c.Entrypoint) == 0 {
 		c.Entrypoint = nil
 	}

@@ -38,6 +38,17 @@ type Program struct {
 	WorkingDir string `json:"workingDir"`
 	// ShellForm is the shell command line that was rewritten to Argv.
 	ShellForm string `json:"shellForm,omitempty"`
+	// Evaluated lists the entrypoint shell scripts (docker-entrypoint.sh)
+	// that were evaluated and replaced by the command they exec, Argv.
+	Evaluated []string `json:"evaluated,omitempty"`
+	// ScriptEffects lists what those scripts did before the exec that the
+	// new image no longer does (they are warnings too).
+	ScriptEffects []string `json:"scriptEffects,omitempty"`
+	// Env lists the variables (KEY=VALUE) those scripts export for the
+	// program, which the new image's config sets; UnsetEnv the variables
+	// they remove.
+	Env      []string `json:"env,omitempty"`
+	UnsetEnv []string `json:"unsetEnv,omitempty"`
 }
 
 // Base is the base name of the program (node, python3.11, java).
@@ -65,6 +76,25 @@ func (k *Keeper) resolveEntrypoint() (*Program, error) {
 		wd = "/"
 	}
 	prog := &Program{Argv: argv, WorkingDir: cleanPath(wd)}
+	for round := 0; ; round++ {
+		next, err := k.resolveArgv(prog, argv, wd)
+		if err != nil {
+			return nil, err
+		}
+		if next == nil {
+			return prog, nil
+		}
+		if round >= maxScriptDepth {
+			return nil, fmt.Errorf("%w: entrypoint scripts exec more than %d scripts in a row", ErrShellEntrypoint, maxScriptDepth)
+		}
+		argv = next
+	}
+}
+
+// resolveArgv fills prog for argv. When argv runs a shell script it
+// evaluates, it returns the command the script execs instead, to be
+// resolved in turn.
+func (k *Keeper) resolveArgv(prog *Program, argv []string, wd string) ([]string, error) {
 	found, res, err := k.lookPath(argv[0], wd)
 	if err != nil {
 		return nil, err
@@ -72,8 +102,7 @@ func (k *Keeper) resolveEntrypoint() (*Program, error) {
 	if DeniedKind(res) == KindShell && !k.o.keepShell {
 		words, script, ok := shellForm(argv)
 		if !ok {
-			return nil, fmt.Errorf("%w: %s runs %q through %s; use an exec-form command (CMD [\"prog\", \"arg\"]) or --keep-shell",
-				ErrShellEntrypoint, strings.Join(argv, " "), script, argv[0])
+			return k.replaceShellCommand(prog, argv, wd)
 		}
 		k.Warn("the command was shell form (%s -c %q); the minified image runs it in exec form %q", argv[0], script, words)
 		prog.Argv, prog.ShellForm = words, script
@@ -88,7 +117,7 @@ func (k *Keeper) resolveEntrypoint() (*Program, error) {
 	for depth := 0; ; depth++ {
 		if info, ok := elfInfo(k.x, cur); ok {
 			prog.Path, prog.ELF, prog.Args = cur, info, args
-			return prog, nil
+			return nil, nil
 		}
 		line, ok := shebang(k.x, cur)
 		if !ok {
@@ -112,23 +141,29 @@ func (k *Keeper) resolveEntrypoint() (*Program, error) {
 			if len(words) == 0 {
 				return nil, fmt.Errorf("%s: #!%s names no program", cur, line[2:])
 			}
+			via, shell, err := k.lookPath(words[0], wd)
+			if err != nil {
+				return nil, fmt.Errorf("interpreter of %s: %w", cur, err)
+			}
+			if DeniedKind(shell) == KindShell && !k.o.keepShell && depth == 0 {
+				return k.replaceScript(prog, cur, words[1:], args, wd)
+			}
 			prog.Scripts = append(prog.Scripts, next)
 			if _, err := k.Keep(next, Reason{Rule: "interpreter", Why: "#!" + strings.TrimSpace(line[2:]) + " in " + cur}); err != nil {
 				return nil, err
 			}
-			var via string
-			via, next, err = k.lookPath(words[0], wd)
-			if err != nil {
-				return nil, fmt.Errorf("interpreter of %s: %w", cur, err)
-			}
+			next = shell
 			if _, err := k.Keep(via, Reason{Rule: "interpreter", Why: "found through PATH by #!" + strings.TrimSpace(line[2:]) + " in " + cur}); err != nil {
 				return nil, err
 			}
 			iargs = words[1:]
 		}
 		if DeniedKind(next) == KindShell && !k.o.keepShell {
-			return nil, fmt.Errorf("%w: %s is a shell script (#!%s); harden keeps no shell unless --keep-shell",
-				ErrShellEntrypoint, cur, strings.TrimSpace(line[2:]))
+			if depth > 0 {
+				return nil, fmt.Errorf("%w: %s is a shell script (#!%s) run through %s; harden keeps no shell unless --keep-shell",
+					ErrShellEntrypoint, cur, strings.TrimSpace(line[2:]), prog.Scripts[0])
+			}
+			return k.replaceScript(prog, cur, iargs, args, wd)
 		}
 		args = append(append(append([]string{}, iargs...), cur), args...)
 		cur = next

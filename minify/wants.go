@@ -53,6 +53,7 @@ func Wants(opts ...Option) []fsindex.Want {
 				return path.Dir(p) == "/var/lib/dpkg/info" && strings.HasSuffix(p, ".list")
 			}),
 			Parse: func(_ string, data []byte) (any, error) { return parseLines(data), nil }},
+		scriptWant(),
 	}
 	seen := map[string]bool{}
 	for _, p := range profilesFor(o.profiles) {

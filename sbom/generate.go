@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"path"
-	"sort"
 	"strings"
 	"time"
 
@@ -43,7 +42,7 @@ func Wants(opts ...Option) []fsindex.Want {
 	for _, s := range sources() {
 		ws = append(ws, s.want())
 	}
-	ws = append(ws, osReleaseWant(), dpkgListWant())
+	ws = append(ws, osReleaseWant(), dpkgListWant(), binaryWant())
 	if !o.noLicenses {
 		ws = append(ws, copyrightWant())
 	}
@@ -79,6 +78,7 @@ func Generate(ctx context.Context, x *fsindex.Index, opts ...Option) (*SBOM, err
 			return nil, err
 		}
 	}
+	g.fromBinaries()
 	for _, sk := range x.Skipped {
 		if strings.HasPrefix(sk.Want, "sbom/") && sk.Want != "sbom/deb-copyright" {
 			g.problem(sk.Path, strings.TrimPrefix(sk.Want, "sbom/"), "not read: "+sk.Reason)
@@ -107,12 +107,7 @@ func (g *gen) problem(p, ex, msg string) {
 // fromWalk collects what an at-walk extractor found.
 func (g *gen) fromWalk(src *source) {
 	parsed := g.x.ParsedAll(src.wantName())
-	paths := make([]string, 0, len(parsed))
-	for p := range parsed {
-		paths = append(paths, p)
-	}
-	sort.Strings(paths)
-	for _, p := range paths {
+	for _, p := range sortedKeys(parsed) {
 		wr, ok := parsed[p].(*walkResult)
 		if !ok || wr == nil {
 			continue

@@ -122,7 +122,8 @@ func pythonLicenses(data []byte) []string {
 	return sortedKeys(seen)
 }
 
-func sortedKeys(m map[string]bool) []string {
+// sortedKeys returns the keys of m in order (nil when there are none).
+func sortedKeys[V any](m map[string]V) []string {
 	if len(m) == 0 {
 		return nil
 	}

@@ -34,7 +34,7 @@ func listedPaths(data []byte) []string {
 		ext := path.Ext(base)
 		if strings.HasPrefix(line, "/") && (base == "package.json" || base == "package-lock.json" || base == "npm-shrinkwrap.json" ||
 			base == "go.mod" || base == "METADATA" || base == "PKG-INFO" ||
-			ext == ".jar" || ext == ".war" || ext == ".egg" || strings.HasSuffix(line, ".egg-info")) {
+			ext == ".jar" || ext == ".war" || ext == ".egg" || strings.HasSuffix(line, ".egg-info") || classifiedName(base)) {
 			out = append(out, line)
 		}
 	}
