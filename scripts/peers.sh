@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the peer tools harden is compared with, at pinned versions, with
 # go install into $(go env GOPATH)/bin: osv-scanner (vuln's peer tests),
-# Syft (sbom's peer test) and Dive (make bench). Called by scripts/setup.sh
+# Syft (sbom's peer test), Dive (make bench) and govulncheck (the test that
+# checks harden's own dependencies, internal/govulndb). Called by scripts/setup.sh
 # (osv-scanner, syft) and scripts/bench.sh (all three). Idempotent: a tool
 # already built at its pinned version is left alone (go version -m reads the
 # module version from the binary), so a second run takes well under a
@@ -19,6 +20,7 @@ peers=(
 	"osv-scanner github.com/google/osv-scanner/v2 v2.6.0 ./cmd/osv-scanner go1.27.4"
 	"syft github.com/anchore/syft v1.57.2 ./cmd/syft go1.27.4"
 	"dive github.com/wagoodman/dive v0.13.2-0.20250516191726-d6c691947f8f ./cmd/dive -"
+	"govulncheck golang.org/x/vuln v1.10.0 ./cmd/govulncheck -"
 )
 
 gobin=$(go env GOBIN)

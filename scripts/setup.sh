@@ -57,5 +57,5 @@ fi
 log "docker engine $(docker version --format '{{.Server.Version}}') is up"
 
 if ! $demo_only; then
-	"$(dirname "$0")/peers.sh" osv-scanner syft
+	"$(dirname "$0")/peers.sh" osv-scanner syft govulncheck
 fi

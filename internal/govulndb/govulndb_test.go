@@ -111,17 +111,7 @@ func writeDB(t *testing.T, src, dst string) int {
 // TestGovulncheck: no vulnerable function of a dependency (or of the
 // standard library) is called by harden.
 func TestGovulncheck(t *testing.T) {
-	bin, err := exec.LookPath("govulncheck")
-	if err != nil {
-		if home, _ := os.UserHomeDir(); home != "" {
-			if p := filepath.Join(home, "go", "bin", "govulncheck"); fileExists(p) {
-				bin = p
-			}
-		}
-	}
-	if bin == "" {
-		testutil.Unavailable(t, "govulncheck is not installed (scripts/setup.sh installs it)")
-	}
+	bin := testutil.RequirePeer(t, "govulncheck")
 	src := filepath.Join(testutil.SharedDir(t), "vulndb", "osv", "Go")
 	db := t.TempDir()
 	n := writeDB(t, src, db)
@@ -166,5 +156,3 @@ func TestGovulncheck(t *testing.T) {
 	}
 	t.Logf("%d Go vulnerability records, %d called", n, len(called))
 }
-
-func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
