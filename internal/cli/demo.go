@@ -342,7 +342,11 @@ func (d *demo) scan(ctx context.Context) error {
 		d.say("no vulnerability database: pass --vulndb DIR, or run `harden db update` (osv.dev) or `harden db import`; skipping the scan")
 		return nil
 	}
-	_, err := d.harden(ctx, "scan", "--db", d.db, "--max-db-age", "8760h", d.appTar)
+	// how old each data source is, before the scan that uses them
+	if _, err := d.harden(ctx, "db", "status", "--db", d.db); err != nil {
+		return err
+	}
+	_, err := d.harden(ctx, "scan", "--db", d.db, d.appTar)
 	return err
 }
 
