@@ -27,6 +27,7 @@ var allowed = map[string][]string{
 	"debian":     {},
 	"base":       {"debian", "report", "image"},
 	"dockerfile": {"report", "policy"},
+	"patch":      {"debian", "fsindex", "vuln"},
 }
 
 func TestLayering(t *testing.T) {
