@@ -42,7 +42,7 @@ func notes(r *Result, debs []opened, files []*pkgFiles, w *layerWriter) []Note {
 		}
 		sort.Strings(names)
 		for _, n := range names {
-			if n != "conffiles" {
+			if n != "conffiles" && n != "triggers" {
 				all = append(all, od.d.Scripts[n]...)
 			}
 		}
@@ -55,12 +55,12 @@ func notes(r *Result, debs []opened, files []*pkgFiles, w *layerWriter) []Note {
 				out = append(out, Note{Package: od.u.Name, Does: a.does, Instead: instead})
 			}
 		}
-		if trig := bytes.TrimSpace(od.d.Scripts["triggers"]); len(trig) > 0 {
+		if trig := triggers(od.d.Scripts["triggers"]); len(trig) > 0 {
 			instead := "not run"
-			if bytes.Contains(trig, []byte("ldconfig")) {
+			if strings.Contains(strings.Join(trig, " "), "ldconfig") {
 				instead = ldNote(w, files[i])
 			}
-			out = append(out, Note{Package: od.u.Name, Does: "triggers: " + strings.Join(strings.Fields(string(trig)), " "), Instead: instead})
+			out = append(out, Note{Package: od.u.Name, Does: "triggers: " + strings.Join(trig, "; "), Instead: instead})
 		}
 	}
 	return out
@@ -93,4 +93,15 @@ func ldNote(w *layerWriter, pf *pkgFiles) string {
 	default:
 		return fmt.Sprintf("ldconfig not run: /etc/ld.so.cache was NOT regenerated and does not name %s; the loader finds them only in its default paths", strings.Join(added, ", "))
 	}
+}
+
+// triggers returns the directives of a triggers file, comments dropped.
+func triggers(data []byte) []string {
+	var out []string
+	for _, l := range strings.Split(string(data), "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+			out = append(out, strings.Join(strings.Fields(l), " "))
+		}
+	}
+	return out
 }
