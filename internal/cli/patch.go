@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/harden-dev/harden/base"
+	"github.com/harden-dev/harden/debian"
 	"github.com/harden-dev/harden/fsindex"
 	"github.com/harden-dev/harden/image"
 	"github.com/harden-dev/harden/patch"
@@ -60,6 +62,7 @@ naming the updates. Same inputs and SOURCE_DATE_EPOCH, same digest.`,
 	f.StringArrayVar(&o.repo.suites, "suite", nil, "suite for --mirror (e.g. bookworm-security); repeatable")
 	f.StringArrayVar(&o.repo.components, "component", nil, "component for --mirror (default main); repeatable")
 	f.StringVar(&o.repo.keyring, "keyring", "", "OpenPGP keyring to verify InRelease with, instead of each source's Signed-By")
+	f.StringVar(&o.repo.debs, "debs", "", "folder of .deb files to update from (offline; with --mirror, both are used)")
 	f.StringVar(&o.repo.cache, "cache", "", "download cache (default: the user cache dir/harden/debs)")
 	return cmd
 }
@@ -89,16 +92,26 @@ func (g *globals) runPatch(ctx context.Context, o *patchOptions, ref string) err
 			return err
 		}
 	}
+	o.repo.arch = cfg.Architecture
 	client, err := debianClient(g, &o.repo)
 	if err != nil {
 		return err
 	}
-	o.repo.arch = cfg.Architecture
 	repos, err := baseRepos(&o.repo)
 	if err != nil {
 		return usageError{err}
 	}
-	ix, err := client.Index(ctx, repos, cfg.Architecture)
+	var local []*debian.Package
+	if o.repo.debs != "" {
+		if local, err = debian.ReadDebDir(o.repo.debs, o.repo.arch); err != nil {
+			return usageError{err}
+		}
+	}
+	src, err := base.NewSource(client, repos, local)
+	if err != nil {
+		return usageError{err}
+	}
+	ix, err := src.Index(ctx, o.repo.arch)
 	if err != nil {
 		return err
 	}
@@ -186,6 +199,9 @@ func (g *globals) writePatch(r *patch.Result) error {
 	}
 	for _, n := range r.Notes {
 		g.info("%s: maintainer scripts do %s; %s", n.Package, n.Does, n.Instead)
+	}
+	if len(r.Updates) == 0 {
+		return nil
 	}
 	t := report.NewTable("PACKAGE", "FROM", "TO", "FINDINGS", "WHY", "DOWNLOAD").AlignRight(3, 5)
 	for _, u := range r.Updates {
