@@ -156,6 +156,9 @@ func (d *db) add(x *fsindex.Index, st stanza, controlPath string) error {
 	if name == "" {
 		return nil
 	}
+	if !safeName(name) || !safeName(arch) {
+		return fmt.Errorf("%w: bad package name or architecture %q %q", ErrBadDatabase, name, arch)
+	}
 	v, err := version.Parse(f["Version"])
 	if err != nil || f["Version"] == "" {
 		return fmt.Errorf("%w: package %s has a bad Version %q", ErrBadDatabase, name, f["Version"])
@@ -241,4 +244,18 @@ func (d *db) packages() []*debian.Package {
 		out = append(out, d.pkgs[n].pkg)
 	}
 	return out
+}
+
+// safeName accepts what Debian allows in package and architecture names,
+// so a name from the image can be part of a database file name.
+func safeName(n string) bool {
+	if n == "" || len(n) > 128 || n[0] == '.' {
+		return false
+	}
+	for _, r := range n {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("+-.", r)) {
+			return false
+		}
+	}
+	return true
 }

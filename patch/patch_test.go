@@ -301,3 +301,22 @@ func TestPatchCurrentAndApk(t *testing.T) {
 		t.Errorf("apk image: %v, want ErrApk", err)
 	}
 }
+
+func TestPatchRefusesBadDatabase(t *testing.T) {
+	f := newFixture(t)
+	for _, bad := range []string{
+		"Package: ../../etc/passwd\nArchitecture: amd64\nVersion: 1.0\n",
+		"Package: hello\nArchitecture: ../x\nVersion: 1.0\n",
+		"Package: hello\nArchitecture: amd64\nVersion: not a version!\n",
+	} {
+		x := index(t, testutil.Image(t, nil, []testutil.File{testutil.Dir("var/"), testutil.Dir("var/lib/"), testutil.Dir("var/lib/dpkg/"),
+			testutil.Reg("var/lib/dpkg/status", bad)}))
+		if _, err := patch.Plan(x, f.ix, patch.Request{All: true}); !errors.Is(err, patch.ErrBadDatabase) {
+			t.Errorf("status %q: %v, want ErrBadDatabase", bad, err)
+		}
+	}
+	x := index(t, testutil.Image(t, nil, []testutil.File{testutil.Dir("etc/"), testutil.Reg("etc/hostname", "x")}))
+	if _, err := patch.Plan(x, f.ix, patch.Request{All: true}); !errors.Is(err, patch.ErrNoPackages) {
+		t.Errorf("no database: %v, want ErrNoPackages", err)
+	}
+}
