@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/harden-dev/harden/base"
@@ -194,6 +193,11 @@ func (g *globals) writePatch(r *patch.Result) error {
 	if len(r.Findings) > 0 {
 		g.info("%d findings with a fixed version: %d fixed by the repositories' versions, %d not (yet) in them", len(r.Findings), avail, len(r.Findings)-avail)
 	}
+	for _, f := range r.Findings {
+		if f.Status != patch.StatusFixed {
+			g.info("%s (%s %s): fixed in %s, the repositories have %s", f.ID, f.Package, f.Installed, f.Fixed, nameOr(f.CandidateSource, "no version of it"))
+		}
+	}
 	for _, s := range r.Skipped {
 		g.info("skipped %s: %s", s.Name, s.Reason)
 	}
@@ -210,18 +214,9 @@ func (g *globals) writePatch(r *patch.Result) error {
 	if err := t.WriteText(g.stdout); err != nil {
 		return err
 	}
-	if r.Layer == nil && len(r.Updates) > 0 {
+	if r.Layer == nil {
 		_, err := fmt.Fprintf(g.stdout, "%d packages, %s to download; dry run: nothing written\n", len(r.Updates), report.Bytes(r.DownloadSize))
 		return err
-	}
-	if len(r.Findings) > avail {
-		var names []string
-		for _, f := range r.Findings {
-			if f.Status != patch.StatusFixed {
-				names = append(names, f.ID+" ("+f.Package+")")
-			}
-		}
-		g.log.Debug("findings the repositories do not fix", "findings", strings.Join(names, ", "))
 	}
 	return nil
 }
