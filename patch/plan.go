@@ -82,8 +82,10 @@ type Result struct {
 	Findings   []FindingStatus `json:"findings,omitempty"`
 	// FindingsFixed counts the findings the updates fix.
 	FindingsFixed int `json:"findingsFixed"`
-	// DownloadSize is the sum of the .deb sizes.
-	DownloadSize int64 `json:"downloadSize"`
+	// DownloadSize is the sum of the .deb sizes; InstalledSize the sum of
+	// their Installed-Size, what the new layer holds at most (uncompressed).
+	DownloadSize  int64 `json:"downloadSize"`
+	InstalledSize int64 `json:"installedSize"`
 	// Layer is set by Apply.
 	Layer *LayerInfo `json:"layer,omitempty"`
 	// Notes say what maintainer scripts would have done that the layer does
@@ -158,6 +160,7 @@ func Plan(x *fsindex.Index, ix *debian.Index, req Request) (*Result, error) {
 		}
 		r.Updates = append(r.Updates, u)
 		r.DownloadSize += p.Size
+		r.InstalledSize += p.InstalledSize
 	}
 	return r, nil
 }

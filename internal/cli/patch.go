@@ -215,7 +215,8 @@ func (g *globals) writePatch(r *patch.Result) error {
 		return err
 	}
 	if r.Layer == nil {
-		_, err := fmt.Fprintf(g.stdout, "%d packages, %s to download; dry run: nothing written\n", len(r.Updates), report.Bytes(r.DownloadSize))
+		_, err := fmt.Fprintf(g.stdout, "%d packages, %s to download, a new layer of at most %s uncompressed; dry run: nothing written\n",
+			len(r.Updates), report.Bytes(r.DownloadSize), report.Bytes(r.InstalledSize))
 		return err
 	}
 	return nil
