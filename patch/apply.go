@@ -253,6 +253,9 @@ func (w *layerWriter) database(r *Result, debs []opened, files []*pkgFiles) erro
 				return err
 			}
 		}
+		if err := w.controlMembers(infoName, od.d); err != nil {
+			return err
+		}
 	}
 	if d.distroless {
 		return nil
@@ -275,6 +278,36 @@ func (w *layerWriter) database(r *Result, debs []opened, files []*pkgFiles) erro
 		}
 	}
 	return w.file(dpkgStatus, []byte(b.String()))
+}
+
+// controlMembers puts the new version's scripts, triggers and conffiles
+// list in info/ as dpkg does (they are not run), and removes the old
+// version's ones the new one does not have.
+func (w *layerWriter) controlMembers(infoName string, d *debian.Deb) error {
+	for _, m := range []string{"conffiles", "postinst", "postrm", "preinst", "prerm", "triggers"} {
+		p := path.Join(dpkgInfo, infoName+"."+m)
+		data, ok := d.Scripts[m]
+		if !ok {
+			c, err := w.canonical(p)
+			if err != nil {
+				return err
+			}
+			if e := w.existing(c); e != nil && !e.IsDir() {
+				if err := w.whiteout(c); err != nil {
+					return err
+				}
+			}
+			continue
+		}
+		mode := int64(0o644)
+		if m != "conffiles" && m != "triggers" {
+			mode = 0o755
+		}
+		if err := w.fileMode(p, data, mode); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // confList returns the conffiles a package declares.

@@ -239,6 +239,17 @@ func TestPatchNode18(t *testing.T) {
 	}
 	t.Logf("node -e: %s", strings.TrimSpace(string(b)))
 
+	// dpkg agrees: nothing half-installed, every updated file matches its md5sums.
+	verify := []string{"run", "--rm", "--entrypoint", "dpkg", tag, "--verify"}
+	for _, u := range r.Updates {
+		verify = append(verify, u.Name)
+	}
+	for _, args := range [][]string{{"run", "--rm", "--entrypoint", "dpkg", tag, "--audit"}, verify} {
+		if b, err := exec.Command("docker", args...).CombinedOutput(); err != nil || len(b) > 0 {
+			t.Errorf("docker %s: %v: %s", strings.Join(args, " "), err, b)
+		}
+	}
+
 	// Same inputs, same digest.
 	r2, err := patch.Plan(x, ix, patch.Request{Findings: findings})
 	if err != nil {

@@ -206,12 +206,15 @@ func (w *layerWriter) whiteout(c string) error {
 }
 
 // file writes a database file (root, 0644).
-func (w *layerWriter) file(p string, data []byte) error {
+func (w *layerWriter) file(p string, data []byte) error { return w.fileMode(p, data, 0o644) }
+
+// fileMode writes a database file owned by root.
+func (w *layerWriter) fileMode(p string, data []byte, mode int64) error {
 	c, err := w.canonical(p)
 	if err != nil {
 		return err
 	}
-	if err := w.tw.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: strings.TrimPrefix(c, "/"), Mode: 0o644, Size: int64(len(data)),
+	if err := w.tw.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: strings.TrimPrefix(c, "/"), Mode: mode, Size: int64(len(data)),
 		ModTime: w.epoch, Format: tar.FormatPAX}); err != nil {
 		return err
 	}

@@ -66,6 +66,7 @@ func traditionalImage(t *testing.T) v1.Image {
 		testutil.Reg("var/lib/dpkg/status", status),
 		testutil.Reg("var/lib/dpkg/info/hello.list", "/.\n/usr\n/usr/bin\n/usr/bin/hello\n/usr/share/doc/hello\n/usr/share/doc/hello/OLD\n"),
 		testutil.Reg("var/lib/dpkg/info/libfoo.list", "/.\n/lib\n/lib/libfoo.so.1\n"),
+		testutil.Exe("var/lib/dpkg/info/hello.postinst", "#!/bin/sh\nldconfig\n"),
 	})
 }
 
@@ -191,6 +192,9 @@ func TestPatchTraditional(t *testing.T) {
 	}
 	if l := files["var/lib/dpkg/info/hello.list"]; !strings.Contains(l, "/usr/bin/sh\n") || strings.Contains(l, "OLD") {
 		t.Errorf("hello.list = %q", l)
+	}
+	if _, ok := files["var/lib/dpkg/info/.wh.hello.postinst"]; !ok {
+		t.Errorf("hello 1.0's postinst is left in info/ though 1.1 has none: %v", order)
 	}
 	if files["var/lib/dpkg/info/hello.md5sums"] != "0123  usr/bin/hello\n" {
 		t.Errorf("hello.md5sums = %q, want the package's", files["var/lib/dpkg/info/hello.md5sums"])
