@@ -198,6 +198,15 @@ func TestPatchNode18(t *testing.T) {
 	if r.FindingsFixed == 0 {
 		t.Fatal("no finding fixed on node18")
 	}
+	// libssl3's ldconfig trigger and nodejs's alternatives are reported.
+	var sawLd, sawAlt bool
+	for _, n := range r.Notes {
+		sawLd = sawLd || n.Package == "libssl3" && strings.Contains(n.Does, "ldconfig") && strings.Contains(n.Instead, "the cache stays true")
+		sawAlt = sawAlt || n.Package == "nodejs" && n.Does == "alternatives"
+	}
+	if !sawLd || !sawAlt {
+		t.Errorf("notes = %+v, want libssl3's ldconfig and nodejs's alternatives", r.Notes)
+	}
 
 	// The layer holds the updated packages' files and database only.
 	lists := map[string]bool{}
