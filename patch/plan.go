@@ -177,17 +177,20 @@ func (r *Result) pickFindings(d *db, ix *debian.Index, findings []vuln.Finding, 
 		}
 		fs := FindingStatus{ID: f.ID, Package: f.Package.Name, Installed: in.pkg.Version.String(), Fixed: f.Fixed}
 		fixed, err := version.Parse(f.Fixed)
-		vs := ix.Versions(in.pkg.Name)
+		c := newest(ix, in)
 		switch {
-		case len(vs) == 0:
+		case len(ix.Versions(in.pkg.Name)) == 0:
 			fs.Status = StatusNoCandidate
-		case err != nil:
+		case err != nil || c == nil:
 			fs.Status = StatusUnavailable
+			if vs := ix.Versions(in.pkg.Name); err == nil {
+				fs.Candidate = vs[0].Version.String()
+				_, fs.CandidateSource = sourceOf(vs[0])
+			}
 		default:
-			_, srcVer := sourceOf(vs[0])
-			fs.Candidate, fs.CandidateSource = vs[0].Version.String(), srcVer
-			sv, err := version.Parse(srcVer)
-			if err == nil && version.Compare(sv, fixed) >= 0 && version.Compare(vs[0].Version, in.pkg.Version) > 0 {
+			_, srcVer := sourceOf(c)
+			fs.Candidate, fs.CandidateSource = c.Version.String(), srcVer
+			if sv, err := version.Parse(srcVer); err == nil && version.Compare(sv, fixed) >= 0 {
 				fs.Status = StatusFixed
 				want[in.pkg.Name] = append(want[in.pkg.Name], f.ID)
 				reasons[in.pkg.Name] = "fixes findings"
