@@ -46,14 +46,20 @@ func notes(r *Result, debs []opened, files []*pkgFiles, w *layerWriter) []Note {
 				all = append(all, od.d.Scripts[n]...)
 			}
 		}
+		matched := false
 		for _, a := range scriptActions {
 			if a.re.Match(all) {
+				matched = true
 				instead := a.instead
 				if a.does == "ldconfig" {
 					instead = ldNote(w, files[i])
 				}
 				out = append(out, Note{Package: od.u.Name, Does: a.does, Instead: instead})
 			}
+		}
+		if ran := scriptsWithCode(od.d.Scripts); len(ran) > 0 && !matched {
+			out = append(out, Note{Package: od.u.Name, Does: "other: " + strings.Join(ran, ", "),
+				Instead: "not run; none of the actions above was found in them (check what they do if the package needs it)"})
 		}
 		if trig := triggers(od.d.Scripts["triggers"]); len(trig) > 0 {
 			instead := "not run"
@@ -101,6 +107,22 @@ func triggers(data []byte) []string {
 	for _, l := range strings.Split(string(data), "\n") {
 		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
 			out = append(out, strings.Join(strings.Fields(l), " "))
+		}
+	}
+	return out
+}
+
+// scriptsWithCode names the maintainer scripts that do more than
+// debhelper's empty skeleton (comments, set -e, exit 0).
+func scriptsWithCode(scripts map[string][]byte) []string {
+	var out []string
+	for _, n := range []string{"preinst", "postinst", "prerm", "postrm"} {
+		for _, l := range strings.Split(string(scripts[n]), "\n") {
+			l = strings.TrimSpace(l)
+			if l != "" && !strings.HasPrefix(l, "#") && l != "set -e" && l != "exit 0" {
+				out = append(out, n)
+				break
+			}
 		}
 	}
 	return out
