@@ -30,6 +30,10 @@ type Deb struct {
 	Fields map[string]string
 	// MD5Sums is DEBIAN/md5sums, or nil when the package has none.
 	MD5Sums []byte
+	// Scripts holds the other control members a package manager acts on,
+	// by name: preinst, postinst, prerm, postrm, triggers and conffiles.
+	// They are read (bounded), never run.
+	Scripts map[string][]byte
 	// DataName is the data member's name, e.g. "data.tar.xz".
 	DataName string
 	// DataModTime is the data member's ar timestamp: when the package was built.
@@ -112,6 +116,16 @@ func (d *Deb) readControl(r io.Reader, ext string) error {
 			if d.MD5Sums, err = readBounded(tr, maxMD5Sums); err != nil {
 				return fmt.Errorf("md5sums: %w", err)
 			}
+		case "preinst", "postinst", "prerm", "postrm", "triggers", "conffiles":
+			name := path.Clean(strings.TrimPrefix(h.Name, "./"))
+			b, err := readBounded(tr, maxControlFile)
+			if err != nil {
+				return fmt.Errorf("%s: %w", name, err)
+			}
+			if d.Scripts == nil {
+				d.Scripts = map[string][]byte{}
+			}
+			d.Scripts[name] = b
 		}
 	}
 	if d.Control == nil {

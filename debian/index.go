@@ -37,31 +37,44 @@ func NewIndex(arch string, pkgs []*Package) (*Index, error) {
 		seen[p.ID()] = true
 		ix.byName[p.Name] = append(ix.byName[p.Name], p)
 		ix.n++
-		if p.Provides == "" {
-			continue
-		}
-		dep, err := dependency.Parse(p.Provides)
+		provs, err := parseProvides(p)
 		if err != nil {
-			return nil, fmt.Errorf("package %s: bad Provides %q: %w", p.ID(), p.Provides, err)
+			return nil, err
 		}
-		for _, rel := range dep.Relations {
-			for _, poss := range rel.Possibilities {
-				pr := provider{pkg: p}
-				if poss.Version != nil && poss.Version.Operator == "=" {
-					v, err := version.Parse(poss.Version.Number)
-					if err != nil {
-						return nil, fmt.Errorf("package %s: bad version in Provides %q: %w", p.ID(), p.Provides, err)
-					}
-					pr.version = &v
-				}
-				ix.provides[poss.Name] = append(ix.provides[poss.Name], pr)
-			}
+		for name, pr := range provs {
+			ix.provides[name] = append(ix.provides[name], pr...)
 		}
 	}
 	for _, list := range ix.byName {
 		sort.SliceStable(list, func(i, j int) bool { return version.Compare(list[i].Version, list[j].Version) > 0 })
 	}
 	return ix, nil
+}
+
+// parseProvides returns the virtual names p provides.
+func parseProvides(p *Package) (map[string][]provider, error) {
+	if p.Provides == "" {
+		return nil, nil
+	}
+	dep, err := dependency.Parse(p.Provides)
+	if err != nil {
+		return nil, fmt.Errorf("package %s: bad Provides %q: %w", p.ID(), p.Provides, err)
+	}
+	out := map[string][]provider{}
+	for _, rel := range dep.Relations {
+		for _, poss := range rel.Possibilities {
+			pr := provider{pkg: p}
+			if poss.Version != nil && poss.Version.Operator == "=" {
+				v, err := version.Parse(poss.Version.Number)
+				if err != nil {
+					return nil, fmt.Errorf("package %s: bad version in Provides %q: %w", p.ID(), p.Provides, err)
+				}
+				pr.version = &v
+			}
+			out[poss.Name] = append(out[poss.Name], pr)
+		}
+	}
+	return out, nil
 }
 
 // Arch is the architecture the index was built for.

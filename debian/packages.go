@@ -29,6 +29,8 @@ type Package struct {
 	// Size, SHA256 (and MD5 when given) vouch for the .deb.
 	Size        int64
 	SHA256, MD5 string
+	// InstalledSize is Installed-Size in bytes (an estimate, in KiB units).
+	InstalledSize int64
 	// Repo is where the package comes from; nil for a local .deb.
 	Repo *Repo
 }
@@ -107,6 +109,11 @@ func packageFromParagraph(v map[string]string) (*Package, error) {
 	}
 	if p.Architecture == "" {
 		return nil, fmt.Errorf("package %s: no Architecture", name)
+	}
+	if s := v["Installed-Size"]; s != "" {
+		if kib, err := strconv.ParseInt(s, 10, 64); err == nil && kib >= 0 && kib < 1<<40 {
+			p.InstalledSize = kib * 1024
+		}
 	}
 	if s := v["Size"]; s != "" {
 		if p.Size, err = strconv.ParseInt(s, 10, 64); err != nil || p.Size < 0 {

@@ -111,3 +111,13 @@ func TestFileInfoVerify(t *testing.T) {
 		}
 	}
 }
+
+func TestParsePackagesInstalledSize(t *testing.T) {
+	pkgs, err := ParsePackages(strings.NewReader("Package: a\nVersion: 1\nArchitecture: amd64\nInstalled-Size: 12\n\nPackage: b\nVersion: 1\nArchitecture: amd64\nInstalled-Size: -3\n"), "amd64", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pkgs) != 2 || pkgs[0].InstalledSize != 12*1024 || pkgs[1].InstalledSize != 0 {
+		t.Errorf("installed sizes: %+v", pkgs)
+	}
+}

@@ -61,7 +61,32 @@ func (c Cut) String() string {
 type ResolveOption func(*resolveOptions) error
 
 type resolveOptions struct {
-	exclude map[string]bool
+	exclude   map[string]bool
+	installed map[string]*Package
+	provided  map[string][]provider // virtual names the installed packages provide
+}
+
+// WithInstalled treats pkgs as already present (an image's packages): a
+// relation one of them meets needs nothing new, and their own dependencies
+// are not followed. A request or a relation an installed version does not
+// meet chooses a version from the index (an upgrade).
+func WithInstalled(pkgs ...*Package) ResolveOption {
+	return func(o *resolveOptions) error {
+		if o.installed == nil {
+			o.installed, o.provided = map[string]*Package{}, map[string][]provider{}
+		}
+		for _, p := range pkgs {
+			o.installed[p.Name] = p
+			provs, err := parseProvides(p)
+			if err != nil {
+				return err
+			}
+			for name, pr := range provs {
+				o.provided[name] = append(o.provided[name], pr...)
+			}
+		}
+		return nil
+	}
 }
 
 // WithExclude leaves the named packages (or virtual names) out of the set.
@@ -232,6 +257,20 @@ func (r *resolver) satisfied(poss dependency.Possibility) *Package {
 	}
 	for _, pr := range r.ix.provides[poss.Name] {
 		if r.chosen[pr.pkg.Name] == pr.pkg && providesOK(poss.Version, pr.version) {
+			return pr.pkg
+		}
+	}
+	return r.installedFor(poss)
+}
+
+// installedFor returns the installed package that meets poss, unless a
+// request or dependency already replaces it.
+func (r *resolver) installedFor(poss dependency.Possibility) *Package {
+	if p, ok := r.opts.installed[poss.Name]; ok && r.chosen[p.Name] == nil && versionOK(poss.Version, p.Version) {
+		return p
+	}
+	for _, pr := range r.opts.provided[poss.Name] {
+		if r.chosen[pr.pkg.Name] == nil && providesOK(poss.Version, pr.version) {
 			return pr.pkg
 		}
 	}

@@ -258,3 +258,34 @@ func TestIndexKeepsFirstDuplicate(t *testing.T) {
 		t.Error("NewIndex(bad Provides) = nil error")
 	}
 }
+
+func TestResolveWithInstalled(t *testing.T) {
+	ix, err := NewIndex("amd64", []*Package{
+		pkg(t, "app=2", "Depends: libc (>= 2), libold, mta, libnew"),
+		pkg(t, "libc=3"), pkg(t, "libc=2"),
+		pkg(t, "libold=5", "Depends: ghost"),
+		pkg(t, "postfix=1", "Provides: mta"),
+		pkg(t, "libnew=1"),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	installed := []*Package{
+		pkg(t, "app=1"), pkg(t, "libc=1"), pkg(t, "libold=4", "Depends: ghost"), pkg(t, "exim=1", "Provides: mta"),
+	}
+	res, err := ix.Resolve([]string{"app=2"}, WithInstalled(installed...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range res.Packages {
+		got = append(got, p.Name+"="+p.Version.String()+" "+res.Reasons[p.Name])
+	}
+	// libc 1 is too old: upgraded to the newest; libold and mta (exim) are
+	// met by the image, so neither libold 5 nor postfix nor libold's
+	// dependencies come in; libnew is new.
+	want := []string{"app=2 requested", "libc=3 dependency of app", "libnew=1 dependency of app"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("resolution (-want +got):\n%s", diff)
+	}
+}

@@ -269,6 +269,26 @@ func baseSpec(ps *base.Presets, o *baseOptions) (base.Spec, error) {
 // baseSource builds the package source from --mirror/--suite/--component,
 // --debs, or else the machine's apt sources.
 func baseSource(g *globals, o *baseOptions) (*base.Source, error) {
+	client, err := debianClient(g, o)
+	if err != nil {
+		return nil, err
+	}
+	repos, err := baseRepos(o)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	var local []*debian.Package
+	if o.debs != "" {
+		if local, err = debian.ReadDebDir(o.debs, o.arch); err != nil {
+			return nil, usageError{err}
+		}
+	}
+	return base.NewSource(client, repos, local)
+}
+
+// debianClient makes the repository client of --cache and --keyring (the
+// Debian archive keyring with --mirror, else each source's Signed-By).
+func debianClient(g *globals, o *baseOptions) (*debian.Client, error) {
 	cache := o.cache
 	if cache == "" {
 		dir, err := os.UserCacheDir()
@@ -289,21 +309,7 @@ func baseSource(g *globals, o *baseOptions) (*base.Source, error) {
 		}
 		copts = append(copts, debian.WithKeyring(keys))
 	}
-	client, err := debian.NewClient(cache, copts...)
-	if err != nil {
-		return nil, err
-	}
-	repos, err := baseRepos(o)
-	if err != nil {
-		return nil, usageError{err}
-	}
-	var local []*debian.Package
-	if o.debs != "" {
-		if local, err = debian.ReadDebDir(o.debs, o.arch); err != nil {
-			return nil, usageError{err}
-		}
-	}
-	return base.NewSource(client, repos, local)
+	return debian.NewClient(cache, copts...)
 }
 
 func baseRepos(o *baseOptions) ([]debian.Repo, error) {

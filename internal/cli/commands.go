@@ -12,7 +12,7 @@ var commandGroups = []*cobra.Group{
 // commands lists every subcommand with its help group.
 func commands(g *globals) []*cobra.Command {
 	grouped := map[string][]*cobra.Command{
-		"harden":  {newLintCmd(g), newFixCmd(g), newPinCmd(g), newMinifyCmd(g), newBaseCmd(g), newRuntimeCmd(g), newDebugCmd(g)},
+		"harden":  {newLintCmd(g), newFixCmd(g), newPinCmd(g), newMinifyCmd(g), newBaseCmd(g), newPatchCmd(g), newRuntimeCmd(g), newDebugCmd(g)},
 		"inspect": {newAuditCmd(g), newLayersCmd(g), newFilesCmd(g), newSbomCmd(g), newScanCmd(g), newDBCmd(g)},
 		"prove":   {newCompareCmd(g), newReportCmd(g), newDemoCmd(g)},
 	}

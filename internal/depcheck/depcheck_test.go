@@ -34,6 +34,7 @@ var allowed = map[string][]string{
 	"redact":   {"audit/secrets"},
 	"pin":      {"dockerfile"},
 	"workload": {"report"},
+	"patch":    {"debian", "fsindex", "vuln"},
 }
 
 func TestLayering(t *testing.T) {
