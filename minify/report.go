@@ -106,25 +106,32 @@ func (r *Report) WriteText(w io.Writer) error {
 		fmt.Fprintf(w, "dropped: %s\n", ex.Dropped)
 	}
 	if v := r.Verify; v != nil {
-		fmt.Fprintf(w, "\nverify (minified image run with %s):\n", v.MinifiedFlags)
-		vt := report.NewTable("PROBE", "ORIGINAL", "MINIFIED", "RESULT")
-		for _, p := range v.Probes {
-			res := "same"
-			if !p.Same {
-				res = "DIFFERENT: " + p.Detail
-			}
-			vt.Add(p.Probe, outcome(p.Original), outcome(p.Minified), res)
+		return v.WriteText(w, "minified")
+	}
+	return nil
+}
+
+// WriteText prints the probes' table and the verdict; what names the
+// image under test ("minified", "patched").
+func (v *VerifyResult) WriteText(w io.Writer, what string) error {
+	fmt.Fprintf(w, "\nverify (%s image run with %s):\n", what, v.MinifiedFlags)
+	vt := report.NewTable("PROBE", "ORIGINAL", strings.ToUpper(what), "RESULT")
+	for _, p := range v.Probes {
+		res := "same"
+		if !p.Same {
+			res = "DIFFERENT: " + p.Detail
 		}
-		if err := vt.WriteText(w); err != nil {
-			return err
-		}
-		if v.Passed {
-			fmt.Fprintln(w, "verify: passed")
-		} else {
-			fmt.Fprintln(w, "verify: FAILED")
-			if v.MinifiedLogs != "" {
-				fmt.Fprintf(w, "minified image's output:\n%s\n", truncate(v.MinifiedLogs, 2000))
-			}
+		vt.Add(p.Probe, outcome(p.Original), outcome(p.Minified), res)
+	}
+	if err := vt.WriteText(w); err != nil {
+		return err
+	}
+	if v.Passed {
+		fmt.Fprintln(w, "verify: passed")
+	} else {
+		fmt.Fprintln(w, "verify: FAILED")
+		if v.MinifiedLogs != "" {
+			fmt.Fprintf(w, "%s image's output:\n%s\n", what, truncate(v.MinifiedLogs, 2000))
 		}
 	}
 	return nil

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/harden-dev/harden/engine"
+	"github.com/harden-dev/harden/minify"
 	"strconv"
 	"time"
 
@@ -27,6 +29,8 @@ type patchOptions struct {
 	dryRun   bool
 	db       string
 	repo     baseOptions // --mirror, --suite, --component, --keyring, --cache
+	verify   bool
+	probe    probeFlags
 }
 
 func newPatchCmd(g *globals) *cobra.Command {
@@ -63,6 +67,8 @@ naming the updates. Same inputs and SOURCE_DATE_EPOCH, same digest.`,
 	f.StringVar(&o.repo.keyring, "keyring", "", "OpenPGP keyring to verify InRelease with, instead of each source's Signed-By")
 	f.StringVar(&o.repo.debs, "debs", "", "folder of .deb files to update from (offline; with --mirror, both are used)")
 	f.StringVar(&o.repo.cache, "cache", "", "download cache (default: the user cache dir/harden/debs)")
+	f.BoolVar(&o.verify, "verify", false, "run the original and the patched image with the probes (the patched one as harden runtime prints it) and compare; exit 1 if they differ")
+	o.probe.add(f, true)
 	return cmd
 }
 
@@ -72,6 +78,13 @@ func (g *globals) runPatch(ctx context.Context, o *patchOptions, ref string) err
 	}
 	if len(o.outputs) == 0 && !o.dryRun {
 		return usageError{errors.New("give -o OUTPUT (or --dry-run)")}
+	}
+	probes, err := o.probe.probes()
+	if err != nil {
+		return usageError{err}
+	}
+	if o.verify && probes.Empty() {
+		return usageError{errors.New("--verify needs a probe: --probe-http PORT/PATH, --probe-tcp PORT or --probe-cmd ARGS")}
 	}
 	start := time.Now()
 	sopts := []sbom.Option{sbom.WithoutLicenses(), sbom.WithLogger(g.log)}
@@ -125,7 +138,7 @@ func (g *globals) runPatch(ctx context.Context, o *patchOptions, ref string) err
 		if r.Empty() {
 			g.info("%s is current: no package to update; nothing written", ref)
 		}
-		return g.writePatch(r)
+		return g.writePatch(r, nil)
 	}
 	popts := []patch.Option{patch.WithLogger(g.log)}
 	if dir := g.getenv("HARDEN_TMPDIR"); dir != "" {
@@ -149,11 +162,34 @@ func (g *globals) runPatch(ctx context.Context, o *patchOptions, ref string) err
 		}
 		g.info("wrote %s", dst)
 	}
+	var verdict *minify.VerifyResult
+	if o.verify {
+		engineRef := ""
+		if img.Ref.Transport == image.DockerDaemon {
+			engineRef = img.Ref.Name
+		}
+		if verdict, err = minify.VerifyImages(ctx, engine.New(), engineRef, img, out, probes); err != nil {
+			return fmt.Errorf("verify: %w", err)
+		}
+	}
 	d, _ := out.Digest()
 	g.info("patched %s in %s: %d packages, %d findings fixed, layer %s (%s uncompressed, %d files, %d whiteouts), %s",
 		ref, time.Since(start).Round(time.Millisecond), len(r.Updates), r.FindingsFixed, report.Bytes(r.Layer.Size),
 		report.Bytes(r.Layer.UncompressedSize), r.Layer.Files, r.Layer.Whiteouts, d)
-	return g.writePatch(r)
+	if err := g.writePatch(r, verdict); err != nil {
+		return err
+	}
+	if verdict != nil {
+		if g.format != "json" {
+			if err := verdict.WriteText(g.stdout, "patched"); err != nil {
+				return err
+			}
+		}
+		if !verdict.Passed {
+			return errPolicy("verify: the patched image does not answer the probes as the original does")
+		}
+	}
+	return nil
 }
 
 // patchFindings scans the image (from the same index) for OS findings.
@@ -179,10 +215,16 @@ func (g *globals) patchFindings(ctx context.Context, o *patchOptions, img *image
 	return res.Findings, nil
 }
 
+// patchOutput is patch's JSON: the result and, with --verify, the proof.
+type patchOutput struct {
+	*patch.Result
+	Verify *minify.VerifyResult `json:"verify,omitempty"`
+}
+
 // writePatch prints the plan (and, after Apply, the layer and notes).
-func (g *globals) writePatch(r *patch.Result) error {
+func (g *globals) writePatch(r *patch.Result, v *minify.VerifyResult) error {
 	if g.format == "json" {
-		return report.WriteJSON(g.stdout, r)
+		return report.WriteJSON(g.stdout, patchOutput{r, v})
 	}
 	avail := 0
 	for _, f := range r.Findings {
