@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/harden-dev/harden/vuln"
 	"io"
 	"io/fs"
 	"os"
@@ -322,7 +323,7 @@ func (d *demo) scan(ctx context.Context) error {
 	if d.f.vulndb != "" {
 		stamp := filepath.Join(d.db, "source")
 		want := d.f.vulndb + "\n" + newestMod(d.f.vulndb).UTC().Format(time.RFC3339)
-		if old, err := os.ReadFile(stamp); err == nil && string(old) == want {
+		if old, err := os.ReadFile(stamp); err == nil && string(old) == want && usableDB(d.db) {
 			d.say("the vulnerability database in %s is up to date with %s", d.db, d.f.vulndb)
 		} else {
 			if _, err := d.harden(ctx, "db", "import", "--quiet", "--replace", "--db", d.db, d.f.vulndb); err != nil {
@@ -334,7 +335,11 @@ func (d *demo) scan(ctx context.Context) error {
 		}
 	} else if dir, err := d.g.dbDir("", ""); err == nil {
 		if _, err := os.Stat(filepath.Join(dir, "osv.db")); err == nil {
-			d.db = dir
+			if usableDB(dir) {
+				d.db = dir
+			} else {
+				d.say("the vulnerability database in %s cannot be used (an older layout?); run `harden db import` again or pass --vulndb", dir)
+			}
 		}
 	}
 	if _, err := os.Stat(filepath.Join(d.db, "osv.db")); err != nil {
@@ -587,4 +592,14 @@ func newestMod(root string) time.Time {
 		return nil
 	})
 	return newest
+}
+
+// usableDB reports whether dir holds a database this harden can read.
+func usableDB(dir string) bool {
+	db, err := vuln.Open(dir)
+	if err != nil {
+		return false
+	}
+	db.Close()
+	return true
 }
