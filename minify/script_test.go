@@ -221,8 +221,9 @@ func TestEntrypointScriptsRefused(t *testing.T) {
 			files: []tu.File{tu.Exe("entry.sh", "#!/bin/sh\nwhile [ ! -f /ready ]; do\n  sleep 1\ndone\nexec /usr/local/bin/app\n"), tu.Exe("usr/local/bin/app", elf)},
 			msg:   []string{"more than 5000 commands"}},
 		{name: "a sourced file harden did not read", cfg: entryCfg([]string{"/entry.sh"}, nil),
-			files: []tu.File{tu.Exe("entry.sh", "#!/bin/sh\n. /etc/app/defaults\nexec /usr/local/bin/app\n"), tu.Reg("etc/app/defaults", "X=1\n"), tu.Exe("usr/local/bin/app", elf)},
-			msg:   []string{"/entry.sh line 2", "reads /etc/app/defaults"}},
+			// outside /etc, whose small files the config want keeps
+			files: []tu.File{tu.Exe("entry.sh", "#!/bin/sh\n. /opt/app/defaults\nexec /usr/local/bin/app\n"), tu.Reg("opt/app/defaults", "X=1\n"), tu.Exe("usr/local/bin/app", elf)},
+			msg:   []string{"/entry.sh line 2", "reads /opt/app/defaults"}},
 		{name: "the script exits", cfg: entryCfg([]string{"/entry.sh"}, []string{"--help"}),
 			files: []tu.File{tu.Exe("entry.sh", "#!/bin/sh\ncase \"$1\" in\n  --help) echo usage; exit 0;;\nesac\nexec /usr/local/bin/app\n"), tu.Exe("usr/local/bin/app", elf)},
 			msg:   []string{"/entry.sh line 3", "exits (status 0)", "usage"}},
