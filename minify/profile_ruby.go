@@ -32,13 +32,25 @@ var (
 	// rubyExpand matches File.expand_path('feature', __dir__), as
 	// rubygems names its autoloaded files.
 	rubyExpand = regexp.MustCompile(`File\.expand_path\([ \t]*['"]([^'"#\s]+)['"][ \t]*,[ \t]*__dir__[ \t]*\)`)
+	// rubyDef starts a method body; rubyOneLineDef is a whole method on
+	// one line (def x = y, def x; y; end).
+	rubyDef        = regexp.MustCompile(`^def\s`)
+	rubyOneLineDef = regexp.MustCompile(`^def\s+[\w.?!]+(\([^)]*\))?\s*=[^=~>]|;\s*end\s*$`)
 )
 
 // rubyStartup are the features ruby loads before the app's first line
 // ($LOADED_FEATURES of `ruby -e 1`): gem_prelude requires rubygems,
 // error_highlight and did_you_mean; the encoding and transcoder tables are
-// loaded by name from C.
-var rubyStartup = []string{"enc/encdb.so", "enc/trans/transdb.so", "rbconfig", "rubygems", "error_highlight", "did_you_mean"}
+// loaded by name from C; rubygems autoloads the rest of this list while it
+// starts (a name a rubygems version lacks is skipped).
+var rubyStartup = []string{"enc/encdb.so", "enc/trans/transdb.so", "rbconfig", "rubygems", "error_highlight", "did_you_mean", "monitor",
+	"rubygems/version", "rubygems/requirement", "rubygems/platform", "rubygems/specification", "rubygems/util", "rubygems/util/list",
+	"rubygems/dependency", "rubygems/path_support", "rubygems/defaults/operating_system", "rubygems/core_ext/kernel_gem",
+	"rubygems/core_ext/kernel_require", "rubygems/core_ext/kernel_warn"}
+
+// rubyBuiltin are features built into the interpreter: require finds them
+// in no file.
+var rubyBuiltin = map[string]bool{"enumerator": true, "thread": true, "fiber": true, "rational": true, "complex": true, "ruby2_keywords": true}
 
 // rubyFile is what WantRuby keeps of one source file.
 type rubyFile struct {
@@ -46,8 +58,12 @@ type rubyFile struct {
 	// "socket.so").
 	Requires []string
 	// Relative are paths relative to the file's directory
-	// (require_relative, File.expand_path(x, __dir__)).
+	// (require_relative).
 	Relative []string
+	// Lazy and LazyRelative are required only when a method runs or a
+	// constant is autoloaded (require inside a def, autoload,
+	// File.expand_path(x, __dir__)).
+	Lazy, LazyRelative []string
 }
 
 func (rubyProfile) Name() string { return "ruby" }
@@ -75,19 +91,24 @@ func (rubyProfile) Keep(k *Keeper) error {
 		k.Warn("ruby: no standard library found under %s/lib/ruby", path.Dir(path.Dir(k.Program().Path)))
 		return nil
 	}
-	r := &rubyRun{k: k, lp: lp, seen: map[string]bool{}}
+	r := &rubyRun{k: k, lp: lp, seen: map[string]bool{}, app: map[string]bool{}}
 	for _, d := range lp.gemDirs {
 		k.KeepTree(path.Join(d, "specifications"), Reason{Rule: "profile/ruby", Why: "gem specifications: rubygems reads them all to find a gem"}, nil)
 	}
 	for _, f := range rubyStartup {
-		r.require(f, "ruby's start-up", false)
+		r.require(f, "ruby's start-up")
 	}
-	app := r.appRoots()
-	for _, f := range app.requires {
-		r.require(f, "the command line", true)
+	roots := r.appRoots()
+	for _, p := range roots.files {
+		if res, err := k.x.Resolve(p); err == nil {
+			r.app[res.Path] = true
+		}
 	}
-	for _, p := range app.files {
-		r.follow(p, true)
+	for _, f := range roots.requires {
+		r.require(f, "the command line")
+	}
+	for _, p := range roots.files {
+		r.keep(p, "the app's source")
 	}
 	r.drain()
 	if r.bundler {
@@ -104,16 +125,14 @@ func (rubyProfile) Keep(k *Keeper) error {
 
 // rubyRun follows the requires of one program.
 type rubyRun struct {
-	k       *Keeper
-	lp      *rubyLoadPath
-	seen    map[string]bool
-	todo    []rubyTodo
+	k    *Keeper
+	lp   *rubyLoadPath
+	seen map[string]bool
+	todo []string
+	// app are the app's own files: a require they make that nothing
+	// satisfies is a warning.
+	app     map[string]bool
 	bundler bool
-}
-
-type rubyTodo struct {
-	file string
-	app  bool
 }
 
 // rubyApp is where the app's requires start.
@@ -142,7 +161,6 @@ func (r *rubyRun) appRoots() rubyApp {
 		addUnder(d)
 	}
 	args := append(strings.Fields(k.Env("RUBYOPT")), prog.Args...)
-	script := true
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		next := func() string {
@@ -155,42 +173,40 @@ func (r *rubyRun) appRoots() rubyApp {
 		switch {
 		case a == "-r":
 			app.requires = append(app.requires, next())
-		case strings.HasPrefix(a, "-r") && !strings.HasPrefix(a, "--"):
+		case strings.HasPrefix(a, "-r"):
 			app.requires = append(app.requires, a[2:])
 		case a == "-e":
-			if f, err := parseRuby("-e", []byte(next())); err == nil {
-				rf := f.(*rubyFile)
-				app.requires = append(app.requires, rf.Requires...)
+			if v, err := parseRuby("-e", []byte(next())); err == nil {
+				f := v.(*rubyFile)
+				app.requires = append(append(app.requires, f.Requires...), f.Lazy...)
 			}
-			script = false
 		case a == "-I" || a == "-C" || a == "-x" || a == "-E" || a == "--encoding":
 			next()
-		case a == "--":
 		case strings.HasPrefix(a, "-"):
 		default:
-			if script {
-				app.files = append(app.files, resolveIn(prog.WorkingDir, a))
-			}
-			i = len(args)
+			app.files = append(app.files, resolveIn(prog.WorkingDir, a))
+			i = len(args) // the script's own arguments follow
 		}
 	}
 	sort.Strings(app.files)
 	return app
 }
 
-// require keeps the file a feature names and queues it; app says the
-// request comes from the app (a miss is then a warning).
-func (r *rubyRun) require(feature, from string, app bool) {
+// require keeps the file a feature names and queues it.
+func (r *rubyRun) require(feature, from string) {
 	if feature == "" || r.seen["feature:"+feature] || len(r.seen) > 20000 {
 		return
 	}
 	r.seen["feature:"+feature] = true
+	if rubyBuiltin[strings.TrimSuffix(strings.TrimSuffix(feature, ".so"), ".rb")] {
+		return
+	}
 	if feature == "bundler" || feature == "bundler/setup" {
-		r.bundler = true
+		r.bundler = r.bundler || r.app[from]
 	}
 	files := r.lp.find(r.k.x, feature, r.k.Program().WorkingDir)
 	if len(files) == 0 {
-		if app {
+		if r.app[from] || from == "the command line" {
 			r.k.Warn("ruby: %s requires %q, which is neither on the load path nor in a gem; add it with --include if the app needs it", from, feature)
 		} else {
 			r.k.o.log.Debug("a ruby require is not in the image (often guarded by rescue LoadError)", "feature", feature, "from", from)
@@ -198,76 +214,112 @@ func (r *rubyRun) require(feature, from string, app bool) {
 		return
 	}
 	for _, f := range files {
-		r.keep(f, "feature "+feature+", required by "+from, app)
+		r.keep(f, "feature "+feature+", required by "+from)
 	}
 }
 
 // keep keeps one Ruby file (or extension) and queues it for its requires.
-func (r *rubyRun) keep(p, why string, app bool) {
+func (r *rubyRun) keep(p, why string) {
 	kp, err := r.k.Keep(p, Reason{Rule: "profile/ruby", Why: why})
 	if err != nil || r.seen["file:"+kp] {
 		return
 	}
 	r.seen["file:"+kp] = true
 	if strings.HasSuffix(kp, ".rb") {
-		r.todo = append(r.todo, rubyTodo{file: kp, app: app})
+		r.todo = append(r.todo, kp)
 	}
 }
 
-// follow queues an app file.
-func (r *rubyRun) follow(p string, app bool) {
-	r.keep(p, "the app's source", app)
-}
-
-// drain follows the queued files' requires.
+// drain follows the queued files' requires: all of them for the app's
+// files and gems; for the interpreter's own library (the standard
+// library, rubygems) only those it makes when loaded, as requires inside
+// its methods and its autoloads serve features an app rarely uses
+// (rubygems' installer, securerandom's OpenSSL fallback).
 func (r *rubyRun) drain() {
 	for len(r.todo) > 0 {
-		t := r.todo[0]
+		file := r.todo[0]
 		r.todo = r.todo[1:]
-		v, ok := r.k.x.Parsed(WantRuby, t.file)
-		f, _ := v.(*rubyFile)
-		if !ok || f == nil {
+		v, _ := r.k.x.Parsed(WantRuby, file)
+		f, ok := v.(*rubyFile)
+		if !ok {
 			continue
 		}
-		for _, rel := range f.Relative {
-			files := rubyCandidates(r.k.x, path.Join(path.Dir(t.file), rel))
+		reqs, rels := f.Requires, f.Relative
+		if r.app[file] || r.lp.inGem(file) {
+			reqs, rels = append(append([]string{}, reqs...), f.Lazy...), append(append([]string{}, rels...), f.LazyRelative...)
+		}
+		for _, rel := range rels {
+			files := rubyCandidates(r.k.x, path.Join(path.Dir(file), rel))
 			if len(files) == 0 {
-				if t.app {
-					r.k.Warn("ruby: %s requires %q relative to itself, which is not in the image", t.file, rel)
+				if r.app[file] {
+					r.k.Warn("ruby: %s requires %q relative to itself, which is not in the image", file, rel)
 				}
 				continue
 			}
-			r.keep(files[0], "required relative to "+t.file, t.app)
+			r.keep(files[0], "required relative to "+file)
 		}
-		for _, req := range f.Requires {
-			r.require(req, t.file, t.app)
+		for _, req := range reqs {
+			r.require(req, file)
 		}
 	}
 }
 
-// parseRuby finds the features a Ruby file requires.
+// parseRuby finds the features a Ruby file requires, telling apart those
+// it requires when it is loaded from those only a method call or an
+// autoloaded constant requires. Comments and =begin blocks are skipped.
 func parseRuby(_ string, data []byte) (any, error) {
 	f := &rubyFile{}
 	seen := map[string]bool{}
-	add := func(list *[]string, kind, name string) {
-		if name != "" && !seen[kind+name] && len(*list) < 1000 {
-			seen[kind+name] = true
+	add := func(list *[]string, name string) {
+		if name != "" && !seen[name] && len(*list) < 1000 {
+			seen[name] = true
 			*list = append(*list, name)
 		}
 	}
-	text := string(data)
-	for _, m := range rubyRequire.FindAllStringSubmatch(text, -1) {
-		if m[1] == "require_relative" {
-			add(&f.Relative, "r", m[2])
-		} else {
-			add(&f.Requires, "f", m[2])
+	defIndent, doc := -1, false
+	for _, line := range strings.Split(string(data), "\n") {
+		switch {
+		case doc:
+			doc = !strings.HasPrefix(line, "=end")
+			continue
+		case strings.HasPrefix(line, "=begin"):
+			doc = true
+			continue
 		}
-	}
-	for _, m := range rubyAutoload.FindAllStringSubmatch(text, -1) {
-		add(&f.Requires, "f", m[1])
-	}
-	for _, m := range rubyExpand.FindAllStringSubmatch(text, -1) {
-		add(&f.Relative, "r", m[1])
+		code := strings.TrimLeft(line, " \t")
+		indent := len(line) - len(code)
+		if defIndent >= 0 && indent == defIndent && (code == "end" || strings.HasPrefix(code, "end ") || strings.HasPrefix(code, "end;")) {
+			defIndent = -1
+			continue
+		}
+		lazy := defIndent >= 0 && (indent > defIndent || code == "")
+		if !lazy && rubyDef.MatchString(code) && !rubyOneLineDef.MatchString(code) {
+			defIndent = indent
+			continue
+		}
+		if i := strings.IndexByte(code, '#'); i >= 0 && !strings.Contains(code[:i], "\"") && !strings.Contains(code[:i], "'") {
+			code = code[:i]
+		}
+		if !strings.Contains(code, "require") && !strings.Contains(code, "load") && !strings.Contains(code, "__dir__") {
+			continue
+		}
+		req, rel := &f.Requires, &f.Relative
+		if lazy {
+			req, rel = &f.Lazy, &f.LazyRelative
+		}
+		for _, m := range rubyRequire.FindAllStringSubmatch(code, -1) {
+			if m[1] == "require_relative" {
+				add(rel, m[2])
+			} else {
+				add(req, m[2])
+			}
+		}
+		for _, m := range rubyAutoload.FindAllStringSubmatch(code, -1) {
+			add(&f.Lazy, m[1])
+		}
+		for _, m := range rubyExpand.FindAllStringSubmatch(code, -1) {
+			add(&f.LazyRelative, m[1])
+		}
 	}
 	return f, nil
 }

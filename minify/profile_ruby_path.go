@@ -184,3 +184,14 @@ func rubyCandidates(x *fsindex.Index, p string) []string {
 	}
 	return nil
 }
+
+// inGem reports whether p is a gem's file (not the interpreter's own
+// library).
+func (lp *rubyLoadPath) inGem(p string) bool {
+	for _, g := range lp.gemDirs {
+		if strings.HasPrefix(p, g+"/gems/") || strings.HasPrefix(p, g+"/extensions/") {
+			return true
+		}
+	}
+	return false
+}

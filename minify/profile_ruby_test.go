@@ -32,7 +32,8 @@ func debianRuby(t *testing.T, files ...tu.File) []tu.File {
 		tu.Reg(rubyStd+"did_you_mean.rb", ""), tu.Reg(rubyStd+"error_highlight.rb", ""),
 		tu.Reg("usr/lib/ruby/gems/3.1.0/specifications/default/json-2.6.1.gemspec", ""),
 		tu.Reg(rubyInt+"specifications/webrick-1.8.1.gemspec", ""),
-		tu.Reg(rubyInt+"gems/webrick-1.8.1/lib/webrick.rb", "require 'webrick/version'\n"),
+		tu.Reg(rubyInt+"gems/webrick-1.8.1/lib/webrick.rb", "require 'webrick/version'\n# require 'webrick_comment'\n"+
+			"module WEBrick\n  def self.ssl\n    require 'erb'\n  end\nend\n"),
 		tu.Reg(rubyInt+"gems/webrick-1.8.1/lib/webrick/version.rb", ""),
 		tu.Reg(rubyInt+"gems/webrick-1.8.1/README.md", ""),
 		tu.Reg(rubyInt+"gems/rake-13.0.6/lib/rake.rb", ""),
@@ -44,7 +45,8 @@ func debianRuby(t *testing.T, files ...tu.File) []tu.File {
 // before the standard library, a directory's .rb before its .so, the
 // standard library before its arch directory), into gems when no load path
 // directory has them, through require_relative and autoload, and
-// recursively; what nothing requires is dropped.
+// recursively; what nothing requires is dropped. Requires inside methods
+// count in the app and its gems, not in the standard library.
 func TestRubyRequires(t *testing.T) {
 	files := debianRuby(t,
 		tu.Reg(rubyStd+"json.rb", "require 'json/common'\nrequire_relative 'json/ext'\n"),
@@ -53,10 +55,15 @@ func TestRubyRequires(t *testing.T) {
 		tu.Reg(rubyStd+"socket.rb", "require 'socket.so'\n"), tu.Reg(rubyArch+"socket.so", elfFile(t, "liba.so.1")),
 		tu.Reg(rubyStd+"digest.rb", "require 'digest.so'\n"), tu.Reg(rubyArch+"digest.so", elfFile(t, "liba.so.1")),
 		tu.Reg(rubyStd+"set.rb", ""), tu.Reg(rubyStd+"tsort.rb", ""), tu.Reg(rubyStd+"unused.rb", ""),
+		// a require inside a method of the standard library is not followed
+		tu.Reg(rubyStd+"securerandom.rb", "module Random\n  def gen_random(n)\n    require 'openssl'\n  end\n"+
+			"  def one_line = require('openssl')\nend\nrequire 'random/formatter'\n"),
+		tu.Reg(rubyStd+"random/formatter.rb", ""), tu.Reg(rubyStd+"openssl.rb", ""), tu.Reg(rubyStd+"webrick_comment.rb", ""),
+		tu.Reg(rubyStd+"erb.rb", ""), tu.Reg(rubyStd+"pp.rb", ""),
 		tu.Reg(rubyStd+"shadow.rb", ""), tu.Reg(rubyVend+"shadow.rb", ""),
 		tu.Reg("var/lib/gems/3.1.0/gems/sinatra-3.0/lib/sinatra.rb", ""),
 		tu.Reg("opt/rubylib/helper.rb", "require 'tsort'\n"),
-		tu.Reg("app/lib/util.rb", "require('set')\n"),
+		tu.Reg("app/lib/util.rb", "require('set')\nrequire 'securerandom'\ndef pretty(x)\n  require 'pp'\nend\n"),
 		tu.Reg("app/main.rb", "require 'json'\nrequire \"socket\"\nrequire_relative 'lib/util'\nrequire 'webrick'\n"+
 			"autoload :Sinatra, 'sinatra'\nrequire 'shadow'\nrequire 'digest'\nrequire 'nothere'\nrequire \"dyn/#{name}\"\n"),
 	)
@@ -69,17 +76,19 @@ func TestRubyRequires(t *testing.T) {
 		"/usr/bin/ruby3.1", "/app/main.rb", "/app/lib/util.rb", "/opt/rubylib/helper.rb",
 		"/" + rubyStd + "json.rb", "/" + rubyStd + "json/common.rb", "/" + rubyStd + "json/ext.rb", "/" + rubyArch + "json/ext/parser.so",
 		"/" + rubyStd + "socket.rb", "/" + rubyArch + "socket.so", "/" + rubyStd + "digest.rb", "/" + rubyArch + "digest.so",
-		"/" + rubyStd + "set.rb", "/" + rubyStd + "tsort.rb", "/" + rubyVend + "shadow.rb",
+		"/" + rubyStd + "set.rb", "/" + rubyStd + "tsort.rb", "/" + rubyStd + "securerandom.rb", "/" + rubyStd + "random/formatter.rb",
+		"/" + rubyStd + "pp.rb", "/" + rubyStd + "erb.rb", "/" + rubyVend + "shadow.rb",
 		"/" + rubyInt + "gems/webrick-1.8.1/lib/webrick.rb", "/" + rubyInt + "gems/webrick-1.8.1/lib/webrick/version.rb",
 		"/" + rubyInt + "specifications/webrick-1.8.1.gemspec", "/var/lib/gems/3.1.0/gems/sinatra-3.0/lib/sinatra.rb",
 		// what ruby loads at start-up, and the closure of an extension
 		"/" + rubyArch + "rbconfig.rb", "/" + rubyArch + "enc/encdb.so", "/" + rubyArch + "enc/trans/transdb.so",
 		"/" + rubyVend + "rubygems.rb", "/" + rubyVend + "rubygems/defaults.rb", "/" + rubyVend + "rubygems/defaults/operating_system.rb",
-		"/" + rubyVend + "rubygems/config_file.rb", "/" + rubyStd + "did_you_mean.rb", "/" + rubyStd + "error_highlight.rb",
+		"/" + rubyStd + "did_you_mean.rb", "/" + rubyStd + "error_highlight.rb",
 		"/usr/lib/ruby/gems/3.1.0/specifications/default/json-2.6.1.gemspec", "/usr/lib/x86_64-linux-gnu/libb.so.1",
 	}, []string{
 		"/" + rubyStd + "unused.rb", "/" + rubyStd + "shadow.rb", "/" + rubyArch + "enc/euc_jp.so",
-		"/" + rubyVend + "rubygems/installer.rb", "/" + rubyInt + "gems/rake-13.0.6/lib/rake.rb",
+		"/" + rubyVend + "rubygems/installer.rb", "/" + rubyVend + "rubygems/config_file.rb", "/" + rubyStd + "openssl.rb",
+		"/" + rubyStd + "webrick_comment.rb", "/" + rubyInt + "gems/rake-13.0.6/lib/rake.rb",
 		"/" + rubyInt + "gems/webrick-1.8.1/README.md",
 		"/usr/share/doc/ruby3.1/changelog.gz", "/usr/share/ri/3.1.0/system/String/cdesc-String.ri",
 	})
