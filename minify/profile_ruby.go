@@ -98,6 +98,13 @@ func (rubyProfile) Keep(k *Keeper) error {
 	for _, f := range rubyStartup {
 		r.require(f, "ruby's start-up")
 	}
+	for _, d := range lp.user {
+		if !systemDirs[d] {
+			if p, err := k.KeepTree(d, Reason{Rule: "profile/ruby", Why: "on the load path through RUBYLIB or -I"}, nil); err == nil {
+				k.MarkApp(p)
+			}
+		}
+	}
 	roots := r.appRoots()
 	for _, p := range roots.files {
 		if res, err := k.x.Resolve(p); err == nil {
@@ -105,7 +112,7 @@ func (rubyProfile) Keep(k *Keeper) error {
 		}
 	}
 	for _, f := range roots.requires {
-		r.require(f, "the command line")
+		r.require(f, cmdLine)
 	}
 	for _, p := range roots.files {
 		r.keep(p, "the app's source")
@@ -134,6 +141,9 @@ type rubyRun struct {
 	app     map[string]bool
 	bundler bool
 }
+
+// cmdLine is where -r, -e and RUBYOPT requires come from.
+const cmdLine = "the command line"
 
 // rubyApp is where the app's requires start.
 type rubyApp struct {
@@ -202,11 +212,11 @@ func (r *rubyRun) require(feature, from string) {
 		return
 	}
 	if feature == "bundler" || feature == "bundler/setup" {
-		r.bundler = r.bundler || r.app[from]
+		r.bundler = r.bundler || r.fromApp(from)
 	}
 	files := r.lp.find(r.k.x, feature, r.k.Program().WorkingDir)
 	if len(files) == 0 {
-		if r.app[from] || from == "the command line" {
+		if r.fromApp(from) {
 			r.k.Warn("ruby: %s requires %q, which is neither on the load path nor in a gem; add it with --include if the app needs it", from, feature)
 		} else {
 			r.k.o.log.Debug("a ruby require is not in the image (often guarded by rescue LoadError)", "feature", feature, "from", from)
@@ -217,6 +227,10 @@ func (r *rubyRun) require(feature, from string) {
 		r.keep(f, "feature "+feature+", required by "+from)
 	}
 }
+
+// fromApp says whether a require comes from the app (its files or the
+// command line).
+func (r *rubyRun) fromApp(from string) bool { return r.app[from] || from == cmdLine }
 
 // keep keeps one Ruby file (or extension) and queues it for its requires.
 func (r *rubyRun) keep(p, why string) {

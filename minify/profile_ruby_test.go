@@ -62,7 +62,7 @@ func TestRubyRequires(t *testing.T) {
 		tu.Reg(rubyStd+"erb.rb", ""), tu.Reg(rubyStd+"pp.rb", ""),
 		tu.Reg(rubyStd+"shadow.rb", ""), tu.Reg(rubyVend+"shadow.rb", ""),
 		tu.Reg("var/lib/gems/3.1.0/gems/sinatra-3.0/lib/sinatra.rb", ""),
-		tu.Reg("opt/rubylib/helper.rb", "require 'tsort'\n"),
+		tu.Reg("opt/rubylib/helper.rb", "require 'tsort'\n"), tu.Reg("opt/rubylib/data.yml", ""),
 		tu.Reg("app/lib/util.rb", "require('set')\nrequire 'securerandom'\ndef pretty(x)\n  require 'pp'\nend\n"),
 		tu.Reg("app/main.rb", "require 'json'\nrequire \"socket\"\nrequire_relative 'lib/util'\nrequire 'webrick'\n"+
 			"autoload :Sinatra, 'sinatra'\nrequire 'shadow'\nrequire 'digest'\nrequire 'nothere'\nrequire \"dyn/#{name}\"\n"),
@@ -73,7 +73,7 @@ func TestRubyRequires(t *testing.T) {
 		c.Env = []string{"PATH=/usr/bin", "RUBYLIB=/opt/rubylib"}
 	}, [][]tu.File{files})
 	checkKept(t, sel, []string{
-		"/usr/bin/ruby3.1", "/app/main.rb", "/app/lib/util.rb", "/opt/rubylib/helper.rb",
+		"/usr/bin/ruby3.1", "/app/main.rb", "/app/lib/util.rb", "/opt/rubylib/helper.rb", "/opt/rubylib/data.yml",
 		"/" + rubyStd + "json.rb", "/" + rubyStd + "json/common.rb", "/" + rubyStd + "json/ext.rb", "/" + rubyArch + "json/ext/parser.so",
 		"/" + rubyStd + "socket.rb", "/" + rubyArch + "socket.so", "/" + rubyStd + "digest.rb", "/" + rubyArch + "digest.so",
 		"/" + rubyStd + "set.rb", "/" + rubyStd + "tsort.rb", "/" + rubyStd + "securerandom.rb", "/" + rubyStd + "random/formatter.rb",
@@ -118,4 +118,22 @@ func TestRubyCommandLineRequires(t *testing.T) {
 	checkKept(t, sel,
 		[]string{"/" + rubyStd + "json.rb", "/" + rubyStd + "socket.rb", "/" + rubyStd + "set.rb", "/usr/local/lib/site_ruby/3.1.0/openssl.rb"},
 		[]string{"/" + rubyStd + "openssl.rb", "/" + rubyInt + "gems/webrick-1.8.1/lib/webrick.rb"})
+}
+
+// Bundler.require loads the Gemfile's gems by computed names: an app that
+// requires bundler/setup keeps GEM_HOME whole, not the distribution's gems.
+func TestRubyBundlerKeepsGemHome(t *testing.T) {
+	files := debianRuby(t,
+		tu.Reg(rubyStd+"bundler/setup.rb", ""), tu.Reg("usr/local/bundle/gems/rack-3.0.8/lib/rack.rb", ""),
+		tu.Reg("usr/local/bundle/gems/rack-3.0.8/lib/rack/mime.rb", ""),
+		tu.Reg("app/config.ru", ""), tu.Reg("app/app.rb", "require 'bundler/setup'\nBundler.require\n"),
+	)
+	_, _, sel := plan(t, func(c *v1.Config) {
+		c.Cmd = []string{"ruby", "app.rb"}
+		c.WorkingDir = "/app"
+		c.Env = []string{"PATH=/usr/bin", "GEM_HOME=/usr/local/bundle"}
+	}, [][]tu.File{files})
+	checkKept(t, sel,
+		[]string{"/" + rubyStd + "bundler/setup.rb", "/usr/local/bundle/gems/rack-3.0.8/lib/rack/mime.rb", "/app/config.ru"},
+		[]string{"/" + rubyInt + "gems/rake-13.0.6/lib/rake.rb"})
 }
