@@ -48,6 +48,13 @@ var rubyStartup = []string{"enc/encdb.so", "enc/trans/transdb.so", "rbconfig", "
 	"rubygems/dependency", "rubygems/path_support", "rubygems/defaults/operating_system", "rubygems/core_ext/kernel_gem",
 	"rubygems/core_ext/kernel_require", "rubygems/core_ext/kernel_warn"}
 
+// rubyCompanions are features the standard library requires by computed
+// names when a constant is first used: Digest.const_missing loads
+// digest/sha2 for Digest::SHA256, digest/md5 for Digest::MD5.
+var rubyCompanions = map[string][]string{
+	"digest": {"digest/sha2", "digest/md5", "digest/sha1", "digest/rmd160", "digest/bubblebabble"},
+}
+
 // rubyBuiltin are features built into the interpreter: require finds them
 // in no file.
 var rubyBuiltin = map[string]bool{"enumerator": true, "thread": true, "fiber": true, "rational": true, "complex": true, "ruby2_keywords": true}
@@ -225,6 +232,9 @@ func (r *rubyRun) require(feature, from string) {
 	}
 	for _, f := range files {
 		r.keep(f, "feature "+feature+", required by "+from)
+	}
+	for _, c := range rubyCompanions[feature] {
+		r.require(c, "the constants of "+files[0])
 	}
 }
 

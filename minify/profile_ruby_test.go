@@ -54,6 +54,7 @@ func TestRubyRequires(t *testing.T) {
 		tu.Reg(rubyArch+"json/ext/parser.so", elfFile(t, "liba.so.1")),
 		tu.Reg(rubyStd+"socket.rb", "require 'socket.so'\n"), tu.Reg(rubyArch+"socket.so", elfFile(t, "liba.so.1")),
 		tu.Reg(rubyStd+"digest.rb", "require 'digest.so'\n"), tu.Reg(rubyArch+"digest.so", elfFile(t, "liba.so.1")),
+		tu.Reg(rubyStd+"digest/sha2.rb", "require 'digest/sha2.so'\n"), tu.Reg(rubyArch+"digest/sha2.so", elfFile(t, "liba.so.1")),
 		tu.Reg(rubyStd+"set.rb", ""), tu.Reg(rubyStd+"tsort.rb", ""), tu.Reg(rubyStd+"unused.rb", ""),
 		// a require inside a method of the standard library is not followed
 		tu.Reg(rubyStd+"securerandom.rb", "module Random\n  def gen_random(n)\n    require 'openssl'\n  end\n"+
@@ -76,6 +77,7 @@ func TestRubyRequires(t *testing.T) {
 		"/usr/bin/ruby3.1", "/app/main.rb", "/app/lib/util.rb", "/opt/rubylib/helper.rb", "/opt/rubylib/data.yml",
 		"/" + rubyStd + "json.rb", "/" + rubyStd + "json/common.rb", "/" + rubyStd + "json/ext.rb", "/" + rubyArch + "json/ext/parser.so",
 		"/" + rubyStd + "socket.rb", "/" + rubyArch + "socket.so", "/" + rubyStd + "digest.rb", "/" + rubyArch + "digest.so",
+		"/" + rubyStd + "digest/sha2.rb", "/" + rubyArch + "digest/sha2.so", // Digest.const_missing
 		"/" + rubyStd + "set.rb", "/" + rubyStd + "tsort.rb", "/" + rubyStd + "securerandom.rb", "/" + rubyStd + "random/formatter.rb",
 		"/" + rubyStd + "pp.rb", "/" + rubyStd + "erb.rb", "/" + rubyVend + "shadow.rb",
 		"/" + rubyInt + "gems/webrick-1.8.1/lib/webrick.rb", "/" + rubyInt + "gems/webrick-1.8.1/lib/webrick/version.rb",
