@@ -107,19 +107,22 @@ func TestRubyRequires(t *testing.T) {
 }
 
 // ruby -r and -e on the command line (and RUBYOPT) require features too; a
-// site_ruby directory comes before vendor_ruby and the standard library.
+// site_ruby directory comes before vendor_ruby and the standard library;
+// in one directory NAME.rb wins over NAME.so.
 func TestRubyCommandLineRequires(t *testing.T) {
 	files := debianRuby(t,
 		tu.Reg(rubyStd+"json.rb", ""), tu.Reg(rubyStd+"socket.rb", ""), tu.Reg(rubyStd+"set.rb", ""),
 		tu.Reg(rubyStd+"openssl.rb", ""), tu.Reg("usr/local/lib/site_ruby/3.1.0/openssl.rb", ""),
+		tu.Reg(rubyStd+"fast.rb", ""), tu.Reg(rubyStd+"fast.so", elfFile(t, "liba.so.1")), tu.Reg(rubyStd+"native.so", elfFile(t, "liba.so.1")),
 	)
 	_, _, sel := plan(t, func(c *v1.Config) {
-		c.Cmd = []string{"ruby", "-rjson", "-r", "openssl", "-e", "require 'socket'; puts 1"}
+		c.Cmd = []string{"ruby", "-rjson", "-r", "openssl", "-e", "require 'socket'; require 'fast'; require 'native.so'; puts 1"}
 		c.Env = []string{"PATH=/usr/bin", "RUBYOPT=-rset"}
 	}, [][]tu.File{files})
 	checkKept(t, sel,
-		[]string{"/" + rubyStd + "json.rb", "/" + rubyStd + "socket.rb", "/" + rubyStd + "set.rb", "/usr/local/lib/site_ruby/3.1.0/openssl.rb"},
-		[]string{"/" + rubyStd + "openssl.rb", "/" + rubyInt + "gems/webrick-1.8.1/lib/webrick.rb"})
+		[]string{"/" + rubyStd + "json.rb", "/" + rubyStd + "socket.rb", "/" + rubyStd + "set.rb", "/usr/local/lib/site_ruby/3.1.0/openssl.rb",
+			"/" + rubyStd + "fast.rb", "/" + rubyStd + "native.so"},
+		[]string{"/" + rubyStd + "openssl.rb", "/" + rubyStd + "fast.so", "/" + rubyInt + "gems/webrick-1.8.1/lib/webrick.rb"})
 }
 
 // Bundler.require loads the Gemfile's gems by computed names: an app that
