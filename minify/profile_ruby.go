@@ -1,6 +1,7 @@
 package minify
 
 import (
+	"bytes"
 	"path"
 	"regexp"
 	"sort"
@@ -32,6 +33,8 @@ var (
 	// rubyExpand matches File.expand_path('feature', __dir__), as
 	// rubygems names its autoloaded files.
 	rubyExpand = regexp.MustCompile(`File\.expand_path\([ \t]*['"]([^'"#\s]+)['"][ \t]*,[ \t]*__dir__[ \t]*\)`)
+	// rubyGems finds code that loads gems by computed names.
+	rubyGems = regexp.MustCompile(`Bundler\.(require|setup)\b|Gem\.activate_bin_path|\bload Gem\.bin_path`)
 	// rubyDef starts a method body; rubyOneLineDef is a whole method on
 	// one line (def x = y, def x; y; end).
 	rubyDef        = regexp.MustCompile(`^def\s`)
@@ -71,6 +74,10 @@ type rubyFile struct {
 	// constant is autoloaded (require inside a def, autoload,
 	// File.expand_path(x, __dir__)).
 	Lazy, LazyRelative []string
+	// Gems says the file loads gems by computed names: Bundler.require,
+	// Bundler.setup, or a binstub's Gem.activate_bin_path (bundle exec,
+	// rackup, puma).
+	Gems bool `json:",omitempty"`
 }
 
 func (rubyProfile) Name() string { return "ruby" }
@@ -78,9 +85,12 @@ func (rubyProfile) Name() string { return "ruby" }
 func (rubyProfile) Wants() []fsindex.Want {
 	return []fsindex.Want{{
 		Name: WantRuby, MaxSize: 1 << 20,
-		Match: fsindex.MatchPath(func(p string) bool {
-			return strings.HasSuffix(p, ".rb") && !strings.HasPrefix(p, "/usr/share/doc/")
-		}),
+		Match: func(c *fsindex.Candidate) bool {
+			if strings.HasPrefix(c.Path, "/usr/share/doc/") {
+				return false
+			}
+			return strings.HasSuffix(c.Path, ".rb") || rubyShebang(c.Head)
+		},
 		Parse: parseRuby,
 	}}
 }
@@ -126,11 +136,11 @@ func (rubyProfile) Keep(k *Keeper) error {
 	}
 	r.drain()
 	if r.bundler {
-		// Bundler.require loads the Gemfile's gems by computed names:
-		// the gems Bundler may load are kept whole.
+		// Bundler.require and binstubs load gems by computed names: the
+		// gems they may load (not the distribution's) are kept whole.
 		for _, d := range lp.gemDirs {
 			if !lp.system[d] {
-				k.KeepTree(d, Reason{Rule: "profile/ruby", Why: "the app uses Bundler, which requires its gems by computed names"}, nil)
+				k.KeepTree(d, Reason{Rule: "profile/ruby", Why: "the app loads gems by computed names (Bundler, a binstub)"}, nil)
 			}
 		}
 	}
@@ -249,7 +259,7 @@ func (r *rubyRun) keep(p, why string) {
 		return
 	}
 	r.seen["file:"+kp] = true
-	if strings.HasSuffix(kp, ".rb") {
+	if !strings.HasSuffix(kp, ".so") { // a .rb file or a script (drain skips what was not parsed)
 		r.todo = append(r.todo, kp)
 	}
 }
@@ -268,6 +278,7 @@ func (r *rubyRun) drain() {
 		if !ok {
 			continue
 		}
+		r.bundler = r.bundler || r.app[file] && f.Gems
 		reqs, rels := f.Requires, f.Relative
 		if r.app[file] || r.lp.inGem(file) {
 			reqs, rels = append(append([]string{}, reqs...), f.Lazy...), append(append([]string{}, rels...), f.LazyRelative...)
@@ -288,6 +299,16 @@ func (r *rubyRun) drain() {
 	}
 }
 
+// rubyShebang reports whether a file is a Ruby script without the .rb
+// suffix (a gem's binstub: bundle, puma, rackup).
+func rubyShebang(head []byte) bool {
+	if !bytes.HasPrefix(head, []byte("#!")) {
+		return false
+	}
+	line, _, _ := bytes.Cut(head, []byte("\n"))
+	return bytes.Contains(line, []byte("ruby"))
+}
+
 // parseRuby finds the features a Ruby file requires, telling apart those
 // it requires when it is loaded from those only a method call or an
 // autoloaded constant requires. Comments and =begin blocks are skipped.
@@ -300,6 +321,7 @@ func parseRuby(_ string, data []byte) (any, error) {
 			*list = append(*list, name)
 		}
 	}
+	f.Gems = rubyGems.Match(data)
 	defIndent, doc := -1, false
 	for _, line := range strings.Split(string(data), "\n") {
 		switch {

@@ -126,14 +126,25 @@ func TestRubyCommandLineRequires(t *testing.T) {
 }
 
 // Bundler.require loads the Gemfile's gems by computed names: an app that
-// requires bundler/setup keeps GEM_HOME whole, not the distribution's gems.
+// requires bundler/setup keeps GEM_HOME whole, not the distribution's gems;
+// so does a binstub (bundle exec, puma) that activates a gem's executable.
 func TestRubyBundlerKeepsGemHome(t *testing.T) {
+	binstub := debianRuby(t, tu.Exe("usr/local/bundle/bin/puma", "#!/usr/bin/ruby3.1\nrequire 'rubygems'\nload Gem.activate_bin_path('puma', 'puma', version)\n"),
+		tu.Reg("usr/local/bundle/gems/puma-6.4.0/lib/puma.rb", ""), tu.Reg("app/config.ru", ""))
+	_, _, sel := plan(t, func(c *v1.Config) {
+		c.Cmd = []string{"puma"}
+		c.WorkingDir = "/app"
+		c.Env = []string{"PATH=/usr/local/bundle/bin:/usr/bin", "GEM_HOME=/usr/local/bundle"}
+	}, [][]tu.File{binstub})
+	checkKept(t, sel, []string{"/usr/local/bundle/bin/puma", "/usr/local/bundle/gems/puma-6.4.0/lib/puma.rb"},
+		[]string{"/" + rubyInt + "gems/rake-13.0.6/lib/rake.rb"})
+
 	files := debianRuby(t,
 		tu.Reg(rubyStd+"bundler/setup.rb", ""), tu.Reg("usr/local/bundle/gems/rack-3.0.8/lib/rack.rb", ""),
 		tu.Reg("usr/local/bundle/gems/rack-3.0.8/lib/rack/mime.rb", ""),
 		tu.Reg("app/config.ru", ""), tu.Reg("app/app.rb", "require 'bundler/setup'\nBundler.require\n"),
 	)
-	_, _, sel := plan(t, func(c *v1.Config) {
+	_, _, sel = plan(t, func(c *v1.Config) {
 		c.Cmd = []string{"ruby", "app.rb"}
 		c.WorkingDir = "/app"
 		c.Env = []string{"PATH=/usr/bin", "GEM_HOME=/usr/local/bundle"}
