@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	v1 "github.com/google/go-containerregistry/pkg/v1"
 	tu "github.com/harden-dev/harden/internal/testutil"
 	"github.com/harden-dev/harden/minify"
 )
@@ -152,34 +151,6 @@ func TestPHPProfile(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(sel.Warnings, "\n"), "extension nothere named in /etc/php/8.2/cli/conf.d/30-gone.ini is not in the image") {
 		t.Errorf("warnings = %q", sel.Warnings)
-	}
-}
-
-func TestRubyProfile(t *testing.T) {
-	arch := "usr/lib/x86_64-linux-gnu/ruby/3.1.0/"
-	files := withLibs(t,
-		tu.Symlink("usr/bin/ruby", "ruby3.1"), tu.Exe("usr/bin/ruby3.1", elfFile(t, "app-plain")),
-		tu.Reg("usr/lib/ruby/3.1.0/socket.rb", "require 'socket.so'"), tu.Reg("usr/lib/ruby/3.1.0/json.rb", ""),
-		tu.Reg(arch+"socket.so", elfFile(t, "liba.so.1")), tu.Reg(arch+"rbconfig.rb", "module RbConfig; end"),
-		tu.Reg("usr/lib/ruby/vendor_ruby/rubygems/defaults/operating_system.rb", ""),
-		tu.Reg("usr/lib/ruby/gems/3.1.0/specifications/default/json-2.6.1.gemspec", ""),
-		tu.Reg("var/lib/gems/3.1.0/gems/sinatra-3.0/lib/sinatra.rb", ""),
-		tu.Reg("app/lib/helper.rb", ""), tu.Reg("app/main.rb", "require 'sinatra'"),
-		tu.Reg("usr/share/doc/ruby3.1/changelog.gz", ""), tu.Reg("usr/share/ri/3.1.0/system/String/cdesc-String.ri", ""),
-	)
-	_, _, sel := plan(t, func(c *v1.Config) {
-		c.Cmd = []string{"ruby", "main.rb"}
-		c.WorkingDir = "/app"
-		c.Env = []string{"PATH=/usr/bin", "RUBYLIB=/app/lib"}
-	}, [][]tu.File{files})
-	checkKept(t, sel, []string{
-		"/usr/bin/ruby3.1", "/usr/lib/ruby/3.1.0/socket.rb", "/usr/lib/ruby/3.1.0/json.rb", "/" + arch + "socket.so",
-		"/" + arch + "rbconfig.rb", "/usr/lib/ruby/vendor_ruby/rubygems/defaults/operating_system.rb",
-		"/usr/lib/ruby/gems/3.1.0/specifications/default/json-2.6.1.gemspec", "/var/lib/gems/3.1.0/gems/sinatra-3.0/lib/sinatra.rb",
-		"/app/lib/helper.rb", "/usr/lib/x86_64-linux-gnu/libb.so.1",
-	}, []string{"/usr/share/doc/ruby3.1/changelog.gz", "/usr/share/ri/3.1.0/system/String/cdesc-String.ri"})
-	if !contains(sel.Profiles, "ruby") || contains(sel.Profiles, "perl") {
-		t.Errorf("Profiles = %v", sel.Profiles)
 	}
 }
 

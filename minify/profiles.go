@@ -28,6 +28,7 @@ func codeProfiles() []Profile {
 		staticProfile{},
 		nodeProfile{},
 		pythonProfile{},
+		rubyProfile{},
 		javaProfile{},
 	}
 }
