@@ -1,0 +1,257 @@
+package minify
+
+import (
+	"path"
+	"strings"
+
+	"github.com/harden-dev/harden/fsindex"
+)
+
+// pythonStartup are the modules the interpreter imports before the app
+// runs (sys.modules of `python3 -c pass`, and site's own imports), which
+// no import statement of the app names.
+var pythonStartup = []string{
+	"abc", "codecs", "encodings", "genericpath", "io", "os", "posixpath", "stat",
+	"site", "_sitebuiltins", "sitecustomize", "usercustomize", "_collections_abc",
+	"zipimport", "runpy", "importlib", "importlib.machinery", "importlib.util",
+	"_distutils_system_mod", "sysconfig",
+}
+
+// pythonStdlibExtra are modules the standard library imports by a computed
+// name (so no import statement names them), kept whenever the module on
+// the left is: codecs by encoding name, sysconfig's build data, dbm's
+// backends, the default XML parsers, and the accelerators a module's
+// fallback would hide from a reader that skipped try blocks.
+var pythonStdlibExtra = map[string][]string{
+	"encodings": {"encodings.*"},
+	"sysconfig": {"_sysconfigdata_*"},
+	"json":      {"_json", "json.decoder", "json.encoder", "json.scanner"},
+	"email":     {"email.*"},
+	"dbm":       {"dbm.*"},
+	"shelve":    {"dbm.*"},
+	"xml.sax":   {"xml.sax.expatreader"},
+	"xml.dom":   {"xml.dom.minidom", "xml.dom.expatbuilder"},
+	// multiprocessing starts its children with `python -c "from
+	// multiprocessing.spawn import ..."`, a string no reader sees.
+	"multiprocessing": {"multiprocessing.*"},
+	"pickle":          {"_pickle", "_compat_pickle"},
+	"decimal":         {"_decimal", "_pydecimal"},
+}
+
+// pyStdlib keeps the standard library module by module: a module is kept
+// when the app, its packages, the interpreter's start-up or a kept stdlib
+// module imports it (import statements in try blocks and functions count).
+type pyStdlib struct {
+	k *Keeper
+	// root is lib/python3.X; dynload its lib-dynload.
+	root, dynload string
+	seen          map[string]bool
+	todo          []string
+	// route schedules an absolute module name a kept module imports: here
+	// when sys.path finds it in the standard library, else in the site
+	// directories.
+	route func(mod string)
+}
+
+func newPyStdlib(k *Keeper, root string) *pyStdlib {
+	return &pyStdlib{k: k, root: root, dynload: path.Join(root, "lib-dynload"), seen: map[string]bool{}}
+}
+
+// owns reports whether the sys.path entry holds the standard library.
+func (s *pyStdlib) owns(entry string) bool { return entry == s.root || entry == s.dynload }
+
+// add schedules a dotted module name (a trailing ".*" means every module
+// of the package).
+func (s *pyStdlib) add(mod string) {
+	if mod != "" && !s.seen[mod] && len(s.seen) < 20000 {
+		s.seen[mod] = true
+		s.todo = append(s.todo, mod)
+	}
+}
+
+// run keeps every scheduled module and what it imports.
+func (s *pyStdlib) run() {
+	for len(s.todo) > 0 {
+		mod := s.todo[0]
+		s.todo = s.todo[1:]
+		for _, extra := range pythonStdlibExtra[mod] {
+			s.add(extra)
+		}
+		if pkg, ok := strings.CutSuffix(mod, ".*"); ok {
+			s.keepAll(pkg)
+			continue
+		}
+		if prefix, ok := strings.CutSuffix(mod, "*"); ok {
+			for _, c := range s.k.x.Children(s.root) {
+				if b := path.Base(c.Path); strings.HasPrefix(b, prefix) && strings.HasSuffix(b, ".py") {
+					s.add(strings.TrimSuffix(b, ".py"))
+				}
+			}
+			continue
+		}
+		s.keep(mod)
+	}
+}
+
+// keepAll schedules every module of the package pkg.
+func (s *pyStdlib) keepAll(pkg string) {
+	dir := path.Join(s.root, strings.ReplaceAll(pkg, ".", "/"))
+	s.add(pkg)
+	for _, c := range s.k.x.Children(dir) {
+		b := path.Base(c.Path)
+		switch {
+		case c.IsDir() && b != "__pycache__" && stdlibDropped[b] == "":
+			s.add(pkg + "." + b)
+			s.add(pkg + "." + b + ".*")
+		case strings.HasSuffix(b, ".py") && b != "__init__.py":
+			s.add(pkg + "." + strings.TrimSuffix(b, ".py"))
+		}
+	}
+}
+
+// keep keeps the module mod (a.b.c: a and a.b's __init__ too, as the
+// import system runs them) and schedules its imports.
+func (s *pyStdlib) keep(mod string) {
+	parts := strings.Split(mod, ".")
+	dir := s.root
+	for i, part := range parts {
+		if stdlibDropped[part] != "" {
+			return
+		}
+		name := strings.Join(parts[:i+1], ".")
+		pkg := path.Join(dir, part)
+		if e, ok := s.k.x.Lookup(pkg); ok && e.IsDir() && hasInit(s.k.x, pkg) {
+			s.keepFile(path.Join(pkg, "__init__.py"), name, name)
+			s.keepData(pkg)
+			dir = pkg
+			continue
+		}
+		if i != len(parts)-1 {
+			return
+		}
+		if f := moduleFile(s.k.x, dir, part); f != "" {
+			s.keepFile(f, name, strings.Join(parts[:i], "."))
+		} else if i == 0 {
+			if f := moduleFile(s.k.x, s.dynload, part); f != "" {
+				s.keepFile(f, name, "")
+			}
+		}
+	}
+}
+
+// keepFile keeps one module file, its cached bytecode, and schedules what
+// it imports; pkg is the package its relative imports start from.
+func (s *pyStdlib) keepFile(f, mod, pkg string) {
+	if _, ok := s.k.x.Lookup(f); !ok {
+		return
+	}
+	r := Reason{Rule: "profile/python3", Why: "standard library module " + mod + ", imported by the app, its packages or the interpreter"}
+	if _, err := s.k.Keep(f, r); err != nil {
+		return
+	}
+	if stem, ok := strings.CutSuffix(path.Base(f), ".py"); ok {
+		for _, c := range s.k.x.Children(path.Join(path.Dir(f), "__pycache__")) {
+			if strings.HasPrefix(path.Base(c.Path), stem+".") && strings.HasSuffix(c.Path, ".pyc") {
+				s.k.Keep(c.Path, Reason{Rule: "profile/python3", Why: "bytecode of " + mod})
+			}
+		}
+	}
+	v, _ := s.k.x.Parsed(WantPython, f)
+	pf, _ := v.(*pyFile)
+	if pf == nil {
+		return
+	}
+	for _, ref := range pf.Refs {
+		if abs := resolveRelative(ref, pkg); abs != "" {
+			s.route(abs)
+		}
+	}
+}
+
+// keepData keeps the non-Python files directly in a kept package (lib2to3's
+// grammar, for one).
+func (s *pyStdlib) keepData(dir string) {
+	for _, c := range s.k.x.Children(dir) {
+		if c.Type != fsindex.TypeRegular {
+			continue
+		}
+		if ext := path.Ext(c.Path); ext != ".py" && ext != ".pyc" {
+			s.k.Keep(c.Path, Reason{Rule: "profile/python3", Why: "data of a kept standard library package"})
+		}
+	}
+}
+
+// resolveRelative turns a reference as parsePython records it (".x",
+// "..x.y" or "a.b") into an absolute module name; pkg is the importing
+// module's package. "" when it climbs above the top level.
+func resolveRelative(ref, pkg string) string {
+	dots := len(ref) - len(strings.TrimLeft(ref, "."))
+	if dots == 0 {
+		return ref
+	}
+	base := pkg
+	for i := 1; i < dots; i++ {
+		j := strings.LastIndexByte(base, '.')
+		if j < 0 {
+			if base == "" {
+				return ""
+			}
+			base = ""
+			continue
+		}
+		base = base[:j]
+	}
+	if base == "" {
+		return ""
+	}
+	if rest := ref[dots:]; rest != "" {
+		return base + "." + rest
+	}
+	return base
+}
+
+// pythonRefs lists the dotted modules a Python source may import (see
+// pyFile.Refs), wherever the statement is: a try block or a function
+// imports too.
+func pythonRefs(text string) []string {
+	var refs []string
+	seen := map[string]bool{}
+	add := func(m string) {
+		if m != "" && !seen[m] && len(refs) < 2000 {
+			seen[m] = true
+			refs = append(refs, m)
+		}
+	}
+	firstWord := func(s string) string {
+		s = strings.Trim(strings.TrimSpace(s), "()\\\n\t ")
+		w, _, _ := strings.Cut(s, " ")
+		w, _, _ = strings.Cut(w, "\t")
+		return w
+	}
+	for _, m := range pyImportAll.FindAllStringSubmatch(text, -1) {
+		for _, name := range strings.Split(m[1], ",") {
+			if w := firstWord(name); pyName.MatchString(w) {
+				add(w)
+			}
+		}
+	}
+	for _, m := range pyFromAll.FindAllStringSubmatch(text, -1) {
+		from := m[1]
+		if strings.Trim(from, ".") != "" {
+			add(from)
+		}
+		sep := "."
+		if strings.HasSuffix(from, ".") {
+			sep = ""
+		}
+		for _, name := range strings.Split(m[2], ",") {
+			if w := firstWord(name); pyName.MatchString(w) && !strings.Contains(w, ".") {
+				add(from + sep + w)
+			}
+		}
+	}
+	for _, m := range pyDynamic.FindAllStringSubmatch(text, -1) {
+		add(m[1])
+	}
+	return refs
+}
