@@ -150,19 +150,36 @@ func (k *Keeper) pythonStdlib(prefix, base string) string {
 func (k *Keeper) pythonImports(sp *pySysPath, std *pyStdlib) {
 	files := k.x.ParsedAll(WantPython)
 	var todo []string
-	inStdlib := map[string]bool{}
-	std.route = func(mod string) {
-		top := topLevel(mod)
-		in, ok := inStdlib[top]
+	sites := map[string]bool{}
+	for _, site := range sp.sites {
+		sites[site] = true
+	}
+	placed := map[string]bool{}
+	// follow says whether the top-level module top is followed module by
+	// module: the standard library's, and regular packages in site
+	// directories (the app's own directories are kept whole).
+	follow := func(top string) bool {
+		in, ok := placed[top]
 		if !ok {
 			m, found := sp.find(k.x, top)
-			in = found && std.owns(m.entry)
-			inStdlib[top] = in
+			switch {
+			case !found:
+			case std.owns(m.entry):
+				in = true
+			case sites[m.entry] && len(m.paths) == 1 && path.Dir(m.paths[0]) == m.entry && hasInit(k.x, m.paths[0]):
+				in = true
+				std.sites[top] = m.entry
+				k.keepDistInfo(m.entry, top)
+			}
+			placed[top] = in
 		}
-		if in {
+		return in
+	}
+	std.route = func(mod string) {
+		if follow(topLevel(mod)) {
 			std.add(mod)
 		} else {
-			todo = append(todo, top)
+			todo = append(todo, topLevel(mod))
 		}
 	}
 	addFrom := func(prefix string) {
@@ -227,7 +244,7 @@ func (k *Keeper) pythonImports(sp *pySysPath, std *pyStdlib) {
 		if !ok {
 			continue // a builtin module, or one the app guards with try/except
 		}
-		if std.owns(m.entry) {
+		if follow(mod) {
 			std.add(mod)
 			continue
 		}
@@ -251,8 +268,15 @@ func (k *Keeper) keepPythonModule(m pyModule, mod string) []string {
 	if len(kept) == 0 {
 		return nil
 	}
+	k.keepDistInfo(m.entry, mod)
+	return kept
+}
+
+// keepDistInfo keeps the metadata of the top-level module mod found in the
+// sys.path entry (importlib.metadata reads it).
+func (k *Keeper) keepDistInfo(entry, mod string) {
 	norm := normalizeDist(mod)
-	for _, c := range k.x.Children(m.entry) {
+	for _, c := range k.x.Children(entry) {
 		base := path.Base(c.Path)
 		if c.IsDir() && (strings.HasSuffix(base, ".dist-info") || strings.HasSuffix(base, ".egg-info")) {
 			name, _, _ := strings.Cut(base, "-")
@@ -261,7 +285,6 @@ func (k *Keeper) keepPythonModule(m pyModule, mod string) []string {
 			}
 		}
 	}
-	return kept
 }
 
 // packageBuildFiles are files of an installed package only builds and

@@ -45,8 +45,11 @@ type pyStdlib struct {
 	k *Keeper
 	// root is lib/python3.X; dynload its lib-dynload.
 	root, dynload string
-	seen          map[string]bool
-	todo          []string
+	// sites maps the top-level packages followed in site directories to
+	// their sys.path entry.
+	sites map[string]string
+	seen  map[string]bool
+	todo  []string
 	// route schedules an absolute module name a kept module imports: here
 	// when sys.path finds it in the standard library, else in the site
 	// directories.
@@ -54,7 +57,7 @@ type pyStdlib struct {
 }
 
 func newPyStdlib(k *Keeper, root string) *pyStdlib {
-	return &pyStdlib{k: k, root: root, dynload: path.Join(root, "lib-dynload"), seen: map[string]bool{}}
+	return &pyStdlib{k: k, root: root, dynload: path.Join(root, "lib-dynload"), seen: map[string]bool{}, sites: map[string]string{}}
 }
 
 // owns reports whether the sys.path entry holds the standard library.
@@ -114,15 +117,23 @@ func (s *pyStdlib) keepAll(pkg string) {
 func (s *pyStdlib) keep(mod string) {
 	parts := strings.Split(mod, ".")
 	dir := s.root
+	site, inSite := s.sites[parts[0]]
+	if inSite {
+		dir = site
+	}
 	for i, part := range parts {
-		if stdlibDropped[part] != "" {
+		if !inSite && stdlibDropped[part] != "" || inSite && part == "tests" && i != len(parts)-1 {
 			return
 		}
 		name := strings.Join(parts[:i+1], ".")
 		pkg := path.Join(dir, part)
 		if e, ok := s.k.x.Lookup(pkg); ok && e.IsDir() && hasInit(s.k.x, pkg) {
 			s.keepFile(path.Join(pkg, "__init__.py"), name, name)
-			s.keepData(pkg)
+			if inSite {
+				s.keepPackageDir(pkg, name)
+			} else {
+				s.keepData(pkg)
+			}
 			dir = pkg
 			continue
 		}
@@ -131,7 +142,7 @@ func (s *pyStdlib) keep(mod string) {
 		}
 		if f := moduleFile(s.k.x, dir, part); f != "" {
 			s.keepFile(f, name, strings.Join(parts[:i], "."))
-		} else if i == 0 {
+		} else if i == 0 && !inSite {
 			if f := moduleFile(s.k.x, s.dynload, part); f != "" {
 				s.keepFile(f, name, "")
 			}
@@ -145,7 +156,7 @@ func (s *pyStdlib) keepFile(f, mod, pkg string) {
 	if _, ok := s.k.x.Lookup(f); !ok {
 		return
 	}
-	r := Reason{Rule: "profile/python3", Why: "standard library module " + mod + ", imported by the app, its packages or the interpreter"}
+	r := Reason{Rule: "profile/python3", Why: "module " + mod + ", imported by the app, its packages, the standard library or the interpreter's start-up"}
 	if _, err := s.k.Keep(f, r); err != nil {
 		return
 	}
@@ -179,6 +190,56 @@ func (s *pyStdlib) keepData(dir string) {
 			s.k.Keep(c.Path, Reason{Rule: "profile/python3", Why: "data of a kept standard library package"})
 		}
 	}
+}
+
+// keepPackageDir keeps what an installed package's directory holds besides
+// its modules: data files and data directories (werkzeug's debugger
+// assets), minus tests and build-only files. In a directory holding
+// extension modules every module is kept: C code imports modules by name
+// where no reader sees it (numpy.core's _multiarray_umath imports
+// numpy.core._exceptions). Extensions themselves are kept when an import
+// reaches them.
+func (s *pyStdlib) keepPackageDir(dir, pkg string) {
+	drop := packageTests(dir)
+	r := Reason{Rule: "profile/python3", Why: "data of package " + pkg}
+	var modules []string
+	hasExt := false
+	for _, c := range s.k.x.Children(dir) {
+		b := path.Base(c.Path)
+		if skip, _ := drop(c); skip {
+			continue
+		}
+		switch {
+		case c.IsDir():
+			if b != "__pycache__" && !hasInit(s.k.x, c.Path) && !hasModules(s.k.x, c.Path) {
+				s.k.KeepTree(c.Path, r, drop)
+			}
+		case strings.HasSuffix(b, ".py"):
+			modules = append(modules, strings.TrimSuffix(b, ".py"))
+		case strings.HasSuffix(b, ".so") || strings.HasSuffix(b, ".pyc"):
+			hasExt = hasExt || strings.HasSuffix(b, ".so")
+		default:
+			s.k.Keep(c.Path, r)
+		}
+	}
+	if hasExt {
+		for _, m := range modules {
+			if m != "__init__" && m != "setup" && m != "conftest" {
+				s.add(pkg + "." + m)
+			}
+		}
+	}
+}
+
+// hasModules reports whether dir holds Python modules (a namespace
+// subpackage, followed by its imports, rather than data).
+func hasModules(x *fsindex.Index, dir string) bool {
+	for _, c := range x.Children(dir) {
+		if b := path.Base(c.Path); strings.HasSuffix(b, ".py") || strings.HasSuffix(b, ".so") {
+			return true
+		}
+	}
+	return false
 }
 
 // resolveRelative turns a reference as parsePython records it (".x",
