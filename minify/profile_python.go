@@ -48,6 +48,8 @@ type pyFile struct {
 	// leading dots: `from a import b` gives a and a.b (b may be a
 	// submodule), `from . import c` gives .c.
 	Refs []string
+	// Lazy are the Refs imported only inside functions.
+	Lazy []string
 	// Paths are the directories a .pth file adds to sys.path.
 	Paths []string
 }
@@ -175,9 +177,9 @@ func (k *Keeper) pythonImports(sp *pySysPath, std *pyStdlib) {
 		}
 		return in
 	}
-	std.route = func(mod string) {
+	std.route = func(mod string, eager bool) {
 		if follow(topLevel(mod)) {
-			std.add(mod)
+			std.add(mod, eager)
 		} else {
 			todo = append(todo, topLevel(mod))
 		}
@@ -186,16 +188,20 @@ func (k *Keeper) pythonImports(sp *pySysPath, std *pyStdlib) {
 		for p, v := range files {
 			if f, ok := v.(*pyFile); ok && (strings.HasPrefix(p, prefix+"/") || p == prefix) && !strings.HasSuffix(p, ".pth") {
 				todo = append(todo, f.Imports...)
+				lazy := map[string]bool{}
+				for _, ref := range f.Lazy {
+					lazy[ref] = true
+				}
 				for _, ref := range f.Refs {
 					if !strings.HasPrefix(ref, ".") {
-						std.route(ref)
+						std.route(ref, !lazy[ref])
 					}
 				}
 			}
 		}
 	}
 	for _, mod := range pythonStartup {
-		std.route(mod)
+		std.route(mod, true)
 	}
 	prog := k.Program()
 	if !systemDirs[prog.WorkingDir] {
@@ -210,7 +216,7 @@ func (k *Keeper) pythonImports(sp *pySysPath, std *pyStdlib) {
 				addFrom(d)
 			}
 		case a == "-m" && i+1 < len(prog.Args):
-			std.route(prog.Args[i+1])
+			std.route(prog.Args[i+1], true)
 		}
 	}
 	// .pth files run their import lines at start-up, and the directories
@@ -219,7 +225,9 @@ func (k *Keeper) pythonImports(sp *pySysPath, std *pyStdlib) {
 		for _, pth := range k.pthFiles(site) {
 			k.Keep(pth, Reason{Rule: "profile/python3", Why: ".pth file, processed at start-up"})
 			if f, ok := files[pth].(*pyFile); ok {
-				todo = append(todo, f.Imports...)
+				for _, m := range f.Imports {
+					std.route(m, true)
+				}
 				for _, d := range f.Paths {
 					if _, err := k.Keep(resolveIn(site, d), Reason{Rule: "profile/python3", Why: "added to sys.path by " + pth}); err != nil {
 						k.o.log.Debug("a .pth directory is not in the image", "pth", pth, "dir", d)
@@ -245,8 +253,7 @@ func (k *Keeper) pythonImports(sp *pySysPath, std *pyStdlib) {
 			continue // a builtin module, or one the app guards with try/except
 		}
 		if follow(mod) {
-			std.add(mod)
-			continue
+			continue // routed with its dotted name and eagerness
 		}
 		for _, p := range k.keepPythonModule(m, mod) {
 			addFrom(p)
@@ -362,6 +369,6 @@ func parsePython(p string, data []byte) (any, error) {
 	for _, m := range pyDynamic.FindAllStringSubmatch(text, -1) {
 		add(m[1])
 	}
-	f.Refs = pythonRefs(text)
+	f.Refs, f.Lazy = pythonRefs(text)
 	return f, nil
 }

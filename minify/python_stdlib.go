@@ -2,6 +2,7 @@ package minify
 
 import (
 	"path"
+	"sort"
 	"strings"
 
 	"github.com/harden-dev/harden/fsindex"
@@ -48,73 +49,87 @@ type pyStdlib struct {
 	// sites maps the top-level packages followed in site directories to
 	// their sys.path entry.
 	sites map[string]string
-	seen  map[string]bool
-	todo  []string
+	// seen is 1 for a module kept lazily, 2 for one kept eagerly.
+	seen map[string]int8
+	todo []pyTodo
 	// route schedules an absolute module name a kept module imports: here
 	// when sys.path finds it in the standard library, else in the site
 	// directories.
-	route func(mod string)
+	route func(mod string, eager bool)
+}
+
+// pyTodo is a module to keep; eager when it runs as the app starts (an
+// import outside any function, from a module that runs at start), so its
+// cached bytecode is kept too. A module only a function imports keeps
+// its source alone: it still imports, compiled when it does.
+type pyTodo struct {
+	mod   string
+	eager bool
 }
 
 func newPyStdlib(k *Keeper, root string) *pyStdlib {
-	return &pyStdlib{k: k, root: root, dynload: path.Join(root, "lib-dynload"), seen: map[string]bool{}, sites: map[string]string{}}
+	return &pyStdlib{k: k, root: root, dynload: path.Join(root, "lib-dynload"), seen: map[string]int8{}, sites: map[string]string{}}
 }
 
 // owns reports whether the sys.path entry holds the standard library.
 func (s *pyStdlib) owns(entry string) bool { return entry == s.root || entry == s.dynload }
 
 // add schedules a dotted module name (a trailing ".*" means every module
-// of the package).
-func (s *pyStdlib) add(mod string) {
-	if mod != "" && !s.seen[mod] && len(s.seen) < 20000 {
-		s.seen[mod] = true
-		s.todo = append(s.todo, mod)
+// of the package); a module seen lazily is kept again when reached eagerly.
+func (s *pyStdlib) add(mod string, eager bool) {
+	level := int8(1)
+	if eager {
+		level = 2
+	}
+	if mod != "" && s.seen[mod] < level && len(s.seen) < 20000 {
+		s.seen[mod] = level
+		s.todo = append(s.todo, pyTodo{mod, eager})
 	}
 }
 
 // run keeps every scheduled module and what it imports.
 func (s *pyStdlib) run() {
 	for len(s.todo) > 0 {
-		mod := s.todo[0]
+		mod, eager := s.todo[0].mod, s.todo[0].eager
 		s.todo = s.todo[1:]
 		for _, extra := range pythonStdlibExtra[mod] {
-			s.add(extra)
+			s.add(extra, eager)
 		}
 		if pkg, ok := strings.CutSuffix(mod, ".*"); ok {
-			s.keepAll(pkg)
+			s.keepAll(pkg, eager)
 			continue
 		}
 		if prefix, ok := strings.CutSuffix(mod, "*"); ok {
 			for _, c := range s.k.x.Children(s.root) {
 				if b := path.Base(c.Path); strings.HasPrefix(b, prefix) && strings.HasSuffix(b, ".py") {
-					s.add(strings.TrimSuffix(b, ".py"))
+					s.add(strings.TrimSuffix(b, ".py"), eager)
 				}
 			}
 			continue
 		}
-		s.keep(mod)
+		s.keep(mod, eager)
 	}
 }
 
 // keepAll schedules every module of the package pkg.
-func (s *pyStdlib) keepAll(pkg string) {
+func (s *pyStdlib) keepAll(pkg string, eager bool) {
 	dir := path.Join(s.root, strings.ReplaceAll(pkg, ".", "/"))
-	s.add(pkg)
+	s.add(pkg, eager)
 	for _, c := range s.k.x.Children(dir) {
 		b := path.Base(c.Path)
 		switch {
 		case c.IsDir() && b != "__pycache__" && stdlibDropped[b] == "":
-			s.add(pkg + "." + b)
-			s.add(pkg + "." + b + ".*")
+			s.add(pkg+"."+b, eager)
+			s.add(pkg+"."+b+".*", eager)
 		case strings.HasSuffix(b, ".py") && b != "__init__.py":
-			s.add(pkg + "." + strings.TrimSuffix(b, ".py"))
+			s.add(pkg+"."+strings.TrimSuffix(b, ".py"), eager)
 		}
 	}
 }
 
 // keep keeps the module mod (a.b.c: a and a.b's __init__ too, as the
 // import system runs them) and schedules its imports.
-func (s *pyStdlib) keep(mod string) {
+func (s *pyStdlib) keep(mod string, eager bool) {
 	parts := strings.Split(mod, ".")
 	dir := s.root
 	site, inSite := s.sites[parts[0]]
@@ -128,9 +143,9 @@ func (s *pyStdlib) keep(mod string) {
 		name := strings.Join(parts[:i+1], ".")
 		pkg := path.Join(dir, part)
 		if e, ok := s.k.x.Lookup(pkg); ok && e.IsDir() && hasInit(s.k.x, pkg) {
-			s.keepFile(path.Join(pkg, "__init__.py"), name, name)
+			s.keepFile(path.Join(pkg, "__init__.py"), name, name, eager)
 			if inSite {
-				s.keepPackageDir(pkg, name)
+				s.keepPackageDir(pkg, name, eager)
 			} else {
 				s.keepData(pkg)
 			}
@@ -141,10 +156,10 @@ func (s *pyStdlib) keep(mod string) {
 			return
 		}
 		if f := moduleFile(s.k.x, dir, part); f != "" {
-			s.keepFile(f, name, strings.Join(parts[:i], "."))
+			s.keepFile(f, name, strings.Join(parts[:i], "."), eager)
 		} else if i == 0 && !inSite {
 			if f := moduleFile(s.k.x, s.dynload, part); f != "" {
-				s.keepFile(f, name, "")
+				s.keepFile(f, name, "", eager)
 			}
 		}
 	}
@@ -152,7 +167,7 @@ func (s *pyStdlib) keep(mod string) {
 
 // keepFile keeps one module file, its cached bytecode, and schedules what
 // it imports; pkg is the package its relative imports start from.
-func (s *pyStdlib) keepFile(f, mod, pkg string) {
+func (s *pyStdlib) keepFile(f, mod, pkg string, eager bool) {
 	if _, ok := s.k.x.Lookup(f); !ok {
 		return
 	}
@@ -160,7 +175,7 @@ func (s *pyStdlib) keepFile(f, mod, pkg string) {
 	if _, err := s.k.Keep(f, r); err != nil {
 		return
 	}
-	if stem, ok := strings.CutSuffix(path.Base(f), ".py"); ok {
+	if stem, ok := strings.CutSuffix(path.Base(f), ".py"); ok && eager {
 		for _, c := range s.k.x.Children(path.Join(path.Dir(f), "__pycache__")) {
 			if strings.HasPrefix(path.Base(c.Path), stem+".") && strings.HasSuffix(c.Path, ".pyc") {
 				s.k.Keep(c.Path, Reason{Rule: "profile/python3", Why: "bytecode of " + mod})
@@ -172,9 +187,13 @@ func (s *pyStdlib) keepFile(f, mod, pkg string) {
 	if pf == nil {
 		return
 	}
+	lazy := map[string]bool{}
+	for _, ref := range pf.Lazy {
+		lazy[ref] = true
+	}
 	for _, ref := range pf.Refs {
 		if abs := resolveRelative(ref, pkg); abs != "" {
-			s.route(abs)
+			s.route(abs, eager && !lazy[ref])
 		}
 	}
 }
@@ -199,7 +218,7 @@ func (s *pyStdlib) keepData(dir string) {
 // where no reader sees it (numpy.core's _multiarray_umath imports
 // numpy.core._exceptions). Extensions themselves are kept when an import
 // reaches them.
-func (s *pyStdlib) keepPackageDir(dir, pkg string) {
+func (s *pyStdlib) keepPackageDir(dir, pkg string, eager bool) {
 	drop := packageTests(dir)
 	r := Reason{Rule: "profile/python3", Why: "data of package " + pkg}
 	var modules []string
@@ -225,7 +244,7 @@ func (s *pyStdlib) keepPackageDir(dir, pkg string) {
 	if hasExt {
 		for _, m := range modules {
 			if m != "__init__" && m != "setup" && m != "conftest" {
-				s.add(pkg + "." + m)
+				s.add(pkg+"."+m, eager)
 			}
 		}
 	}
@@ -273,12 +292,20 @@ func resolveRelative(ref, pkg string) string {
 
 // pythonRefs lists the dotted modules a Python source may import (see
 // pyFile.Refs), wherever the statement is: a try block or a function
-// imports too.
-func pythonRefs(text string) []string {
-	var refs []string
+// imports too. lazy are those imported only inside functions.
+func pythonRefs(text string) (refs, lazy []string) {
+	starts, inDef := pyDefBodies(text)
+	eager := map[string]bool{}
 	seen := map[string]bool{}
-	add := func(m string) {
-		if m != "" && !seen[m] && len(refs) < 2000 {
+	add := func(m string, at int) {
+		if m == "" || len(refs) >= 2000 {
+			return
+		}
+		line := sort.SearchInts(starts, at+1) - 1
+		if line < 0 || !inDef[line] {
+			eager[m] = true
+		}
+		if !seen[m] {
 			seen[m] = true
 			refs = append(refs, m)
 		}
@@ -289,30 +316,62 @@ func pythonRefs(text string) []string {
 		w, _, _ = strings.Cut(w, "\t")
 		return w
 	}
-	for _, m := range pyImportAll.FindAllStringSubmatch(text, -1) {
-		for _, name := range strings.Split(m[1], ",") {
+	for _, m := range pyImportAll.FindAllStringSubmatchIndex(text, -1) {
+		for _, name := range strings.Split(text[m[2]:m[3]], ",") {
 			if w := firstWord(name); pyName.MatchString(w) {
-				add(w)
+				add(w, m[0])
 			}
 		}
 	}
-	for _, m := range pyFromAll.FindAllStringSubmatch(text, -1) {
-		from := m[1]
+	for _, m := range pyFromAll.FindAllStringSubmatchIndex(text, -1) {
+		from := text[m[2]:m[3]]
 		if strings.Trim(from, ".") != "" {
-			add(from)
+			add(from, m[0])
 		}
 		sep := "."
 		if strings.HasSuffix(from, ".") {
 			sep = ""
 		}
-		for _, name := range strings.Split(m[2], ",") {
+		for _, name := range strings.Split(text[m[4]:m[5]], ",") {
 			if w := firstWord(name); pyName.MatchString(w) && !strings.Contains(w, ".") {
-				add(from + sep + w)
+				add(from+sep+w, m[0])
 			}
 		}
 	}
-	for _, m := range pyDynamic.FindAllStringSubmatch(text, -1) {
-		add(m[1])
+	for _, m := range pyDynamic.FindAllStringSubmatchIndex(text, -1) {
+		add(text[m[2]:m[3]], m[0])
 	}
-	return refs
+	for _, r := range refs {
+		if !eager[r] {
+			lazy = append(lazy, r)
+		}
+	}
+	return refs, lazy
+}
+
+// pyDefBodies marks, for each line of a Python source, whether it is
+// inside a function body (by indentation under a def). Lines a reader
+// misplaces (a docstring dedented to the margin) end the function early,
+// which only makes more imports eager.
+func pyDefBodies(text string) (starts []int, inDef []bool) {
+	var defs []int // indentation of the enclosing defs
+	off := 0
+	for _, line := range strings.SplitAfter(text, "\n") {
+		starts = append(starts, off)
+		off += len(line)
+		body := strings.TrimLeft(line, " \t")
+		indent := len(line) - len(body)
+		if strings.TrimSpace(body) == "" || strings.HasPrefix(body, "#") {
+			inDef = append(inDef, len(defs) > 0)
+			continue
+		}
+		for len(defs) > 0 && defs[len(defs)-1] >= indent {
+			defs = defs[:len(defs)-1]
+		}
+		inDef = append(inDef, len(defs) > 0)
+		if strings.HasPrefix(body, "def ") || strings.HasPrefix(body, "async def ") {
+			defs = append(defs, indent)
+		}
+	}
+	return starts, inDef
 }
