@@ -48,7 +48,7 @@ type pyFile struct {
 	// leading dots: `from a import b` gives a and a.b (b may be a
 	// submodule), `from . import c` gives .c.
 	Refs []string
-	// Lazy are the Refs imported only inside functions.
+	// Lazy are the Refs imported only inside functions or except clauses.
 	Lazy []string
 	// Paths are the directories a .pth file adds to sys.path.
 	Paths []string

@@ -19,7 +19,7 @@ from collections import (
 try:
     from _json import scanstring
 except ImportError:
-    scanstring = None
+    from _pyjson import scanstring
 
 def later():
     import pydoc
@@ -32,12 +32,12 @@ class K:
 `
 	refs, lazy := pythonRefs(src)
 	want := []string{"os", "json.decoder", "pydoc", "zlib", "email.mime", "email.mime.text", "email.mime.base", ".local",
-		"..util", "..util.helper", ".sub", "collections", "collections.OrderedDict", "collections.abc", "_json", "_json.scanstring",
+		"..util", "..util.helper", ".sub", "collections", "collections.OrderedDict", "collections.abc", "_json", "_json.scanstring", "_pyjson", "_pyjson.scanstring",
 		"http", "http.client", "xml.dom.minidom"}
 	if diff := cmp.Diff(want, refs); diff != "" {
 		t.Errorf("refs (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]string{"pydoc", "http", "http.client", "xml.dom.minidom"}, lazy); diff != "" {
+	if diff := cmp.Diff([]string{"pydoc", "_pyjson", "_pyjson.scanstring", "http", "http.client", "xml.dom.minidom"}, lazy); diff != "" {
 		t.Errorf("lazy (-want +got):\n%s", diff)
 	}
 }

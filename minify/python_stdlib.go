@@ -36,7 +36,7 @@ var pythonStdlibExtra = map[string][]string{
 	// multiprocessing.spawn import ..."`, a string no reader sees.
 	"multiprocessing": {"multiprocessing.*"},
 	"pickle":          {"_pickle", "_compat_pickle"},
-	"decimal":         {"_decimal", "_pydecimal"},
+	"decimal":         {"_decimal"},
 }
 
 // pyStdlib keeps the standard library module by module: a module is kept
@@ -59,7 +59,8 @@ type pyStdlib struct {
 }
 
 // pyTodo is a module to keep; eager when it runs as the app starts (an
-// import outside any function, from a module that runs at start), so its
+// import outside any function or except clause, from a module that runs
+// at start), so its
 // cached bytecode is kept too. A module only a function imports keeps
 // its source alone: it still imports, compiled when it does.
 type pyTodo struct {
@@ -350,7 +351,9 @@ func pythonRefs(text string) (refs, lazy []string) {
 }
 
 // pyDefBodies marks, for each line of a Python source, whether it is
-// inside a function body (by indentation under a def). Lines a reader
+// inside a function body or an except clause (by indentation under the
+// def or except): imports there run late or only when another failed
+// (_pydecimal, when _decimal is missing). Lines a reader
 // misplaces (a docstring dedented to the margin) end the function early,
 // which only makes more imports eager.
 func pyDefBodies(text string) (starts []int, inDef []bool) {
@@ -369,7 +372,7 @@ func pyDefBodies(text string) (starts []int, inDef []bool) {
 			defs = defs[:len(defs)-1]
 		}
 		inDef = append(inDef, len(defs) > 0)
-		if strings.HasPrefix(body, "def ") || strings.HasPrefix(body, "async def ") {
+		if strings.HasPrefix(body, "def ") || strings.HasPrefix(body, "async def ") || strings.HasPrefix(body, "except") {
 			defs = append(defs, indent)
 		}
 	}
