@@ -143,26 +143,41 @@ func (s *pyStdlib) keep(mod string, eager bool) {
 		}
 		name := strings.Join(parts[:i+1], ".")
 		pkg := path.Join(dir, part)
-		if e, ok := s.k.x.Lookup(pkg); ok && e.IsDir() && hasInit(s.k.x, pkg) {
-			s.keepFile(path.Join(pkg, "__init__.py"), name, name, eager)
-			if inSite {
-				s.keepPackageDir(pkg, name, eager)
-			} else {
-				s.keepData(pkg)
-			}
+		e, ok := s.k.x.Lookup(pkg)
+		isDir := ok && e.IsDir()
+		if isDir && hasInit(s.k.x, pkg) {
+			s.keepFile(moduleFile(s.k.x, pkg, "__init__"), name, name, eager)
+			s.keepDir(pkg, name, inSite, eager)
 			dir = pkg
 			continue
 		}
-		if i != len(parts)-1 {
-			return
-		}
-		if f := moduleFile(s.k.x, dir, part); f != "" {
-			s.keepFile(f, name, strings.Join(parts[:i], "."), eager)
-		} else if i == 0 && !inSite {
-			if f := moduleFile(s.k.x, s.dynload, part); f != "" {
-				s.keepFile(f, name, "", eager)
+		if i == len(parts)-1 {
+			if f := moduleFile(s.k.x, dir, part); f != "" {
+				s.keepFile(f, name, strings.Join(parts[:i], "."), eager)
+				return
+			}
+			if i == 0 && !inSite {
+				if f := moduleFile(s.k.x, s.dynload, part); f != "" {
+					s.keepFile(f, name, "", eager)
+					return
+				}
 			}
 		}
+		if !isDir {
+			return
+		}
+		// a namespace package: a folder without __init__
+		s.keepDir(pkg, name, inSite, eager)
+		dir = pkg
+	}
+}
+
+// keepDir keeps what a reached package's folder holds besides modules.
+func (s *pyStdlib) keepDir(dir, pkg string, inSite, eager bool) {
+	if inSite {
+		s.keepPackageDir(dir, pkg, eager)
+	} else {
+		s.keepData(dir)
 	}
 }
 

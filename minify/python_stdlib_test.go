@@ -31,7 +31,8 @@ func TestPythonFollowsImportsThroughStdlib(t *testing.T) {
 		tu.Reg(lib+"pydoc.py", ""), tu.Reg(lib+"__pycache__/pydoc.cpython-311.pyc", "bytecode"),
 		tu.Reg(lib+"ftplib.py", "import socket\n"), tu.Reg(lib+"__pycache__/ftplib.cpython-311.pyc", "bytecode"),
 		tu.Reg(dyn+"_curses"+ext, elfFile(t, "libb.so.1")),
-		tu.Reg(dist+"pkg/__init__.py", "from . import used\n"), tu.Reg(dist+"pkg/used.py", ""),
+		tu.Reg(dist+"pkg/__init__.py", "from . import used\n"), tu.Reg(dist+"pkg/used.py", "from pkg.ns import mod\n"),
+		tu.Reg(dist+"pkg/ns/mod.py", ""), tu.Reg(dist+"pkg/ns/other.py", ""), // a namespace subpackage
 		tu.Reg(dist+"pkg/unused.py", "import ftplib\n"), tu.Reg(dist+"pkg/data.json", "{}"),
 		tu.Reg("app/app.py", "import json, pkg\nfrom email import utils\n\ndef helpme():\n    import pydoc\n"),
 	}
@@ -44,8 +45,9 @@ func TestPythonFollowsImportsThroughStdlib(t *testing.T) {
 			"/usr/lib/python3.11/email/utils.py", "/usr/lib/python3.11/socket.py",
 			"/usr/lib/python3.11/lib-dynload/_socket" + ext, // extension through email.utils, socket
 			"/usr/lib/python3.11/pydoc.py",
-			"/usr/lib/python3/dist-packages/pkg/used.py", "/usr/lib/python3/dist-packages/pkg/data.json"},
+			"/usr/lib/python3/dist-packages/pkg/used.py", "/usr/lib/python3/dist-packages/pkg/data.json",
+			"/usr/lib/python3/dist-packages/pkg/ns/mod.py"},
 		[]string{"/usr/lib/python3.11/ftplib.py", "/usr/lib/python3.11/__pycache__/ftplib.cpython-311.pyc",
-			"/usr/lib/python3.11/lib-dynload/_curses" + ext, "/usr/lib/python3/dist-packages/pkg/unused.py",
+			"/usr/lib/python3.11/lib-dynload/_curses" + ext, "/usr/lib/python3/dist-packages/pkg/unused.py", "/usr/lib/python3/dist-packages/pkg/ns/other.py",
 			"/usr/lib/python3.11/__pycache__/pydoc.cpython-311.pyc"}) // only a function imports pydoc
 }
