@@ -16,11 +16,15 @@ var pythonStartup = []string{
 	"site", "_sitebuiltins", "sitecustomize", "usercustomize", "_collections_abc",
 	"zipimport", "runpy", "importlib", "importlib.machinery", "importlib.util",
 	"_distutils_system_mod", "sysconfig",
+	// the codecs of the usual locales, and idna (socket and http name
+	// hosts with it), loaded by name: their bytecode is kept
+	"encodings.utf_8", "encodings.ascii", "encodings.latin_1", "encodings.idna",
 }
 
 // pythonStdlibExtra are modules the standard library imports by a computed
 // name (so no import statement names them), kept whenever the module on
-// the left is: codecs by encoding name, sysconfig's build data, dbm's
+// the left is (a whole package, "p.*", without bytecode unless an import
+// statement reaches the module): codecs by encoding name, sysconfig's build data, dbm's
 // backends, the default XML parsers, and the accelerators a module's
 // fallback would hide from a reader that skipped try blocks.
 var pythonStdlibExtra = map[string][]string{
@@ -94,7 +98,7 @@ func (s *pyStdlib) run() {
 		mod, eager := s.todo[0].mod, s.todo[0].eager
 		s.todo = s.todo[1:]
 		for _, extra := range pythonStdlibExtra[mod] {
-			s.add(extra, eager)
+			s.add(extra, eager && !strings.HasSuffix(extra, "*"))
 		}
 		if pkg, ok := strings.CutSuffix(mod, ".*"); ok {
 			s.keepAll(pkg, eager)
