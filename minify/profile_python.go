@@ -9,8 +9,8 @@ import (
 	"github.com/harden-dev/harden/fsindex"
 )
 
-// WantPython keeps, for every Python file outside a standard library
-// directory and every .pth file, what it imports (a *pyFile).
+// WantPython keeps, for every Python file and every .pth file, what it
+// imports (a *pyFile).
 const WantPython = "minify/python"
 
 // pythonProfile keeps what a CPython app needs beyond the interpreter's ELF
@@ -22,9 +22,11 @@ type pythonProfile struct{}
 
 var (
 	pythonBinary = regexp.MustCompile(`^python(3(\.[0-9]+)?)?$`)
-	pythonLib    = regexp.MustCompile(`^/usr(/local)?/lib/python3\.[0-9]+/`)
 	pyImport     = regexp.MustCompile(`(?m)^[ \t]*import[ \t]+([A-Za-z_][\w.]*(?:[ \t]*,[ \t]*[A-Za-z_][\w.]*)*)`)
 	pyFrom       = regexp.MustCompile(`(?m)^[ \t]*from[ \t]+([A-Za-z_][\w.]*)[ \t]+import\b`)
+	pyImportAll  = regexp.MustCompile(`(?m)^[ \t]*import[ \t]+([^\n#;]*)`)
+	pyFromAll    = regexp.MustCompile(`(?m)^[ \t]*from[ \t]+(\.+[\w.]*|[A-Za-z_][\w.]*)[ \t]+import[ \t]*(\([^)]*\)|(?:[^\n#;\\]|\\\n)*)`)
+	pyName       = regexp.MustCompile(`^[A-Za-z_][\w.]*$`)
 	pyDynamic    = regexp.MustCompile(`(?:import_module|__import__)\(\s*['"]([A-Za-z_][\w.]*)['"]`)
 	pyVersion    = regexp.MustCompile(`^python(3\.[0-9]+)$`)
 )
@@ -42,6 +44,12 @@ var stdlibDropped = map[string]string{
 type pyFile struct {
 	// Imports are the top-level modules the file imports.
 	Imports []string
+	// Refs are the modules it may import, dotted, relative ones with their
+	// leading dots: `from a import b` gives a and a.b (b may be a
+	// submodule), `from . import c` gives .c.
+	Refs []string
+	// Lazy are the Refs imported only inside functions or except clauses.
+	Lazy []string
 	// Paths are the directories a .pth file adds to sys.path.
 	Paths []string
 }
@@ -55,10 +63,7 @@ func (pythonProfile) Wants() []fsindex.Want {
 			if strings.HasSuffix(p, ".pth") {
 				return true
 			}
-			if !strings.HasSuffix(p, ".py") {
-				return false
-			}
-			return !pythonLib.MatchString(p) || strings.Contains(p, "-packages/")
+			return strings.HasSuffix(p, ".py")
 		}),
 		Parse: parsePython,
 	}}
@@ -70,7 +75,6 @@ func (pythonProfile) Match(p *Program) bool {
 
 func (pythonProfile) Keep(k *Keeper) error {
 	prog := k.Program()
-	r := Reason{Rule: "profile/python3", Why: "the interpreter's standard library"}
 	prefix := path.Dir(path.Dir(prog.Path))
 	stdlib := k.pythonStdlib(prefix, prog.Base())
 	if stdlib == "" {
@@ -78,20 +82,6 @@ func (pythonProfile) Keep(k *Keeper) error {
 		return nil
 	}
 	version := strings.TrimPrefix(path.Base(stdlib), "python")
-	k.KeepTree(stdlib, r, func(e *fsindex.Entry) (bool, string) {
-		if e.IsDir() {
-			if why, ok := stdlibDropped[path.Base(e.Path)]; ok {
-				return true, why
-			}
-			if strings.HasPrefix(path.Base(e.Path), "config-") && path.Dir(e.Path) == stdlib {
-				return true, "static library and Makefile for building extensions"
-			}
-		}
-		if strings.HasPrefix(path.Base(e.Path), "_tkinter") {
-			return true, "Tk GUI bindings"
-		}
-		return false, ""
-	})
 	if _, ok := k.Index().Lookup("/etc/python" + version); ok {
 		k.KeepTree("/etc/python"+version, Reason{Rule: "profile/python3", Why: "Debian's sitecustomize"}, nil)
 	}
@@ -110,7 +100,7 @@ func (pythonProfile) Keep(k *Keeper) error {
 			}
 		}
 	}
-	k.pythonImports(k.pythonSysPath(prefix, stdlib, pythonScriptDir(prog), venv))
+	k.pythonImports(k.pythonSysPath(prefix, stdlib, pythonScriptDir(prog), venv), newPyStdlib(k, stdlib))
 	return nil
 }
 
@@ -159,15 +149,59 @@ func (k *Keeper) pythonStdlib(prefix, base string) string {
 
 // pythonImports keeps the modules the app imports, and theirs, each from
 // where the interpreter would find it on sys.path.
-func (k *Keeper) pythonImports(sp *pySysPath) {
+func (k *Keeper) pythonImports(sp *pySysPath, std *pyStdlib) {
 	files := k.x.ParsedAll(WantPython)
 	var todo []string
+	sites := map[string]bool{}
+	for _, site := range sp.sites {
+		sites[site] = true
+	}
+	placed := map[string]bool{}
+	// follow says whether the top-level module top is followed module by
+	// module: the standard library's, and regular packages in site
+	// directories (the app's own directories are kept whole).
+	follow := func(top string) bool {
+		in, ok := placed[top]
+		if !ok {
+			m, found := sp.find(k.x, top)
+			switch {
+			case !found:
+			case std.owns(m.entry):
+				in = true
+			case sites[m.entry] && len(m.paths) == 1 && path.Dir(m.paths[0]) == m.entry && hasInit(k.x, m.paths[0]):
+				in = true
+				std.sites[top] = m.entry
+				k.keepDistInfo(m.entry, top)
+			}
+			placed[top] = in
+		}
+		return in
+	}
+	std.route = func(mod string, eager bool) {
+		if follow(topLevel(mod)) {
+			std.add(mod, eager)
+		} else {
+			todo = append(todo, topLevel(mod))
+		}
+	}
 	addFrom := func(prefix string) {
 		for p, v := range files {
 			if f, ok := v.(*pyFile); ok && (strings.HasPrefix(p, prefix+"/") || p == prefix) && !strings.HasSuffix(p, ".pth") {
 				todo = append(todo, f.Imports...)
+				lazy := map[string]bool{}
+				for _, ref := range f.Lazy {
+					lazy[ref] = true
+				}
+				for _, ref := range f.Refs {
+					if !strings.HasPrefix(ref, ".") {
+						std.route(ref, !lazy[ref])
+					}
+				}
 			}
 		}
+	}
+	for _, mod := range pythonStartup {
+		std.route(mod, true)
 	}
 	prog := k.Program()
 	if !systemDirs[prog.WorkingDir] {
@@ -182,7 +216,7 @@ func (k *Keeper) pythonImports(sp *pySysPath) {
 				addFrom(d)
 			}
 		case a == "-m" && i+1 < len(prog.Args):
-			todo = append(todo, topLevel(prog.Args[i+1]))
+			std.route(prog.Args[i+1], true)
 		}
 	}
 	// .pth files run their import lines at start-up, and the directories
@@ -191,7 +225,9 @@ func (k *Keeper) pythonImports(sp *pySysPath) {
 		for _, pth := range k.pthFiles(site) {
 			k.Keep(pth, Reason{Rule: "profile/python3", Why: ".pth file, processed at start-up"})
 			if f, ok := files[pth].(*pyFile); ok {
-				todo = append(todo, f.Imports...)
+				for _, m := range f.Imports {
+					std.route(m, true)
+				}
 				for _, d := range f.Paths {
 					if _, err := k.Keep(resolveIn(site, d), Reason{Rule: "profile/python3", Why: "added to sys.path by " + pth}); err != nil {
 						k.o.log.Debug("a .pth directory is not in the image", "pth", pth, "dir", d)
@@ -201,7 +237,11 @@ func (k *Keeper) pythonImports(sp *pySysPath) {
 		}
 	}
 	seen := map[string]bool{}
-	for len(todo) > 0 {
+	for len(todo) > 0 || len(std.todo) > 0 {
+		if len(todo) == 0 {
+			std.run()
+			continue
+		}
 		mod := todo[0]
 		todo = todo[1:]
 		if seen[mod] || len(seen) > 10000 {
@@ -211,6 +251,9 @@ func (k *Keeper) pythonImports(sp *pySysPath) {
 		m, ok := sp.find(k.x, mod)
 		if !ok {
 			continue // a builtin module, or one the app guards with try/except
+		}
+		if follow(mod) {
+			continue // routed with its dotted name and eagerness
 		}
 		for _, p := range k.keepPythonModule(m, mod) {
 			addFrom(p)
@@ -232,8 +275,15 @@ func (k *Keeper) keepPythonModule(m pyModule, mod string) []string {
 	if len(kept) == 0 {
 		return nil
 	}
+	k.keepDistInfo(m.entry, mod)
+	return kept
+}
+
+// keepDistInfo keeps the metadata of the top-level module mod found in the
+// sys.path entry (importlib.metadata reads it).
+func (k *Keeper) keepDistInfo(entry, mod string) {
 	norm := normalizeDist(mod)
-	for _, c := range k.x.Children(m.entry) {
+	for _, c := range k.x.Children(entry) {
 		base := path.Base(c.Path)
 		if c.IsDir() && (strings.HasSuffix(base, ".dist-info") || strings.HasSuffix(base, ".egg-info")) {
 			name, _, _ := strings.Cut(base, "-")
@@ -242,7 +292,6 @@ func (k *Keeper) keepPythonModule(m pyModule, mod string) []string {
 			}
 		}
 	}
-	return kept
 }
 
 // packageBuildFiles are files of an installed package only builds and
@@ -320,5 +369,6 @@ func parsePython(p string, data []byte) (any, error) {
 	for _, m := range pyDynamic.FindAllStringSubmatch(text, -1) {
 		add(m[1])
 	}
+	f.Refs, f.Lazy = pythonRefs(text)
 	return f, nil
 }
