@@ -210,7 +210,7 @@ func imageDetail(p *Profile, all bool) htmlImage {
 		})
 	}
 	if p.Vulns != nil && len(p.Vulns.Rows) > 0 {
-		note := fmt.Sprintf("In priority order (known exploited first). %d known exploited (CISA KEV); severities from: %s.", p.Vulns.KEV, sourceList(p.Vulns.BySeveritySource))
+		note := fmt.Sprintf("In priority order (known exploited first). %d known exploited (CISA KEV); severities from: %s.", p.Vulns.KEV, report.CountList(p.Vulns.BySeveritySource))
 		d.Sections = append(d.Sections, htmlSection{Title: "Known vulnerabilities", Note: note, Header: []string{"ID", "Package", "Installed", "Fixed in", "Severity", "Severity from", "Exploited"}, Rows: p.Vulns.Rows})
 	}
 	if len(p.PackagesRemoved) > 0 {

@@ -3,7 +3,6 @@ package compare
 import (
 	"fmt"
 	"math"
-	"sort"
 	"strings"
 
 	"github.com/harden-dev/harden/audit"
@@ -149,7 +148,7 @@ func Compare(ps ...*Profile) *Comparison {
 			if p.Vulns == nil {
 				return "", false
 			}
-			return sourceList(p.Vulns.BySeveritySource), false
+			return report.CountList(p.Vulns.BySeveritySource), false
 		})
 	}
 	num("Audit score", absolute, intF, func(p *Profile) (float64, bool) { return float64(sum(p).Score), true })
@@ -249,23 +248,4 @@ func packagesRemoved(ps []*Profile) {
 			}
 		}
 	}
-}
-
-// sourceList prints severity sources with their counts, largest first.
-func sourceList(m map[string]int) string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		if m[keys[i]] != m[keys[j]] {
-			return m[keys[i]] > m[keys[j]]
-		}
-		return keys[i] < keys[j]
-	})
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = fmt.Sprintf("%s %d", k, m[k])
-	}
-	return strings.Join(parts, ", ")
 }

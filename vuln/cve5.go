@@ -108,61 +108,63 @@ func cve5Scores(c *cve5Container) []CVSS {
 	return out
 }
 
-// cve5SSVC reads the SSVC decision points of an ADP container.
-func cve5SSVC(c *cve5Container) *SSVC {
+// cve5Other decodes the content of the container's first "other" metric
+// of type typ into v; false when there is none.
+func cve5Other(c *cve5Container, typ string, v any) bool {
 	for _, m := range c.Metrics {
 		raw, ok := m["other"]
 		if !ok {
 			continue
 		}
 		var o struct {
-			Type    string `json:"type"`
-			Content struct {
-				Options []map[string]string `json:"options"`
-			} `json:"content"`
+			Type    string          `json:"type"`
+			Content json.RawMessage `json:"content"`
 		}
-		if json.Unmarshal(raw, &o) != nil || o.Type != "ssvc" {
+		if json.Unmarshal(raw, &o) != nil || o.Type != typ {
 			continue
 		}
-		s := &SSVC{}
-		for _, opt := range o.Content.Options {
-			for k, v := range opt {
-				switch strings.ToLower(k) {
-				case "exploitation":
-					s.Exploitation = strings.ToLower(v)
-				case "automatable":
-					s.Automatable = strings.ToLower(v)
-				case "technical impact":
-					s.TechnicalImpact = strings.ToLower(v)
-				}
+		if json.Unmarshal(o.Content, v) == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// cve5SSVC reads the SSVC decision points of an ADP container.
+func cve5SSVC(c *cve5Container) *SSVC {
+	var content struct {
+		Options []map[string]string `json:"options"`
+	}
+	if !cve5Other(c, "ssvc", &content) {
+		return nil
+	}
+	s := &SSVC{}
+	for _, opt := range content.Options {
+		for k, v := range opt {
+			switch strings.ToLower(k) {
+			case "exploitation":
+				s.Exploitation = strings.ToLower(v)
+			case "automatable":
+				s.Automatable = strings.ToLower(v)
+			case "technical impact":
+				s.TechnicalImpact = strings.ToLower(v)
 			}
 		}
-		return s
 	}
-	return nil
+	return s
 }
 
 // cve5KEV reads a "kev" entry of an ADP container.
 func cve5KEV(c *cve5Container) *KEV {
-	for _, m := range c.Metrics {
-		raw, ok := m["other"]
-		if !ok {
-			continue
-		}
-		var o struct {
-			Type    string `json:"type"`
-			Content struct {
-				DateAdded string `json:"dateAdded"`
-			} `json:"content"`
-		}
-		if json.Unmarshal(raw, &o) != nil || o.Type != "kev" || o.Content.DateAdded == "" {
-			continue
-		}
-		d := o.Content.DateAdded
-		if t := parseLooseTime(d); !t.IsZero() {
-			d = t.Format(time.DateOnly)
-		}
-		return &KEV{DateAdded: d}
+	var content struct {
+		DateAdded string `json:"dateAdded"`
 	}
-	return nil
+	if !cve5Other(c, "kev", &content) || content.DateAdded == "" {
+		return nil
+	}
+	d := content.DateAdded
+	if t := parseLooseTime(d); !t.IsZero() {
+		d = t.Format(time.DateOnly)
+	}
+	return &KEV{DateAdded: d}
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sort"
 	"strings"
 	"time"
 
@@ -286,7 +285,7 @@ func writeScanTable(w io.Writer, res *vuln.Result) error {
 		fmt.Fprintln(w, line)
 	}
 	if len(sum.BySeveritySource) > 0 {
-		fmt.Fprintf(w, "severity from: %s\n", countList(sum.BySeveritySource))
+		fmt.Fprintf(w, "severity from: %s\n", report.CountList(sum.BySeveritySource))
 	}
 	if len(res.Findings) > 0 {
 		fmt.Fprintln(w)
@@ -338,25 +337,6 @@ func exploited(f *vuln.Finding) string {
 		parts = append(parts, fmt.Sprintf("EPSS %.1f%%", f.EPSS.Score*100))
 	}
 	return strings.Join(parts, " ")
-}
-
-// countList prints counts as "a 3, b 2", largest first.
-func countList(m map[string]int) string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		if m[keys[i]] != m[keys[j]] {
-			return m[keys[i]] > m[keys[j]]
-		}
-		return keys[i] < keys[j]
-	})
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = fmt.Sprintf("%s %d", k, m[k])
-	}
-	return strings.Join(parts, ", ")
 }
 
 // sourceAges prints each data source with its date and age.
