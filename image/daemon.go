@@ -33,6 +33,13 @@ func (o *options) openDaemon(ctx context.Context, ref Reference) (*Image, error)
 	}
 	img := &Image{Ref: ref, cleanup: []func() error{func() error { return os.Remove(tmp.Name()) }}}
 	o.log.Debug("exporting image from the docker engine", "image", ref.Name, "id", insp.ID, "spool", tmp.Name())
+	// `docker save NAME` without a tag saves every tag of the repository;
+	// harden means the image `docker run NAME` would run: NAME:latest (an
+	// image ID is left alone).
+	if t := withDefaultTag(ref.Name); t != ref.Name && contains(insp.RepoTags, t) {
+		ref.Name = t
+		img.Ref.Name = t
+	}
 	rc, err := c.ImageSave(ctx, []string{ref.Name})
 	if err == nil {
 		_, err = io.Copy(tmp, rc)
@@ -65,4 +72,25 @@ func (o *options) openDaemon(ctx context.Context, ref Reference) (*Image, error)
 	}
 	img.Source = "docker engine image " + insp.ID
 	return img, nil
+}
+
+// withDefaultTag adds ":latest" to a name with neither a tag nor a digest
+// (an image ID is left alone).
+func withDefaultTag(name string) string {
+	if strings.Contains(name, "@") || strings.HasPrefix(name, "sha256:") {
+		return name
+	}
+	if strings.Contains(name[strings.LastIndex(name, "/")+1:], ":") {
+		return name
+	}
+	return name + ":latest"
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }

@@ -132,3 +132,26 @@ func TestDaemonErrors(t *testing.T) {
 		t.Errorf("no engine, registry unreachable:\n got %v\nwant %s", err, want)
 	}
 }
+
+// TestDaemonNameWithoutTag: a repository with several tags in the engine
+// opens as NAME:latest, the image `docker run NAME` runs, instead of
+// failing because `docker save NAME` saves every tag.
+func TestDaemonNameWithoutTag(t *testing.T) {
+	tu.RequireImage(t, tu.GoAppImage)
+	tu.RequireImage(t, tu.DebianImage)
+	repo := "harden-test/image-notag"
+	for _, args := range [][]string{{"tag", tu.GoAppImage, repo + ":latest"}, {"tag", tu.DebianImage, repo + ":other"}} {
+		if out, err := tu.Docker(args...); err != nil {
+			t.Fatalf("docker %v: %v %s", args, err, out)
+		}
+	}
+	t.Cleanup(func() { tu.Docker("rmi", repo+":latest", repo+":other") })
+	img := open(t, "docker-daemon:"+repo)
+	cfg, err := img.ConfigFile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(cfg.Config.Entrypoint, " ") != "goapp" {
+		t.Errorf("opened %v, want the :latest image (goapp)", cfg.Config.Entrypoint)
+	}
+}
