@@ -152,7 +152,12 @@ func Compare(ps ...*Profile) *Comparison {
 		})
 	}
 	num("Audit score", absolute, intF, func(p *Profile) (float64, bool) { return float64(sum(p).Score), true })
-	text("Audit grade", func(p *Profile) (string, bool) { return sum(p).Grade, false })
+	text("Audit grade", func(p *Profile) (string, bool) {
+		if t := sum(p).IncompleteText(); t != "" {
+			return sum(p).Grade + " (" + t + ")", false
+		}
+		return sum(p).Grade, false
+	})
 	if anyLint(ps) {
 		num("Dockerfile lint findings", absolute, intF, func(p *Profile) (float64, bool) {
 			if p.Lint == nil {
