@@ -36,11 +36,12 @@ func (k *Keeper) config() {
 		c.Cmd = append([]string{}, k.o.cmd...)
 	}
 	if k.prog != nil && k.prog.ShellForm != "" {
-		c.Entrypoint, c.Cmd = append([]string{}, k.prog.Argv...), nil
+		c.Entrypoint, c.Cmd = append(append([]string{}, k.prog.Init...), k.prog.Argv...), nil
 	}
 	if k.prog != nil && len(k.prog.Evaluated) > 0 {
-		// the program the entrypoint script execs, its arguments as CMD
-		c.Entrypoint, c.Cmd = []string{k.prog.Argv[0]}, append([]string{}, k.prog.Argv[1:]...)
+		// the program the entrypoint script execs, its arguments as CMD,
+		// behind the init wrapper when there was one
+		c.Entrypoint, c.Cmd = append(append([]string{}, k.prog.Init...), k.prog.Argv[0]), append([]string{}, k.prog.Argv[1:]...)
 		c.Env = scriptEnvApplied(c.Env, k.prog.Env, k.prog.UnsetEnv)
 	}
 	if len(c.Entrypoint) == 0 {

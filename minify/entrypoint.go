@@ -49,6 +49,10 @@ type Program struct {
 	// they remove.
 	Env      []string `json:"env,omitempty"`
 	UnsetEnv []string `json:"unsetEnv,omitempty"`
+	// Init is an init wrapper in front of the command (tini --), kept in
+	// the new image's entrypoint; InitFound is its path in the image.
+	Init      []string `json:"init,omitempty"`
+	InitFound string   `json:"initFound,omitempty"`
 }
 
 // Base is the base name of the program (node, python3.11, java).
@@ -76,6 +80,10 @@ func (k *Keeper) resolveEntrypoint() (*Program, error) {
 		wd = "/"
 	}
 	prog := &Program{Argv: argv, WorkingDir: cleanPath(wd)}
+	argv, err := k.stripInit(prog, argv, wd)
+	if err != nil {
+		return nil, err
+	}
 	for round := 0; ; round++ {
 		next, err := k.resolveArgv(prog, argv, wd)
 		if err != nil {
@@ -291,6 +299,11 @@ func shellForm(argv []string) ([]string, string, bool) {
 // keepProgram keeps the entrypoint, the scripts and interpreters on the
 // way, and the path the command was found at.
 func (k *Keeper) keepProgram(prog *Program) error {
+	if prog.InitFound != "" {
+		if _, err := k.Keep(prog.InitFound, Reason{Rule: "entrypoint", Why: "init wrapper " + prog.Init[0] + " in front of the command"}); err != nil {
+			return err
+		}
+	}
 	if _, err := k.Keep(prog.Found, Reason{Rule: "entrypoint", Why: "argv[0] " + prog.Argv[0] + " of the command"}); err != nil {
 		return err
 	}

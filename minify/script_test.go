@@ -81,6 +81,12 @@ func TestOfficialEntrypointsResolve(t *testing.T) {
 		{name: "node: an executable in PATH runs as is", cfg: entryCfg(ep, []string{"yarn-app"}),
 			files:     []tu.File{script("node.sh"), tu.Exe("usr/local/bin/node", elf), tu.Exe("usr/local/bin/yarn-app", elf)},
 			wantEntry: []string{"yarn-app"}},
+		{name: "tini in front of the script stays in front of what it execs", cfg: entryCfg([]string{"tini", "--", "docker-entrypoint.sh"}, []string{"server.js"}),
+			files:     []tu.File{script("node.sh"), tu.Exe("usr/local/bin/node", elf), tu.Exe("usr/bin/tini", elf)},
+			wantEntry: []string{"tini", "--", "node"}, wantCmd: []string{"server.js"}},
+		{name: "dumb-init with options in front of the script", cfg: entryCfg([]string{"/usr/bin/dumb-init", "--single-child", "-r", "15:2", "--", "docker-entrypoint.sh"}, []string{"node"}),
+			files:     []tu.File{script("node.sh"), tu.Exe("usr/local/bin/node", elf), tu.Exe("usr/bin/dumb-init", elf)},
+			wantEntry: []string{"/usr/bin/dumb-init", "--single-child", "-r", "15:2", "--", "node"}},
 		{name: "redis", cfg: entryCfg(ep, []string{"redis-server"}),
 			files:     []tu.File{script("redis.sh"), tu.Exe("usr/local/bin/redis-server", elf)},
 			wantEntry: []string{"redis-server"}, wantCmd: []string{"--protected-mode", "no"},
@@ -300,5 +306,27 @@ func TestEntrypointScriptGlobsTheImage(t *testing.T) {
 		tu.Reg("etc/app/b.conf", "b"), tu.Reg("etc/app/a.conf", "a"), tu.Exe("usr/local/bin/app", elf))})
 	if diff := cmp.Diff([]string{"/sys/*", "/etc/app/a.conf", "/etc/app/b.conf"}, sel.Config.Cmd); diff != "" {
 		t.Errorf("Cmd (-want +got):\n%s", diff)
+	}
+}
+
+// TestInitWrapperKept: an init wrapper (tini, dumb-init) in front of the
+// command stays in the image and in the entrypoint, and the program it
+// wraps is what the profiles see.
+func TestInitWrapperKept(t *testing.T) {
+	elf := staticApp(t)
+	files := officialLayout(t, tu.Exe("usr/bin/tini", elf), tu.Exe("usr/local/bin/app", elf))
+	_, _, sel := plan(t, entryCfg([]string{"tini", "--"}, []string{"app", "--serve"}), [][]tu.File{files})
+	if _, kept := sel.Lookup("/usr/bin/tini"); !kept {
+		t.Error("the init wrapper is not kept")
+	}
+	if sel.Program.Path != "/usr/local/bin/app" || strings.Join(sel.Program.Argv, " ") != "app --serve" {
+		t.Errorf("program = %s %q, want /usr/local/bin/app [app --serve]", sel.Program.Path, sel.Program.Argv)
+	}
+	if diff := cmp.Diff([]string{"tini", "--"}, sel.Config.Entrypoint); diff != "" {
+		t.Errorf("Entrypoint (-want +got):\n%s", diff)
+	}
+	img := tu.Image(t, entryCfg([]string{"tini", "--"}, nil), files)
+	if _, err := minify.Plan(context.Background(), index(t, img)); !errors.Is(err, minify.ErrNoEntrypoint) {
+		t.Errorf("tini with no command: %v, want ErrNoEntrypoint", err)
 	}
 }
