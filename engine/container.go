@@ -8,6 +8,7 @@ import (
 	"net"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/harden-dev/harden/runconfig"
 )
@@ -114,14 +115,27 @@ func (s Spec) args() []string {
 // caller removes it (also when Start fails: the engine may have created
 // it).
 func (e *Engine) Start(ctx context.Context, s Spec) (string, error) {
-	stdout, stderr, err := e.docker(ctx, nil, append([]string{"run", "-d"}, s.args()...)...)
+	// `docker run -d` returns once the container is created; killing the
+	// client half way can leave a container the engine creates after the
+	// caller's cleanup ran, so the call is let finish and the
+	// cancellation reported after it (the caller removes it by name).
+	sctx, cancel := settle(ctx)
+	defer cancel()
+	stdout, stderr, err := e.docker(sctx, nil, append([]string{"run", "-d"}, s.args()...)...)
 	if err != nil {
 		if ctx.Err() != nil {
 			return "", ctx.Err()
 		}
 		return "", fmt.Errorf("docker run %s: %s", s.Image, errLine(err, stderr))
 	}
-	return strings.TrimSpace(stdout), nil
+	return strings.TrimSpace(stdout), ctx.Err()
+}
+
+// settle is a context for an engine call that must not be cut short by
+// the caller's cancellation (it would leave objects the engine makes
+// after harden stopped looking), bounded all the same.
+func settle(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), 5*time.Minute)
 }
 
 // Run runs a container to the end and returns its exit code and bounded

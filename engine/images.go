@@ -18,17 +18,22 @@ func (e *Engine) Load(ctx context.Context, img v1.Image, tag string) error {
 	if err != nil {
 		return fmt.Errorf("bad tag %q: %w", tag, err)
 	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	// let a load that started finish (see settle): the caller removes the
+	// tag afterwards, which it could not do for a load the engine
+	// completes after harden gave up on it
+	sctx, cancel := settle(ctx)
+	defer cancel()
 	pr, pw := io.Pipe()
 	go func() { pw.CloseWithError(tarball.Write(t, img, pw)) }()
-	_, stderr, err := e.docker(ctx, pr, "load", "-q")
+	_, stderr, err := e.docker(sctx, pr, "load", "-q")
 	pr.Close()
 	if err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
 		return fmt.Errorf("docker load %s: %s", tag, errLine(err, stderr))
 	}
-	return nil
+	return ctx.Err()
 }
 
 // LoadArchive loads a docker-archive file and returns the name (or ID)
