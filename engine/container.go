@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -71,7 +72,7 @@ type State struct {
 }
 
 func (s Spec) args() []string {
-	args := []string{"--name", s.Name, "--label", Label + "=1"}
+	args := []string{"--name", s.Name, "--label", Label + "=1", "--label", fmt.Sprintf("%s=%d", PIDLabel, os.Getpid())}
 	if s.Network != "" {
 		args = append(args, "--network", s.Network)
 	}

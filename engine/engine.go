@@ -27,6 +27,11 @@ const NamePrefix = "harden-"
 // Label marks every container harden starts.
 const Label = "dev.harden.run"
 
+// PIDLabel carries the process ID of the harden that started a container,
+// so a container left behind says whose it was (and tests tell their own
+// from a concurrent run's).
+const PIDLabel = "dev.harden.pid"
+
 // maxOutput bounds what is kept of a command's output.
 const maxOutput = 64 << 10
 

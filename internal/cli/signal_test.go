@@ -125,21 +125,19 @@ func TestSignalDemo(t *testing.T) {
 	testutil.RequireImage(t, testutil.AppImage)
 	bin := buildHarden(t)
 	before := map[string]bool{}
-	list := func() []string {
-		out, err := testutil.Docker("ps", "-a", "--filter", "label="+engine.Label, "--format", "{{.Names}}|{{.Image}}")
-		if err != nil {
-			t.Fatal(err)
-		}
-		return strings.Fields(out)
-	}
-	for _, c := range list() {
-		before[c] = true
-	}
 	cmd := exec.Command(bin, "demo", "--workdir", t.TempDir(), "-o", filepath.Join(t.TempDir(), "r.html"))
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
+	}
+	// only this demo's containers: other packages' tests run beside it
+	list := func() []string {
+		out, err := testutil.Docker("ps", "-a", "--filter", fmt.Sprintf("label=%s=%d", engine.PIDLabel, cmd.Process.Pid), "--format", "{{.Names}}|{{.Image}}")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.Fields(out)
 	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
