@@ -49,8 +49,19 @@ func makeOptions(opts ...Option) (*options, error) {
 		tempDir:  os.TempDir(),
 		newDaemon: func() (DaemonClient, error) {
 			// FromEnv honours DOCKER_HOST (Podman's socket works too),
-			// DOCKER_TLS_VERIFY and DOCKER_CERT_PATH.
-			return client.New(client.FromEnv)
+			// DOCKER_TLS_VERIFY and DOCKER_CERT_PATH; without DOCKER_HOST
+			// the Docker CLI's current context names the engine.
+			opts := []client.Opt{client.FromEnv}
+			if os.Getenv("DOCKER_HOST") == "" {
+				host, err := contextHost(dockerConfigDir(), os.Getenv("DOCKER_CONTEXT"))
+				if err != nil {
+					return nil, err
+				}
+				if host != "" {
+					opts = append(opts, client.WithHost(host))
+				}
+			}
+			return client.New(opts...)
 		},
 	}
 	for _, opt := range opts {
