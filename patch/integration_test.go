@@ -3,7 +3,6 @@ package patch_test
 import (
 	"archive/tar"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -130,27 +129,9 @@ func patched(t *testing.T, img v1.Image, x *fsindex.Index, findings []vuln.Findi
 // layerNames lists the top layer's entries.
 func layerNames(t *testing.T, img v1.Image) []*tar.Header {
 	t.Helper()
-	ls, err := img.Layers()
-	if err != nil {
-		t.Fatal(err)
-	}
-	rc, err := ls[len(ls)-1].Uncompressed()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rc.Close()
 	var out []*tar.Header
-	tr := tar.NewReader(rc)
-	for {
-		h, err := tr.Next()
-		if errors.Is(err, io.EOF) {
-			return out
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, h)
-	}
+	topLayer(t, img, func(h *tar.Header, _ io.Reader) { out = append(out, h) })
+	return out
 }
 
 // checkRescan asserts that the patched image has no finding whose fix the

@@ -112,8 +112,9 @@ func index(t *testing.T, img v1.Image) *fsindex.Index {
 	return x
 }
 
-// lastLayer returns the top layer's entries: name -> body ("" for non-files).
-func lastLayer(t *testing.T, img v1.Image) (map[string]string, []string) {
+// topLayer calls each for every entry of the image's top layer, in order,
+// with its body.
+func topLayer(t *testing.T, img v1.Image, each func(h *tar.Header, body io.Reader)) {
 	t.Helper()
 	ls, err := img.Layers()
 	if err != nil {
@@ -124,21 +125,30 @@ func lastLayer(t *testing.T, img v1.Image) (map[string]string, []string) {
 		t.Fatal(err)
 	}
 	defer rc.Close()
-	out := map[string]string{}
-	var order []string
 	tr := tar.NewReader(rc)
 	for {
 		h, err := tr.Next()
 		if errors.Is(err, io.EOF) {
-			return out, order
+			return
 		}
 		if err != nil {
 			t.Fatal(err)
 		}
-		b, _ := io.ReadAll(tr)
+		each(h, tr)
+	}
+}
+
+// lastLayer returns the top layer's entries: name -> body ("" for non-files).
+func lastLayer(t *testing.T, img v1.Image) (map[string]string, []string) {
+	t.Helper()
+	out := map[string]string{}
+	var order []string
+	topLayer(t, img, func(h *tar.Header, body io.Reader) {
+		b, _ := io.ReadAll(body)
 		out[h.Name] = string(b)
 		order = append(order, h.Name)
-	}
+	})
+	return out, order
 }
 
 func TestPatchTraditional(t *testing.T) {
