@@ -2,10 +2,8 @@ package minify
 
 import (
 	"context"
-	"fmt"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
-	"github.com/harden-dev/harden/runconfig"
 )
 
 // VerifyImages checks that candidate (a patched or otherwise rebuilt
@@ -20,17 +18,5 @@ func VerifyImages(ctx context.Context, r Runner, originalRef string, original, c
 			err = cerr
 		}
 	}()
-	orig, err := tags.ref(ctx, originalRef, original, "original")
-	if err != nil {
-		return nil, err
-	}
-	cand, err := tags.load(ctx, candidate, "candidate")
-	if err != nil {
-		return nil, err
-	}
-	settings, err := runconfig.ForImage(ctx, cand, candidate)
-	if err != nil {
-		return nil, fmt.Errorf("working out how to run the image: %w", err)
-	}
-	return Verify(ctx, r, VerifySpec{Original: orig, Minified: cand, Hardened: settings}, p)
+	return verifyLoaded(ctx, r, tags, originalRef, original, candidate, "candidate", VerifySpec{}, p)
 }

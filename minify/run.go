@@ -241,19 +241,7 @@ func trace(ctx context.Context, job Job, tags *tempTags, static *Selection) (*Tr
 // verify loads the minified image and runs it the way `harden runtime`
 // would print it for that image.
 func verify(ctx context.Context, job Job, tags *tempTags, sel *Selection, out v1.Image) (*VerifyResult, error) {
-	orig, err := tags.ref(ctx, job.EngineRef, job.Image, "original")
-	if err != nil {
-		return nil, err
-	}
-	mini, err := tags.load(ctx, out, "minified")
-	if err != nil {
-		return nil, err
-	}
-	settings, err := runconfig.ForImage(ctx, mini, out)
-	if err != nil {
-		return nil, fmt.Errorf("working out how to run the minified image: %w", err)
-	}
-	spec := VerifySpec{Original: orig, Minified: mini, Hardened: settings}
+	var spec VerifySpec
 	if o := sel.o; o != nil {
 		if o.entrypointSet {
 			spec.Entrypoint = o.entrypoint
@@ -265,7 +253,28 @@ func verify(ctx context.Context, job Job, tags *tempTags, sel *Selection, out v1
 	}
 	n := len(job.Probes.HTTP) + len(job.Probes.TCP) + len(job.Probes.Cmd)
 	job.Info("verifying: %d probe(s) on the original and on the minified image run as `harden runtime` says", n)
-	return Verify(ctx, job.Engine, spec, job.Probes)
+	return verifyLoaded(ctx, job.Engine, tags, job.EngineRef, job.Image, out, "minified", spec, job.Probes)
+}
+
+// verifyLoaded puts the original (unless the engine has it as
+// originalRef) and candidate into the engine under tags, runs candidate as
+// `harden runtime` would print it for that image, and compares; spec
+// carries the command overrides.
+func verifyLoaded(ctx context.Context, r Runner, tags *tempTags, originalRef string, original, candidate v1.Image, kind string, spec VerifySpec, p Probes) (*VerifyResult, error) {
+	orig, err := tags.ref(ctx, originalRef, original, "original")
+	if err != nil {
+		return nil, err
+	}
+	cand, err := tags.load(ctx, candidate, kind)
+	if err != nil {
+		return nil, err
+	}
+	settings, err := runconfig.ForImage(ctx, cand, candidate)
+	if err != nil {
+		return nil, fmt.Errorf("working out how to run the %s image: %w", kind, err)
+	}
+	spec.Original, spec.Minified, spec.Hardened = orig, cand, settings
+	return Verify(ctx, r, spec, p)
 }
 
 // tempTags puts images into the engine under temporary tags and removes
