@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	cerrdefs "github.com/containerd/errdefs"
@@ -36,7 +37,7 @@ func (o *options) openDaemon(ctx context.Context, ref Reference) (*Image, error)
 	// `docker save NAME` without a tag saves every tag of the repository;
 	// harden means the image `docker run NAME` would run: NAME:latest (an
 	// image ID is left alone).
-	if t := withDefaultTag(ref.Name); t != ref.Name && contains(insp.RepoTags, t) {
+	if t := withDefaultTag(ref.Name); t != ref.Name && slices.Contains(insp.RepoTags, t) {
 		ref.Name = t
 		img.Ref.Name = t
 	}
@@ -84,13 +85,4 @@ func withDefaultTag(name string) string {
 		return name
 	}
 	return name + ":latest"
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

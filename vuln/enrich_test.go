@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"github.com/harden-dev/harden/report"
-	"github.com/harden-dev/harden/sbom"
 )
 
 // nvdRecord makes a small NVD API 2.0 record.
@@ -252,14 +251,3 @@ func TestKEVGoModule(t *testing.T) {
 		t.Errorf("priority %d, summary KEV %d: a KEV finding must come first", hit.Priority, res.Summary.KEV)
 	}
 }
-
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-var _ = sbom.Package{}

@@ -1,6 +1,7 @@
 package workload
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -65,7 +66,7 @@ func TestKubernetesFindingsWithLines(t *testing.T) {
 		t.Errorf("cron job findings = %s", got)
 	}
 	for _, f := range web {
-		if f.ID == "privileged" && (!contains(f.Aliases, "KSV017") || !contains(f.Aliases, "C-0057") || !contains(f.Aliases, "PSS-baseline")) {
+		if f.ID == "privileged" && (!slices.Contains(f.Aliases, "KSV017") || !slices.Contains(f.Aliases, "C-0057") || !slices.Contains(f.Aliases, "PSS-baseline")) {
 			t.Errorf("privileged aliases = %v", f.Aliases)
 		}
 	}
@@ -147,13 +148,4 @@ func TestRuntimeOutputPassesItsOwnCheck(t *testing.T) {
 			t.Errorf("%s: findings %q, want %q\n%s", image, got, want, b.String())
 		}
 	}
-}
-
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
