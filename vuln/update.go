@@ -2,10 +2,7 @@ package vuln
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"net/url"
 	"os"
 	"sort"
@@ -47,7 +44,7 @@ func Update(ctx context.Context, dir string, ecosystems []string, opts ...Option
 		u := strings.TrimSuffix(o.source, "/") + "/" + url.PathEscape(eco) + "/all.zip"
 		p := fmt.Sprintf("%s/%d.zip", tmpDir, len(ins))
 		o.log.Info("downloading", "url", u)
-		if err := o.download(ctx, u, p); err != nil {
+		if err := o.fetchOnce(ctx, u, nil, p); err != nil { // osv.dev: one try, as before
 			return nil, fmt.Errorf("downloading %s: %w", u, err)
 		}
 		replace[eco] = true
@@ -78,35 +75,4 @@ func currentEcosystems(dir string) []string {
 		return DefaultEcosystems
 	}
 	return out
-}
-
-// download saves u to p, bounded by maxDownload.
-func (o *options) download(ctx context.Context, u, p string) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-	if err != nil {
-		return err
-	}
-	resp, err := o.client.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("server answered %s", resp.Status)
-	}
-	f, err := os.Create(p)
-	if err != nil {
-		return err
-	}
-	n, err := io.Copy(f, io.LimitReader(resp.Body, o.maxDownload+1))
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return err
-	}
-	if n > o.maxDownload {
-		return errors.New("download is larger than the limit")
-	}
-	return nil
 }
