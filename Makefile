@@ -3,7 +3,7 @@ SHELL := /bin/bash
 GO ?= go
 BIN := bin/harden
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS := -X github.com/harden-dev/harden/internal/cli.version=$(VERSION)
+LDFLAGS := -X github.com/harden-dev/harden/cmd/harden/internal/cli.version=$(VERSION)
 
 .PHONY: all build release image setup fixtures test unit demo bench lint clean install-plugin
 

@@ -7,5 +7,5 @@ bin=$RUNNER_TEMP/harden-bin
 mkdir -p "$bin"
 cd "$GITHUB_ACTION_PATH"
 ref=${GITHUB_ACTION_REF:-$(git rev-parse --short HEAD 2>/dev/null || echo dev)}
-CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X github.com/harden-dev/harden/internal/cli.version=$ref" -o "$bin/harden" ./cmd/harden
+CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X github.com/harden-dev/harden/cmd/harden/internal/cli.version=$ref" -o "$bin/harden" ./cmd/harden
 "$bin/harden" version >&2

@@ -8,7 +8,7 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/harden-dev/harden/internal/cli"
+	"github.com/harden-dev/harden/cmd/harden/internal/cli"
 )
 
 func main() {

@@ -46,16 +46,16 @@ func TestLayering(t *testing.T) {
 		fields := strings.Fields(line)
 		pkg := strings.TrimPrefix(fields[0], mod)
 		top := strings.SplitN(pkg, "/", 2)[0]
-		cli := strings.HasPrefix(pkg, "internal/cli") || strings.HasPrefix(pkg, "cmd/")
+		cli := strings.HasPrefix(pkg, "cmd/")
 		for _, imp := range fields[1:] {
 			if !cli && (imp == "github.com/spf13/cobra" || strings.HasPrefix(imp, "github.com/spf13/pflag")) {
-				t.Errorf("%s imports %s: only internal/cli may use cobra", pkg, imp)
+				t.Errorf("%s imports %s: only cmd/harden/internal/cli may use cobra", pkg, imp)
 			}
 			if !strings.HasPrefix(imp, mod) {
 				continue
 			}
 			dep := strings.TrimPrefix(imp, mod)
-			if strings.HasPrefix(dep, "internal/cli") && !cli {
+			if strings.HasPrefix(dep, "cmd/") && !cli {
 				t.Errorf("%s imports %s: nothing imports the CLI", pkg, dep)
 			}
 			rules, ok := allowed[top]
@@ -63,7 +63,7 @@ func TestLayering(t *testing.T) {
 				continue
 			}
 			depTop := strings.SplitN(dep, "/", 2)[0]
-			if depTop == top || strings.HasPrefix(dep, "internal/") && dep != "internal/cli" {
+			if depTop == top || strings.HasPrefix(dep, "internal/") {
 				continue // its own subpackages, shared internal helpers
 			}
 			if !contains(rules, depTop) && !contains(rules, dep) {

@@ -20,7 +20,7 @@ func TestPreCommitHooks(t *testing.T) {
 	if err != nil {
 		testutil.Unavailable(t, "pre-commit is not installed (apt-get install pre-commit; scripts/setup.sh does)")
 	}
-	root, err := filepath.Abs("../..")
+	root, err := filepath.Abs("../../../..")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,7 +23,7 @@ func TestCommandReference(t *testing.T) {
 	if err := doc.GenMarkdownTree(root, tmp); err != nil {
 		t.Fatal(err)
 	}
-	dir := filepath.Join("..", "..", "docs", "cli")
+	dir := filepath.Join("..", "..", "..", "..", "docs", "cli")
 	if *update {
 		os.RemoveAll(dir)
 		if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -42,7 +42,7 @@ func TestCommandReference(t *testing.T) {
 		}
 		want, err := os.ReadFile(dst)
 		if err != nil || !bytes.Equal(got, want) {
-			t.Errorf("docs/cli/%s is stale; run go test ./internal/cli -run TestCommandReference -u", filepath.Base(p))
+			t.Errorf("docs/cli/%s is stale; run go test ./cmd/harden/internal/cli -run TestCommandReference -u", filepath.Base(p))
 		}
 	}
 	committed, _ := filepath.Glob(filepath.Join(dir, "*.md"))

@@ -21,7 +21,7 @@ func TestScanIncomplete(t *testing.T) {
 		code := Main(context.Background(), args, nil, &stdout, &stderr)
 		return code, stdout.String(), stderr.String()
 	}
-	if code, _, errOut := run("db", "import", "-q", "--db", db, "../../vuln/testdata/records"); code != 0 {
+	if code, _, errOut := run("db", "import", "-q", "--db", db, "../../../../vuln/testdata/records"); code != 0 {
 		t.Fatalf("db import: exit %d: %s", code, errOut)
 	}
 	doc := `{"bomFormat": "CycloneDX", "specVersion": "1.5", "version": 1,

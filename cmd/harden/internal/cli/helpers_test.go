@@ -13,5 +13,5 @@ func updateScripts() bool { return *update }
 // sharedDir is ../shared beside the repository: real images and OSV data made by others.
 func sharedDir() string {
 	wd, _ := os.Getwd()
-	return filepath.Join(wd, "..", "..", "..", "shared")
+	return filepath.Join(wd, "..", "..", "..", "..", "..", "shared")
 }

@@ -28,7 +28,7 @@ func TestSignalRemovesTemporaries(t *testing.T) {
 	t.Run("db import, SIGINT", func(t *testing.T) {
 		dir := t.TempDir()
 		db := filepath.Join(dir, "db")
-		if out, err := exec.Command(bin, "db", "import", "-q", "--db", db, "../../vuln/testdata/records").CombinedOutput(); err != nil {
+		if out, err := exec.Command(bin, "db", "import", "-q", "--db", db, "../../../../vuln/testdata/records").CombinedOutput(); err != nil {
 			t.Fatalf("first import: %v\n%s", err, out)
 		}
 		before, err := os.ReadFile(filepath.Join(db, "osv.db"))
