@@ -16,8 +16,8 @@ type addInstruction struct{ noContent }
 func (addInstruction) ID() string { return "add-instruction" }
 
 func (c addInstruction) Rule() Rule {
-	return Rule{ID: c.ID(), Aliases: []string{"CIS-DI-0009"}, Title: "ADD used instead of COPY", Severity: report.Low, Weight: 1, Cap: 2,
-		Fix: "Use COPY for local files; fetch URLs with a checked download in a build stage"}
+	return Rule{Weight: 1, Cap: 2, Rule: report.Rule{ID: c.ID(), Aliases: []string{"CIS-DI-0009"}, Title: "ADD used instead of COPY", Severity: report.Low,
+		Fix: "Use COPY for local files; fetch URLs with a checked download in a build stage"}}
 }
 
 func (c addInstruction) Run(_ context.Context, in *Input) ([]report.Finding, error) {

@@ -46,33 +46,27 @@ func skip(format string, args ...any) error {
 	return fmt.Errorf("%w: "+format, append([]any{ErrSkipped}, args...)...)
 }
 
-// Rule is a check's metadata, shown in SARIF rules and in docs/audit.md.
+// Rule is a check's metadata: the shared report.Rule (shown in SARIF and
+// docs/audit.md) and the check's weight in the score.
 type Rule struct {
-	// ID equals Check.ID.
-	ID string `json:"id"`
-	// Aliases are the IDs of the same check in Dockle and the CIS benchmark.
-	Aliases []string `json:"aliases,omitempty"`
-	// Title is the one-line name.
-	Title string `json:"title"`
-	// Severity is the default severity of the check's findings.
-	Severity report.Severity `json:"severity"`
-	// Fix is a short hint on how to remove a finding.
-	Fix string `json:"fix"`
+	report.Rule
 	// Weight is the score penalty of one finding, and Cap the most the
 	// check can take off the score (see Score).
 	Weight int `json:"weight"`
 	Cap    int `json:"cap"`
 }
 
-// ReportRule converts the metadata for report.WriteSARIF.
+// ReportRule is the metadata report.WriteSARIF takes, with the link to the
+// check's section of docs/audit.md.
 func (r Rule) ReportRule() report.Rule {
-	return report.Rule{ID: r.ID, Aliases: r.Aliases, Title: r.Title, Help: r.Fix, Severity: r.Severity,
-		HelpURI: "https://github.com/harden-dev/harden/blob/main/docs/audit.md#" + r.ID}
+	rr := r.Rule
+	rr.HelpURI = "https://github.com/harden-dev/harden/blob/main/docs/audit.md#" + r.ID
+	return rr
 }
 
 // finding starts a finding with the rule's fields filled in.
 func (r Rule) finding(msg string, ev ...report.Evidence) report.Finding {
-	return report.Finding{ID: r.ID, Aliases: r.Aliases, Severity: r.Severity, Title: r.Title, Message: msg, Fix: r.Fix, Evidence: ev}
+	return r.Rule.Finding(msg, ev...)
 }
 
 // Input is what a check runs on: the index, facts about the image that

@@ -7,8 +7,8 @@ import (
 // distUpgrade is DKL-DI-0003: apt-get dist-upgrade in a build step.
 func distUpgrade() Check {
 	return historyCheck{
-		rule: Rule{ID: "dist-upgrade", Aliases: []string{"DKL-DI-0003"}, Title: "apt-get dist-upgrade in a build step", Severity: report.Low, Weight: 1, Cap: 1,
-			Fix: "Use a newer base image instead of upgrading the distribution inside it"},
+		rule: Rule{Weight: 1, Cap: 1, Rule: report.Rule{ID: "dist-upgrade", Aliases: []string{"DKL-DI-0003"}, Title: "apt-get dist-upgrade in a build step", Severity: report.Low,
+			Fix: "Use a newer base image instead of upgrading the distribution inside it"}},
 		match: func(segs [][]string) (string, bool) {
 			for _, s := range segs {
 				if hasAny(s, "apt-get", "apt") && hasAny(s, "dist-upgrade", "full-upgrade") {

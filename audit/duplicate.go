@@ -16,8 +16,8 @@ type duplicateID struct{ noContent }
 func (duplicateID) ID() string { return "duplicate-id" }
 
 func (c duplicateID) Rule() Rule {
-	return Rule{ID: c.ID(), Aliases: []string{"DKL-LI-0002"}, Title: "Duplicate uid or gid", Severity: report.Medium, Weight: 2, Cap: 4,
-		Fix: "Give every user and group its own id"}
+	return Rule{Weight: 2, Cap: 4, Rule: report.Rule{ID: c.ID(), Aliases: []string{"DKL-LI-0002"}, Title: "Duplicate uid or gid", Severity: report.Medium,
+		Fix: "Give every user and group its own id"}}
 }
 
 func (c duplicateID) Run(_ context.Context, in *Input) ([]report.Finding, error) {

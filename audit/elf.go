@@ -58,8 +58,8 @@ type elfHardening struct{}
 func (elfHardening) ID() string { return "elf-hardening" }
 
 func (c elfHardening) Rule() Rule {
-	return Rule{ID: c.ID(), Title: "ELF file without full hardening", Severity: report.Info, Weight: 0, Cap: 10,
-		Fix: "Build with -fPIE -pie -Wl,-z,relro,-z,now -fstack-protector-strong -D_FORTIFY_SOURCE=2 (Go: -buildmode=pie)"}
+	return Rule{Weight: 0, Cap: 10, Rule: report.Rule{ID: c.ID(), Title: "ELF file without full hardening", Severity: report.Info,
+		Fix: "Build with -fPIE -pie -Wl,-z,relro,-z,now -fstack-protector-strong -D_FORTIFY_SOURCE=2 (Go: -buildmode=pie)"}}
 }
 
 // Wants reads ELF files.

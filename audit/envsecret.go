@@ -16,8 +16,8 @@ type secretInEnv struct{ noContent }
 func (secretInEnv) ID() string { return "secret-in-env" }
 
 func (c secretInEnv) Rule() Rule {
-	return Rule{ID: c.ID(), Aliases: []string{"CIS-DI-0010"}, Title: "Secret in environment or label", Severity: report.Critical, Weight: 20, Cap: 30,
-		Fix: "Pass secrets at run time (docker run --env-file, a secret store, mounted files) and rotate the one baked into the image"}
+	return Rule{Weight: 20, Cap: 30, Rule: report.Rule{ID: c.ID(), Aliases: []string{"CIS-DI-0010"}, Title: "Secret in environment or label", Severity: report.Critical,
+		Fix: "Pass secrets at run time (docker run --env-file, a secret store, mounted files) and rotate the one baked into the image"}}
 }
 
 func (c secretInEnv) Run(_ context.Context, in *Input) ([]report.Finding, error) {

@@ -14,8 +14,8 @@ type noHealthcheck struct{ noContent }
 func (noHealthcheck) ID() string { return "no-healthcheck" }
 
 func (c noHealthcheck) Rule() Rule {
-	return Rule{ID: c.ID(), Aliases: []string{"CIS-DI-0006"}, Title: "No HEALTHCHECK", Severity: report.Info, Weight: 2, Cap: 2,
-		Fix: "Add a HEALTHCHECK in exec form that needs no shell (e.g. the app's own --healthcheck flag), or rely on the orchestrator's probes"}
+	return Rule{Weight: 2, Cap: 2, Rule: report.Rule{ID: c.ID(), Aliases: []string{"CIS-DI-0006"}, Title: "No HEALTHCHECK", Severity: report.Info,
+		Fix: "Add a HEALTHCHECK in exec form that needs no shell (e.g. the app's own --healthcheck flag), or rely on the orchestrator's probes"}}
 }
 
 func (c noHealthcheck) Run(_ context.Context, in *Input) ([]report.Finding, error) {
@@ -33,8 +33,8 @@ type needsMissingShell struct{ noContent }
 func (needsMissingShell) ID() string { return "needs-missing-shell" }
 
 func (c needsMissingShell) Rule() Rule {
-	return Rule{ID: c.ID(), Title: "Entrypoint or HEALTHCHECK needs a shell the image lacks", Severity: report.High, Weight: 10, Cap: 10,
-		Fix: `Use the exec form (["/app", "--flag"]) for ENTRYPOINT, CMD and HEALTHCHECK CMD, and no shell scripts as entrypoints`}
+	return Rule{Weight: 10, Cap: 10, Rule: report.Rule{ID: c.ID(), Title: "Entrypoint or HEALTHCHECK needs a shell the image lacks", Severity: report.High,
+		Fix: `Use the exec form (["/app", "--flag"]) for ENTRYPOINT, CMD and HEALTHCHECK CMD, and no shell scripts as entrypoints`}}
 }
 
 func (c needsMissingShell) Run(_ context.Context, in *Input) ([]report.Finding, error) {

@@ -15,8 +15,8 @@ type secretInHistory struct{ noContent }
 func (secretInHistory) ID() string { return "secret-in-history" }
 
 func (c secretInHistory) Rule() Rule {
-	return Rule{ID: c.ID(), Aliases: []string{"CIS-DI-0010"}, Title: "Secret in image history", Severity: report.Critical, Weight: 20, Cap: 30,
-		Fix: "Use BuildKit secret mounts (RUN --mount=type=secret) instead of ARG/ENV for credentials, rebuild, and rotate the secret"}
+	return Rule{Weight: 20, Cap: 30, Rule: report.Rule{ID: c.ID(), Aliases: []string{"CIS-DI-0010"}, Title: "Secret in image history", Severity: report.Critical,
+		Fix: "Use BuildKit secret mounts (RUN --mount=type=secret) instead of ARG/ENV for credentials, rebuild, and rotate the secret"}}
 }
 
 func (c secretInHistory) Run(_ context.Context, in *Input) ([]report.Finding, error) {

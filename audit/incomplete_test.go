@@ -16,7 +16,7 @@ type panicky struct{}
 
 func (panicky) ID() string { return "panicky" }
 func (panicky) Rule() Rule {
-	return Rule{ID: "panicky", Title: "panics", Severity: report.High, Weight: 50, Cap: 50}
+	return Rule{Weight: 50, Cap: 50, Rule: report.Rule{ID: "panicky", Title: "panics", Severity: report.High}}
 }
 func (panicky) Wants(*fsindex.Candidate) bool                         { return false }
 func (panicky) Run(context.Context, *Input) ([]report.Finding, error) { panic("index out of range") }

@@ -17,8 +17,8 @@ type latestTag struct{ noContent }
 func (latestTag) ID() string { return "latest-tag" }
 
 func (c latestTag) Rule() Rule {
-	return Rule{ID: c.ID(), Aliases: []string{"DKL-DI-0006"}, Title: "Image tagged latest or not tagged", Severity: report.Low, Weight: 2, Cap: 2,
-		Fix: "Tag images with a version (app:1.4.2) or refer to them by digest"}
+	return Rule{Weight: 2, Cap: 2, Rule: report.Rule{ID: c.ID(), Aliases: []string{"DKL-DI-0006"}, Title: "Image tagged latest or not tagged", Severity: report.Low,
+		Fix: "Tag images with a version (app:1.4.2) or refer to them by digest"}}
 }
 
 func (c latestTag) Run(_ context.Context, in *Input) ([]report.Finding, error) {

@@ -22,8 +22,8 @@ type loginShell struct{ noContent }
 func (loginShell) ID() string { return "system-account-login-shell" }
 
 func (c loginShell) Rule() Rule {
-	return Rule{ID: c.ID(), Title: "Login shell on a system account", Severity: report.Low, Weight: 1, Cap: 3,
-		Fix: "Set the account's shell to /usr/sbin/nologin (usermod -s /usr/sbin/nologin NAME)"}
+	return Rule{Weight: 1, Cap: 3, Rule: report.Rule{ID: c.ID(), Title: "Login shell on a system account", Severity: report.Low,
+		Fix: "Set the account's shell to /usr/sbin/nologin (usermod -s /usr/sbin/nologin NAME)"}}
 }
 
 func (c loginShell) Run(_ context.Context, in *Input) ([]report.Finding, error) {

@@ -19,8 +19,8 @@ type unknownOwner struct{ noContent }
 func (unknownOwner) ID() string { return "unknown-owner" }
 
 func (c unknownOwner) Rule() Rule {
-	return Rule{ID: c.ID(), Title: "File owned by an unknown user or group", Severity: report.Low, Weight: 1, Cap: 3,
-		Fix: "chown the files to a user the image defines (COPY --chown=65532:65532), or add the user to /etc/passwd"}
+	return Rule{Weight: 1, Cap: 3, Rule: report.Rule{ID: c.ID(), Title: "File owned by an unknown user or group", Severity: report.Low,
+		Fix: "chown the files to a user the image defines (COPY --chown=65532:65532), or add the user to /etc/passwd"}}
 }
 
 func (c unknownOwner) Run(_ context.Context, in *Input) ([]report.Finding, error) {

@@ -34,8 +34,8 @@ type packageCache struct{ noContent }
 func (packageCache) ID() string { return "package-cache" }
 
 func (c packageCache) Rule() Rule {
-	return Rule{ID: c.ID(), Aliases: []string{"DKL-DI-0005", "DKL-DI-0004"}, Title: "Package manager cache left in the image", Severity: report.Low, Weight: 2, Cap: 2,
-		Fix: "End the install step with rm -rf /var/lib/apt/lists/* (apt) or use apk add --no-cache"}
+	return Rule{Weight: 2, Cap: 2, Rule: report.Rule{ID: c.ID(), Aliases: []string{"DKL-DI-0005", "DKL-DI-0004"}, Title: "Package manager cache left in the image", Severity: report.Low,
+		Fix: "End the install step with rm -rf /var/lib/apt/lists/* (apt) or use apk add --no-cache"}}
 }
 
 func (c packageCache) Run(_ context.Context, in *Input) ([]report.Finding, error) {

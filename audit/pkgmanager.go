@@ -13,8 +13,8 @@ type packageManagerPresent struct{ noContent }
 func (packageManagerPresent) ID() string { return "package-manager-present" }
 
 func (c packageManagerPresent) Rule() Rule {
-	return Rule{ID: c.ID(), Aliases: unnecessary, Title: "Package manager present", Severity: report.High, Weight: 5, Cap: 15,
-		Fix: "Install packages in a build stage and copy only what the app needs into a distroless final stage"}
+	return Rule{Weight: 5, Cap: 15, Rule: report.Rule{ID: c.ID(), Aliases: unnecessary, Title: "Package manager present", Severity: report.High,
+		Fix: "Install packages in a build stage and copy only what the app needs into a distroless final stage"}}
 }
 
 func (c packageManagerPresent) Run(_ context.Context, in *Input) ([]report.Finding, error) {
@@ -29,8 +29,8 @@ type installerPresent struct{ noContent }
 func (installerPresent) ID() string { return "language-installer-present" }
 
 func (c installerPresent) Rule() Rule {
-	return Rule{ID: c.ID(), Aliases: unnecessary, Title: "Language package installer present", Severity: report.Medium, Weight: 3, Cap: 6,
-		Fix: "Run npm/pip/gem installs in a build stage and copy the installed dependencies, not the installer, into the final image"}
+	return Rule{Weight: 3, Cap: 6, Rule: report.Rule{ID: c.ID(), Aliases: unnecessary, Title: "Language package installer present", Severity: report.Medium,
+		Fix: "Run npm/pip/gem installs in a build stage and copy the installed dependencies, not the installer, into the final image"}}
 }
 
 func (c installerPresent) Run(_ context.Context, in *Input) ([]report.Finding, error) {
@@ -44,8 +44,8 @@ type toolPresent struct{ noContent }
 func (toolPresent) ID() string { return "debug-tool-present" }
 
 func (c toolPresent) Rule() Rule {
-	return Rule{ID: c.ID(), Aliases: unnecessary, Title: "Debug or network tool present", Severity: report.Medium, Weight: 1, Cap: 12,
-		Fix: "Leave curl, wget, git, compilers, editors and debuggers in the build stage; debug with an ephemeral debug container instead"}
+	return Rule{Weight: 1, Cap: 12, Rule: report.Rule{ID: c.ID(), Aliases: unnecessary, Title: "Debug or network tool present", Severity: report.Medium,
+		Fix: "Leave curl, wget, git, compilers, editors and debuggers in the build stage; debug with an ephemeral debug container instead"}}
 }
 
 func (c toolPresent) Run(_ context.Context, in *Input) ([]report.Finding, error) {

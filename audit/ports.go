@@ -21,8 +21,8 @@ type sensitivePort struct{ noContent }
 func (sensitivePort) ID() string { return "sensitive-port" }
 
 func (c sensitivePort) Rule() Rule {
-	return Rule{ID: c.ID(), Title: "Remote administration port exposed", Severity: report.Medium, Weight: 3, Cap: 6,
-		Fix: "Remove the EXPOSE and the daemon behind it; use docker exec or kubectl debug to get into a container"}
+	return Rule{Weight: 3, Cap: 6, Rule: report.Rule{ID: c.ID(), Title: "Remote administration port exposed", Severity: report.Medium,
+		Fix: "Remove the EXPOSE and the daemon behind it; use docker exec or kubectl debug to get into a container"}}
 }
 
 func (c sensitivePort) Run(_ context.Context, in *Input) ([]report.Finding, error) {

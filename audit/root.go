@@ -17,8 +17,8 @@ type runsAsRootCheck struct{ noContent }
 func (runsAsRootCheck) ID() string { return "runs-as-root" }
 
 func (c runsAsRootCheck) Rule() Rule {
-	return Rule{ID: c.ID(), Aliases: []string{"CIS-DI-0001"}, Title: "Container runs as root", Severity: report.High, Weight: 15, Cap: 15,
-		Fix: "Add USER 65532:65532 (or another non-root uid) as the last USER of the Dockerfile"}
+	return Rule{Weight: 15, Cap: 15, Rule: report.Rule{ID: c.ID(), Aliases: []string{"CIS-DI-0001"}, Title: "Container runs as root", Severity: report.High,
+		Fix: "Add USER 65532:65532 (or another non-root uid) as the last USER of the Dockerfile"}}
 }
 
 func (c runsAsRootCheck) Run(_ context.Context, in *Input) ([]report.Finding, error) {

@@ -8,9 +8,9 @@ import (
 
 func TestScore(t *testing.T) {
 	rules := map[string]Rule{
-		"a": {ID: "a", Severity: report.High, Weight: 15, Cap: 15},
-		"b": {ID: "b", Severity: report.Medium, Weight: 2, Cap: 5},
-		"c": {ID: "c", Severity: report.Info, Weight: 0, Cap: 10},
+		"a": {Rule: report.Rule{ID: "a", Severity: report.High}, Weight: 15, Cap: 15},
+		"b": {Rule: report.Rule{ID: "b", Severity: report.Medium}, Weight: 2, Cap: 5},
+		"c": {Rule: report.Rule{ID: "c", Severity: report.Info}, Weight: 0, Cap: 10},
 	}
 	f := func(id string, s report.Severity) report.Finding { return report.Finding{ID: id, Severity: s} }
 	tests := []struct {

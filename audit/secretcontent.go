@@ -55,8 +55,8 @@ type secretInFile struct{ max int64 }
 func (secretInFile) ID() string { return "secret-in-file" }
 
 func (c secretInFile) Rule() Rule {
-	return Rule{ID: c.ID(), Aliases: []string{"CIS-DI-0010"}, Title: "Secret in a file", Severity: report.Critical, Weight: 20, Cap: 30,
-		Fix: "Remove the secret from the build context, rebuild without it (earlier layers keep it too), and rotate it"}
+	return Rule{Weight: 20, Cap: 30, Rule: report.Rule{ID: c.ID(), Aliases: []string{"CIS-DI-0010"}, Title: "Secret in a file", Severity: report.Critical,
+		Fix: "Remove the secret from the build context, rebuild without it (earlier layers keep it too), and rotate it"}}
 }
 
 func (c secretInFile) maxSize() int64 {

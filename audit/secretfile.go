@@ -80,8 +80,8 @@ type secretFile struct{ noContent }
 func (secretFile) ID() string { return "secret-file" }
 
 func (c secretFile) Rule() Rule {
-	return Rule{ID: c.ID(), Aliases: []string{"CIS-DI-0010"}, Title: "Credential file in the image", Severity: report.High, Weight: 10, Cap: 20,
-		Fix: "Keep the file out of the build context (.dockerignore) or mount it at run time, and rotate what it holds"}
+	return Rule{Weight: 10, Cap: 20, Rule: report.Rule{ID: c.ID(), Aliases: []string{"CIS-DI-0010"}, Title: "Credential file in the image", Severity: report.High,
+		Fix: "Keep the file out of the build context (.dockerignore) or mount it at run time, and rotate what it holds"}}
 }
 
 func (c secretFile) Run(_ context.Context, in *Input) ([]report.Finding, error) {

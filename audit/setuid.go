@@ -16,8 +16,8 @@ type setuidFile struct{ noContent }
 func (setuidFile) ID() string { return "setuid-file" }
 
 func (c setuidFile) Rule() Rule {
-	return Rule{ID: c.ID(), Aliases: []string{"CIS-DI-0008"}, Title: "Setuid or setgid file", Severity: report.Medium, Weight: 2, Cap: 10,
-		Fix: "Remove the file, or drop the bit in the Dockerfile (chmod u-s,g-s FILE) and run with --security-opt no-new-privileges"}
+	return Rule{Weight: 2, Cap: 10, Rule: report.Rule{ID: c.ID(), Aliases: []string{"CIS-DI-0008"}, Title: "Setuid or setgid file", Severity: report.Medium,
+		Fix: "Remove the file, or drop the bit in the Dockerfile (chmod u-s,g-s FILE) and run with --security-opt no-new-privileges"}}
 }
 
 func (c setuidFile) Run(_ context.Context, in *Input) ([]report.Finding, error) {

@@ -15,8 +15,8 @@ type shadowPassword struct{ noContent }
 func (shadowPassword) ID() string { return "shadow-password" }
 
 func (c shadowPassword) Rule() Rule {
-	return Rule{ID: c.ID(), Aliases: []string{"DKL-LI-0001"}, Title: "Password set or empty in /etc/shadow", Severity: report.Medium, Weight: 5, Cap: 10,
-		Fix: "Lock the account (passwd -l NAME, or '*' in /etc/shadow); containers need no login passwords"}
+	return Rule{Weight: 5, Cap: 10, Rule: report.Rule{ID: c.ID(), Aliases: []string{"DKL-LI-0001"}, Title: "Password set or empty in /etc/shadow", Severity: report.Medium,
+		Fix: "Lock the account (passwd -l NAME, or '*' in /etc/shadow); containers need no login passwords"}}
 }
 
 func (c shadowPassword) Run(_ context.Context, in *Input) ([]report.Finding, error) {

@@ -27,8 +27,8 @@ type shellPresent struct{ noContent }
 func (shellPresent) ID() string { return "shell-present" }
 
 func (c shellPresent) Rule() Rule {
-	return Rule{ID: c.ID(), Aliases: unnecessary, Title: "Shell present", Severity: report.High, Weight: 15, Cap: 15,
-		Fix: "Build the final stage FROM a distroless or scratch base (or delete the shells there) and use the exec form of ENTRYPOINT and CMD"}
+	return Rule{Weight: 15, Cap: 15, Rule: report.Rule{ID: c.ID(), Aliases: unnecessary, Title: "Shell present", Severity: report.High,
+		Fix: "Build the final stage FROM a distroless or scratch base (or delete the shells there) and use the exec form of ENTRYPOINT and CMD"}}
 }
 
 func (c shellPresent) Run(_ context.Context, in *Input) ([]report.Finding, error) {

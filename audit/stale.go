@@ -19,8 +19,8 @@ type stalePackage struct{}
 func (stalePackage) ID() string { return "stale-package" }
 
 func (c stalePackage) Rule() Rule {
-	return Rule{ID: c.ID(), Title: "Package database lists a package whose files are gone", Severity: report.Low, Weight: 1, Cap: 3,
-		Fix: "Remove packages with the package manager (apt-get purge, apk del), or drop their database entries with the files"}
+	return Rule{Weight: 1, Cap: 3, Rule: report.Rule{ID: c.ID(), Title: "Package database lists a package whose files are gone", Severity: report.Low,
+		Fix: "Remove packages with the package manager (apt-get purge, apk del), or drop their database entries with the files"}}
 }
 
 // Wants reads dpkg's per-package file lists (info/*.list; distroless

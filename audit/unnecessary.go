@@ -37,8 +37,8 @@ type unnecessaryFile struct{ noContent }
 func (unnecessaryFile) ID() string { return "unnecessary-file" }
 
 func (c unnecessaryFile) Rule() Rule {
-	return Rule{ID: c.ID(), Aliases: []string{"DKL-LI-0003"}, Title: "Unnecessary file in the image", Severity: report.Info, Weight: 1, Cap: 3,
-		Fix: "List the paths in .dockerignore, and prune node_modules (npm ci --omit=dev, or a tool such as node-prune)"}
+	return Rule{Weight: 1, Cap: 3, Rule: report.Rule{ID: c.ID(), Aliases: []string{"DKL-LI-0003"}, Title: "Unnecessary file in the image", Severity: report.Info,
+		Fix: "List the paths in .dockerignore, and prune node_modules (npm ci --omit=dev, or a tool such as node-prune)"}}
 }
 
 func (c unnecessaryFile) Run(_ context.Context, in *Input) ([]report.Finding, error) {

@@ -16,8 +16,8 @@ func updateAlone() Check {
 		{[]string{"zypper"}, []string{"refresh", "ref"}, []string{"install", "in", "update", "up"}},
 	}
 	return historyCheck{
-		rule: Rule{ID: "update-alone", Aliases: []string{"CIS-DI-0007"}, Title: "Package index update alone in a step", Severity: report.Medium, Weight: 2, Cap: 2,
-			Fix: "Update and install in the same RUN: apt-get update && apt-get install -y --no-install-recommends PKG"},
+		rule: Rule{Weight: 2, Cap: 2, Rule: report.Rule{ID: "update-alone", Aliases: []string{"CIS-DI-0007"}, Title: "Package index update alone in a step", Severity: report.Medium,
+			Fix: "Update and install in the same RUN: apt-get update && apt-get install -y --no-install-recommends PKG"}},
 		match: func(segs [][]string) (string, bool) {
 			for _, p := range pms {
 				updated := -1

@@ -23,8 +23,8 @@ type sensitiveVolume struct{ noContent }
 func (sensitiveVolume) ID() string { return "sensitive-volume" }
 
 func (c sensitiveVolume) Rule() Rule {
-	return Rule{ID: c.ID(), Aliases: []string{"DKL-DI-0002"}, Title: "Sensitive directory declared as a volume", Severity: report.High, Weight: 5, Cap: 5,
-		Fix: "Remove the VOLUME; never mount /sys, /dev or /proc of the host"}
+	return Rule{Weight: 5, Cap: 5, Rule: report.Rule{ID: c.ID(), Aliases: []string{"DKL-DI-0002"}, Title: "Sensitive directory declared as a volume", Severity: report.High,
+		Fix: "Remove the VOLUME; never mount /sys, /dev or /proc of the host"}}
 }
 
 func (c sensitiveVolume) Run(_ context.Context, in *Input) ([]report.Finding, error) {
@@ -39,8 +39,8 @@ type dockerSocketVolume struct{ noContent }
 func (dockerSocketVolume) ID() string { return "docker-socket-volume" }
 
 func (c dockerSocketVolume) Rule() Rule {
-	return Rule{ID: c.ID(), Title: "Docker socket declared as a volume", Severity: report.High, Weight: 5, Cap: 5,
-		Fix: "Remove the VOLUME; a container that needs the engine should get a narrow API proxy, not the socket"}
+	return Rule{Weight: 5, Cap: 5, Rule: report.Rule{ID: c.ID(), Title: "Docker socket declared as a volume", Severity: report.High,
+		Fix: "Remove the VOLUME; a container that needs the engine should get a narrow API proxy, not the socket"}}
 }
 
 func (c dockerSocketVolume) Run(_ context.Context, in *Input) ([]report.Finding, error) {

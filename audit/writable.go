@@ -17,8 +17,8 @@ type worldWritable struct{ noContent }
 func (worldWritable) ID() string { return "world-writable" }
 
 func (c worldWritable) Rule() Rule {
-	return Rule{ID: c.ID(), Title: "World-writable file or directory without sticky bit", Severity: report.Medium, Weight: 2, Cap: 6,
-		Fix: "chmod o-w the path (or +t for a shared directory such as /tmp)"}
+	return Rule{Weight: 2, Cap: 6, Rule: report.Rule{ID: c.ID(), Title: "World-writable file or directory without sticky bit", Severity: report.Medium,
+		Fix: "chmod o-w the path (or +t for a shared directory such as /tmp)"}}
 }
 
 func (c worldWritable) Run(_ context.Context, in *Input) ([]report.Finding, error) {

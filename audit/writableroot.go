@@ -36,8 +36,8 @@ type writableRoot struct{ noContent }
 func (writableRoot) ID() string { return "writable-root-needed" }
 
 func (c writableRoot) Rule() Rule {
-	return Rule{ID: c.ID(), Title: "Entrypoint writes outside /tmp", Severity: report.Info, Weight: 0, Cap: 0,
-		Fix: "Mount a tmpfs or volume on the path (docker run --read-only --tmpfs PATH), or configure the program to write under /tmp"}
+	return Rule{Weight: 0, Cap: 0, Rule: report.Rule{ID: c.ID(), Title: "Entrypoint writes outside /tmp", Severity: report.Info,
+		Fix: "Mount a tmpfs or volume on the path (docker run --read-only --tmpfs PATH), or configure the program to write under /tmp"}}
 }
 
 func (c writableRoot) Run(_ context.Context, in *Input) ([]report.Finding, error) {

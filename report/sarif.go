@@ -9,17 +9,6 @@ import (
 	"github.com/owenrumney/go-sarif/v2/sarif"
 )
 
-// Rule describes a check for SARIF's rule metadata: GitHub code scanning shows
-// the title, the help text and the default level.
-type Rule struct {
-	ID       string
-	Aliases  []string
-	Title    string
-	Help     string
-	HelpURI  string
-	Severity Severity
-}
-
 // SARIFTool names the tool that produced a SARIF run.
 type SARIFTool struct {
 	Name, Version, InformationURI string
@@ -45,7 +34,8 @@ func WithRunProperties(props map[string]any) SARIFOption {
 	}
 }
 
-// WriteSARIF writes findings as one SARIF 2.1.0 run. rules gives metadata
+// WriteSARIF writes findings as one SARIF 2.1.0 run (GitHub code scanning
+// shows each rule's title, help text and default level). rules gives metadata
 // for every rule that may appear; a finding whose rule is missing gets a rule
 // made from the finding itself. Findings with no path are reported against
 // target (the image reference or Dockerfile), since SARIF wants a location.
@@ -74,7 +64,7 @@ func WriteSARIF(w io.Writer, tool SARIFTool, target string, rules []Rule, findin
 	}
 	for _, f := range findings {
 		if _, ok := known[f.ID]; !ok {
-			known[f.ID] = Rule{ID: f.ID, Aliases: f.Aliases, Title: f.Title, Help: f.Fix, Severity: f.Severity}
+			known[f.ID] = Rule{ID: f.ID, Aliases: f.Aliases, Title: f.Title, Fix: f.Fix, Severity: f.Severity}
 		}
 	}
 	ids := make([]string, 0, len(known))
@@ -86,10 +76,7 @@ func WriteSARIF(w io.Writer, tool SARIFTool, target string, rules []Rule, findin
 	for i, id := range ids {
 		r := known[id]
 		index[id] = i
-		help := r.Help
-		if help == "" {
-			help = r.Title
-		}
+		help := r.HelpText()
 		rule := run.AddRule(r.ID).
 			WithName(sarifName(r.Title)).
 			WithShortDescription(sarif.NewMultiformatMessageString(r.Title)).

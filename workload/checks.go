@@ -9,42 +9,35 @@ import (
 	corev1 "k8s.io/api/core/v1"
 )
 
-// Rule is one run-settings check: its stable ID, the Pod Security
-// Standards profile that forbids it (baseline or restricted, "" for
-// neither) and the IDs Trivy (KSV) and Kubescape (C-) give it.
-type Rule struct {
-	ID       string          `json:"id"`
-	Title    string          `json:"title"`
-	Severity report.Severity `json:"severity"`
-	PSS      string          `json:"pss,omitempty"`
-	Aliases  []string        `json:"aliases"`
-	Fix      string          `json:"fix"`
+// rules lists every check, in report order: its stable ID and the IDs
+// Trivy (KSV) and Kubescape (C-) give it, then the Pod Security Standards
+// profile that forbids it (PSS-baseline or PSS-restricted), if any.
+var rules = []report.Rule{
+	{ID: "privileged", Title: "Container runs privileged", Severity: report.Critical, Aliases: []string{"KSV017", "C-0057", "PSS-baseline"}, Fix: "remove privileged: true"},
+	{ID: "docker-socket", Title: "Container mounts the container engine's socket", Severity: report.Critical, Aliases: []string{"KSV006", "C-0074", "PSS-baseline"}, Fix: "do not mount /var/run/docker.sock (or containerd's, CRI-O's): it is root on the host"},
+	{ID: "sensitive-host-path", Title: "Container mounts a sensitive host path", Severity: report.High, Aliases: []string{"KSV023", "C-0048", "PSS-baseline"}, Fix: "use a volume, a ConfigMap or a Secret instead of a hostPath"},
+	{ID: "host-network", Title: "Container shares the host's network namespace", Severity: report.High, Aliases: []string{"KSV009", "C-0041", "PSS-baseline"}, Fix: "remove hostNetwork: true (network_mode: host)"},
+	{ID: "host-pid", Title: "Container shares the host's process namespace", Severity: report.High, Aliases: []string{"KSV010", "C-0038", "PSS-baseline"}, Fix: "remove hostPID: true (pid: host)"},
+	{ID: "host-ipc", Title: "Container shares the host's IPC namespace", Severity: report.High, Aliases: []string{"KSV008", "C-0038", "PSS-baseline"}, Fix: "remove hostIPC: true (ipc: host)"},
+	{ID: "dangerous-capability", Title: "Container adds a dangerous capability (SYS_ADMIN, NET_ADMIN, SYS_PTRACE, ALL)", Severity: report.High, Aliases: []string{"KSV005", "KSV022", "C-0046", "PSS-baseline"}, Fix: "do not add the capability; drop ALL and add back only NET_BIND_SERVICE when needed"},
+	{ID: "capabilities-not-dropped", Title: "Container does not drop all capabilities", Severity: report.Medium, Aliases: []string{"KSV003", "C-0055", "PSS-restricted"}, Fix: "capabilities: drop: [ALL] (cap_drop: [ALL])"},
+	{ID: "may-run-as-root", Title: "Container may run as root", Severity: report.Medium, Aliases: []string{"KSV012", "C-0013", "PSS-restricted"}, Fix: "runAsNonRoot: true with a non-zero runAsUser (user: 65532)"},
+	{ID: "privilege-escalation", Title: "Container allows privilege escalation", Severity: report.Medium, Aliases: []string{"KSV001", "C-0016", "PSS-restricted"}, Fix: "allowPrivilegeEscalation: false (security_opt: [no-new-privileges:true])"},
+	{ID: "writable-root-filesystem", Title: "Container's root filesystem is writable", Severity: report.Low, Aliases: []string{"KSV014", "C-0017"}, Fix: "readOnlyRootFilesystem: true (read_only: true), with emptyDir or tmpfs where the app writes"},
+	{ID: "image-without-digest", Title: "Container image is not pinned by digest", Severity: report.Low, Aliases: []string{"KSV013"}, Fix: "name the image as name:tag@sha256:… (harden pin)"},
 }
 
-// Rules lists every check, in report order.
-var Rules = []Rule{
-	{"privileged", "Container runs privileged", report.Critical, "baseline", []string{"KSV017", "C-0057"}, "remove privileged: true"},
-	{"docker-socket", "Container mounts the container engine's socket", report.Critical, "baseline", []string{"KSV006", "C-0074"}, "do not mount /var/run/docker.sock (or containerd's, CRI-O's): it is root on the host"},
-	{"sensitive-host-path", "Container mounts a sensitive host path", report.High, "baseline", []string{"KSV023", "C-0048"}, "use a volume, a ConfigMap or a Secret instead of a hostPath"},
-	{"host-network", "Container shares the host's network namespace", report.High, "baseline", []string{"KSV009", "C-0041"}, "remove hostNetwork: true (network_mode: host)"},
-	{"host-pid", "Container shares the host's process namespace", report.High, "baseline", []string{"KSV010", "C-0038"}, "remove hostPID: true (pid: host)"},
-	{"host-ipc", "Container shares the host's IPC namespace", report.High, "baseline", []string{"KSV008", "C-0038"}, "remove hostIPC: true (ipc: host)"},
-	{"dangerous-capability", "Container adds a dangerous capability (SYS_ADMIN, NET_ADMIN, SYS_PTRACE, ALL)", report.High, "baseline", []string{"KSV005", "KSV022", "C-0046"}, "do not add the capability; drop ALL and add back only NET_BIND_SERVICE when needed"},
-	{"capabilities-not-dropped", "Container does not drop all capabilities", report.Medium, "restricted", []string{"KSV003", "C-0055"}, "capabilities: drop: [ALL] (cap_drop: [ALL])"},
-	{"may-run-as-root", "Container may run as root", report.Medium, "restricted", []string{"KSV012", "C-0013"}, "runAsNonRoot: true with a non-zero runAsUser (user: 65532)"},
-	{"privilege-escalation", "Container allows privilege escalation", report.Medium, "restricted", []string{"KSV001", "C-0016"}, "allowPrivilegeEscalation: false (security_opt: [no-new-privileges:true])"},
-	{"writable-root-filesystem", "Container's root filesystem is writable", report.Low, "", []string{"KSV014", "C-0017"}, "readOnlyRootFilesystem: true (read_only: true), with emptyDir or tmpfs where the app writes"},
-	{"image-without-digest", "Container image is not pinned by digest", report.Low, "", []string{"KSV013"}, "name the image as name:tag@sha256:… (harden pin)"},
-}
+// Rules returns every check's metadata, in report order.
+func Rules() []report.Rule { return append([]report.Rule(nil), rules...) }
 
-// RuleByID finds a rule.
-func RuleByID(id string) (Rule, bool) {
-	for _, r := range Rules {
+// ruleByID finds a rule.
+func ruleByID(id string) report.Rule {
+	for _, r := range rules {
 		if r.ID == id {
-			return r, true
+			return r
 		}
 	}
-	return Rule{}, false
+	panic("workload: unknown rule " + id) // programmer error: Check names only listed rules
 }
 
 // dangerousCaps are the capabilities that give a container the host.
@@ -60,14 +53,12 @@ var engineSockets = []string{"docker.sock", "containerd.sock", "crio.sock", "pod
 func Check(c *Container) []report.Finding {
 	var out []report.Finding
 	add := func(id, field, msg string) {
-		r, _ := RuleByID(id)
 		line := c.Line
 		if l, ok := c.lines[field]; ok && field != "" {
 			line = l
 		}
-		out = append(out, report.Finding{ID: r.ID, Aliases: aliases(r), Severity: r.Severity, Title: r.Title,
-			Message: c.Workload + " container " + c.Name + ": " + msg, Fix: r.Fix,
-			Evidence: []report.Evidence{{Path: c.File, Line: line, Value: c.Image}}})
+		out = append(out, ruleByID(id).Finding(c.Workload+" container "+c.Name+": "+msg,
+			report.Evidence{Path: c.File, Line: line, Value: c.Image}))
 	}
 	s := c.settings()
 	if s.privileged {
@@ -109,14 +100,6 @@ func Check(c *Container) []report.Finding {
 	}
 	if c.Image != "" && !strings.Contains(c.Image, "@sha256:") {
 		add("image-without-digest", s.field["image"], "image "+c.Image+" has no digest")
-	}
-	return out
-}
-
-func aliases(r Rule) []string {
-	out := append([]string(nil), r.Aliases...)
-	if r.PSS != "" {
-		out = append(out, "PSS-"+r.PSS)
 	}
 	return out
 }

@@ -80,12 +80,3 @@ func CheckFiles(paths []string, stdin io.Reader) (*Result, error) {
 	}
 	return res, nil
 }
-
-// ReportRules are the rules as the shared renderers take them (SARIF).
-func ReportRules() []report.Rule {
-	out := make([]report.Rule, 0, len(Rules))
-	for _, r := range Rules {
-		out = append(out, report.Rule{ID: r.ID, Aliases: aliases(r), Title: r.Title, Help: r.Fix, Severity: r.Severity})
-	}
-	return out
-}

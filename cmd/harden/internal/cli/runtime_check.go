@@ -76,7 +76,7 @@ func writeRuntimeCheck(w io.Writer, format string, res *workload.Result) error {
 		if len(res.Files) == 1 {
 			target = res.Files[0]
 		}
-		return report.WriteSARIF(w, report.SARIFTool{Name: "harden", Version: version, InformationURI: "https://github.com/harden-dev/harden"}, target, workload.ReportRules(), res.Findings)
+		return report.WriteSARIF(w, report.SARIFTool{Name: "harden", Version: version, InformationURI: "https://github.com/harden-dev/harden"}, target, workload.Rules(), res.Findings)
 	case "markdown":
 		return report.WriteMarkdownFindings(w, res.Findings)
 	}

@@ -388,7 +388,7 @@ func writeScanSARIF(w io.Writer, res *vuln.Result) error {
 		findings = append(findings, rf)
 		if !seen[f.ID] {
 			seen[f.ID] = true
-			rules = append(rules, report.Rule{ID: f.ID, Aliases: f.Aliases, Title: rf.Title, Help: rf.Fix, HelpURI: f.URL, Severity: f.Severity})
+			rules = append(rules, report.Rule{ID: f.ID, Aliases: f.Aliases, Title: rf.Title, Fix: rf.Fix, HelpURI: f.URL, Severity: f.Severity})
 		}
 	}
 	var opts []report.SARIFOption
