@@ -82,3 +82,19 @@ func (l Level) Severity() report.Severity {
 	}
 	return report.Unknown
 }
+
+// LevelOf is the inverse of Level.Severity: high and critical are error,
+// medium warning, low info, info style, and unknown off.
+func LevelOf(s report.Severity) Level {
+	switch {
+	case s >= report.High:
+		return Error
+	case s == report.Medium:
+		return Warning
+	case s == report.Low:
+		return Info
+	case s == report.Info:
+		return Style
+	}
+	return Off
+}

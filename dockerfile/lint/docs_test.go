@@ -34,7 +34,7 @@ func renderRulesDoc() string {
 		if m.Fixable {
 			fix = "yes"
 		}
-		fmt.Fprintf(&b, "| [%s](#%s) | %s | %s | %s | %s | %s |\n", m.ID, strings.ToLower(m.ID), rules.Source(m.ID), m.Level, esc(strings.Join(m.Aliases, ", ")), fix, esc(m.Title))
+		fmt.Fprintf(&b, "| [%s](#%s) | %s | %s | %s | %s | %s |\n", m.ID, strings.ToLower(m.ID), rules.Source(m.ID), m.Level(), esc(strings.Join(m.Aliases, ", ")), fix, esc(m.Title))
 	}
 	b.WriteString("\n## Not implemented\n\n| ID | Source | Title | Why |\n|---|---|---|---|\n")
 	for _, n := range rules.NotImplementedRules() {
@@ -44,8 +44,8 @@ func renderRulesDoc() string {
 	for _, r := range rules.All() {
 		m := r.Meta()
 		fmt.Fprintf(&b, "\n### %s\n\n**%s**\n\n", m.ID, m.Title)
-		fmt.Fprintf(&b, "Level: %s", m.Level)
-		if m.Level == dockerfile.Off {
+		fmt.Fprintf(&b, "Level: %s", m.Level())
+		if m.Level() == dockerfile.Off {
 			b.WriteString(" (enable with a severity override)")
 		}
 		if len(m.Aliases) > 0 {
@@ -57,7 +57,7 @@ func renderRulesDoc() string {
 		if m.Fixable {
 			b.WriteString(" · Fixed by `--fix`")
 		}
-		fmt.Fprintf(&b, "\n\n%s\n\nFix: %s\n\n", m.Description, m.Fix)
+		fmt.Fprintf(&b, "\n\n%s\n\nFix: %s\n\n", m.Help, m.Fix)
 		fmt.Fprintf(&b, "Flagged:\n\n```dockerfile\n%s```\n\nNot flagged:\n\n```dockerfile\n%s```\n", m.Bad, m.Good)
 	}
 	return b.String()

@@ -241,7 +241,7 @@ func levelFor(m *rules.Meta, cfg Config) (dockerfile.Level, bool) {
 	if lv, ok := overridden(m, cfg); ok {
 		return lv, lv != dockerfile.Off
 	}
-	return m.Level, m.Level != dockerfile.Off
+	return m.Level(), m.Level() != dockerfile.Off
 }
 
 // pragmaCovers reports whether an inline pragma suppresses a finding of

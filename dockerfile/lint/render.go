@@ -66,12 +66,10 @@ func SARIFRules(rs []rules.Rule) []report.Rule {
 	out := []report.Rule{{ID: ParseErrorID, Title: "Dockerfile does not parse", Help: "The file is not a Dockerfile BuildKit accepts; no other rule ran on it.", Severity: report.High}}
 	for _, r := range rs {
 		m := r.Meta()
-		out = append(out, report.Rule{
-			ID: m.ID, Aliases: m.Aliases, Title: m.Title,
-			Help:     m.Description + "\n\nFix: " + m.Fix,
-			HelpURI:  RulesURI + "#" + strings.ToLower(m.ID),
-			Severity: max(m.Level, dockerfile.Style).Severity(),
-		})
+		rr := m.Rule
+		rr.HelpURI = RulesURI + "#" + strings.ToLower(m.ID)
+		rr.Severity = max(m.Level(), dockerfile.Style).Severity()
+		out = append(out, rr)
 	}
 	return out
 }
@@ -134,7 +132,7 @@ func WriteRules(w io.Writer, rs []rules.Rule, markdown bool) error {
 		if m.Fixable {
 			fix = "yes"
 		}
-		t.Add(m.ID, m.Level, strings.Join(m.Aliases, ","), fix, m.Title)
+		t.Add(m.ID, m.Level(), strings.Join(m.Aliases, ","), fix, m.Title)
 	}
 	if markdown {
 		return t.WriteMarkdown(w)

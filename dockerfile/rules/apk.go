@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/harden-dev/harden/dockerfile"
+	"github.com/harden-dev/harden/report"
 )
 
 func apkAdd(c *dockerfile.Command) int {
@@ -20,13 +21,15 @@ func apkAdd(c *dockerfile.Command) int {
 // DL3018 flags apk add without pinned versions.
 type DL3018 struct{}
 
-var metaDL3018 = Meta{
-	ID: "DL3018", Level: dockerfile.Warning,
-	Title:       "Pin versions in apk add. Instead of `apk add <package>` use `apk add <package>=<version>`",
-	Description: "Unpinned packages make the image depend on the day it was built.",
-	Fix:         "Write package=version (or package~major.minor).",
-	Bad:         "FROM alpine:3.20\nRUN apk add --no-cache curl\n", Good: "FROM alpine:3.20\nRUN apk add --no-cache curl=8.9.1-r0\n",
-}
+var metaDL3018 = Meta{Rule: report.Rule{
+	ID:       "DL3018",
+	Severity: report.Medium,
+	Title:    "Pin versions in apk add. Instead of `apk add <package>` use `apk add <package>=<version>`",
+	Help:     "Unpinned packages make the image depend on the day it was built.",
+	Fix:      "Write package=version (or package~major.minor).",
+	Bad:      "FROM alpine:3.20\nRUN apk add --no-cache curl\n",
+	Good:     "FROM alpine:3.20\nRUN apk add --no-cache curl=8.9.1-r0\n",
+}}
 
 func (DL3018) Meta() *Meta { return &metaDL3018 }
 func (DL3018) Check(in *Input) []Problem {
@@ -55,14 +58,16 @@ func (DL3018) Check(in *Input) []Problem {
 // DL3019 flags apk add without --no-cache.
 type DL3019 struct{}
 
-var metaDL3019 = Meta{
-	ID: "DL3019", Aliases: []string{"DS025", "DKL-DI-0004"}, Level: dockerfile.Info,
-	Title:       "Use the `--no-cache` switch to avoid the need to use `--update` and remove `/var/cache/apk/*` when done installing packages",
-	Description: "apk keeps its index and downloaded packages in /var/cache/apk, which then ships in the layer. A cache mount on /var/cache/apk also satisfies harden and hadolint (not Trivy).",
-	Fix:         "Add --no-cache (--fix does this).",
-	Bad:         "FROM alpine:3.20\nRUN apk add curl=8.9.1-r0\n", Good: "FROM alpine:3.20\nRUN apk add --no-cache curl=8.9.1-r0\n",
-	Fixable: true,
-}
+var metaDL3019 = Meta{Rule: report.Rule{
+	ID:       "DL3019",
+	Aliases:  []string{"DS025", "DKL-DI-0004"},
+	Severity: report.Low,
+	Title:    "Use the `--no-cache` switch to avoid the need to use `--update` and remove `/var/cache/apk/*` when done installing packages",
+	Help:     "apk keeps its index and downloaded packages in /var/cache/apk, which then ships in the layer. A cache mount on /var/cache/apk also satisfies harden and hadolint (not Trivy).",
+	Fix:      "Add --no-cache (--fix does this).",
+	Bad:      "FROM alpine:3.20\nRUN apk add curl=8.9.1-r0\n",
+	Good:     "FROM alpine:3.20\nRUN apk add --no-cache curl=8.9.1-r0\n",
+}, Fixable: true}
 
 func (DL3019) Meta() *Meta { return &metaDL3019 }
 func (DL3019) Check(in *Input) []Problem {

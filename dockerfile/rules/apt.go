@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/harden-dev/harden/dockerfile"
+	"github.com/harden-dev/harden/report"
 )
 
 // aptInstall returns the index of "install" in an apt-get command, or -1.
@@ -25,13 +26,15 @@ func packagesAfter(c *dockerfile.Command, i int, valued ...string) []string {
 // DL3008 flags apt-get install without pinned versions.
 type DL3008 struct{}
 
-var metaDL3008 = Meta{
-	ID: "DL3008", Level: dockerfile.Warning,
-	Title:       "Pin versions in apt get install. Instead of `apt-get install <package>` use `apt-get install <package>=<version>`",
-	Description: "Unpinned packages make the image depend on the day it was built.",
-	Fix:         "Write package=version, or accept the drift and ignore the rule.",
-	Bad:         "FROM debian:12\nRUN apt-get install -y curl\n", Good: "FROM debian:12\nRUN apt-get install -y curl=7.88.1-10+deb12u5\n",
-}
+var metaDL3008 = Meta{Rule: report.Rule{
+	ID:       "DL3008",
+	Severity: report.Medium,
+	Title:    "Pin versions in apt get install. Instead of `apt-get install <package>` use `apt-get install <package>=<version>`",
+	Help:     "Unpinned packages make the image depend on the day it was built.",
+	Fix:      "Write package=version, or accept the drift and ignore the rule.",
+	Bad:      "FROM debian:12\nRUN apt-get install -y curl\n",
+	Good:     "FROM debian:12\nRUN apt-get install -y curl=7.88.1-10+deb12u5\n",
+}}
 
 func (DL3008) Meta() *Meta { return &metaDL3008 }
 func (DL3008) Check(in *Input) []Problem {
@@ -60,13 +63,16 @@ func (DL3008) Check(in *Input) []Problem {
 // DL3009 flags apt lists left in the image.
 type DL3009 struct{}
 
-var metaDL3009 = Meta{
-	ID: "DL3009", Aliases: []string{"DKL-DI-0005"}, Level: dockerfile.Info,
-	Title:       "Delete the apt lists (/var/lib/apt/lists) after installing something",
-	Description: "apt-get update leaves tens of megabytes of package lists in the layer. Only the last stage and stages used as a base count.",
-	Fix:         "End the same RUN with rm -rf /var/lib/apt/lists/*, or use a cache mount on /var/lib/apt/lists.",
-	Bad:         "FROM debian:12\nRUN apt-get update && apt-get install -y curl\n", Good: "FROM debian:12\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n",
-}
+var metaDL3009 = Meta{Rule: report.Rule{
+	ID:       "DL3009",
+	Aliases:  []string{"DKL-DI-0005"},
+	Severity: report.Low,
+	Title:    "Delete the apt lists (/var/lib/apt/lists) after installing something",
+	Help:     "apt-get update leaves tens of megabytes of package lists in the layer. Only the last stage and stages used as a base count.",
+	Fix:      "End the same RUN with rm -rf /var/lib/apt/lists/*, or use a cache mount on /var/lib/apt/lists.",
+	Bad:      "FROM debian:12\nRUN apt-get update && apt-get install -y curl\n",
+	Good:     "FROM debian:12\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n",
+}}
 
 func (DL3009) Meta() *Meta { return &metaDL3009 }
 func (DL3009) Check(in *Input) []Problem {
@@ -95,14 +101,16 @@ func (DL3009) Check(in *Input) []Problem {
 // DL3014 flags apt-get install without -y.
 type DL3014 struct{}
 
-var metaDL3014 = Meta{
-	ID: "DL3014", Aliases: []string{"DS021"}, Level: dockerfile.Warning,
-	Title:       "Use the -y switch to avoid manual input `apt-get -y install <package>`",
-	Description: "Without -y apt-get waits for a confirmation the build cannot give and aborts.",
-	Fix:         "Add -y (--fix does this).",
-	Bad:         "FROM debian:12\nRUN apt-get install curl\n", Good: "FROM debian:12\nRUN apt-get install -y curl\n",
-	Fixable: true,
-}
+var metaDL3014 = Meta{Rule: report.Rule{
+	ID:       "DL3014",
+	Aliases:  []string{"DS021"},
+	Severity: report.Medium,
+	Title:    "Use the -y switch to avoid manual input `apt-get -y install <package>`",
+	Help:     "Without -y apt-get waits for a confirmation the build cannot give and aborts.",
+	Fix:      "Add -y (--fix does this).",
+	Bad:      "FROM debian:12\nRUN apt-get install curl\n",
+	Good:     "FROM debian:12\nRUN apt-get install -y curl\n",
+}, Fixable: true}
 
 func (DL3014) Meta() *Meta { return &metaDL3014 }
 func (DL3014) Check(in *Input) []Problem {
@@ -114,14 +122,16 @@ func (DL3014) Check(in *Input) []Problem {
 // DL3015 flags apt-get install without --no-install-recommends.
 type DL3015 struct{}
 
-var metaDL3015 = Meta{
-	ID: "DL3015", Aliases: []string{"DS029", "CIS-4.3"}, Level: dockerfile.Info,
-	Title:       "Avoid additional packages by specifying `--no-install-recommends`",
-	Description: "Recommended packages are not needed to run the software and often double the image.",
-	Fix:         "Add --no-install-recommends (--fix does this).",
-	Bad:         "FROM debian:12\nRUN apt-get install -y curl\n", Good: "FROM debian:12\nRUN apt-get install -y --no-install-recommends curl\n",
-	Fixable: true,
-}
+var metaDL3015 = Meta{Rule: report.Rule{
+	ID:       "DL3015",
+	Aliases:  []string{"DS029", "CIS-4.3"},
+	Severity: report.Low,
+	Title:    "Avoid additional packages by specifying `--no-install-recommends`",
+	Help:     "Recommended packages are not needed to run the software and often double the image.",
+	Fix:      "Add --no-install-recommends (--fix does this).",
+	Bad:      "FROM debian:12\nRUN apt-get install -y curl\n",
+	Good:     "FROM debian:12\nRUN apt-get install -y --no-install-recommends curl\n",
+}, Fixable: true}
 
 func (DL3015) Meta() *Meta { return &metaDL3015 }
 func (DL3015) Check(in *Input) []Problem {
@@ -133,13 +143,15 @@ func (DL3015) Check(in *Input) []Problem {
 // DL3027 flags apt (the interactive front end) in RUN.
 type DL3027 struct{}
 
-var metaDL3027 = Meta{
-	ID: "DL3027", Level: dockerfile.Warning,
-	Title:       "Do not use apt as it is meant to be an end-user tool, use apt-get or apt-cache instead",
-	Description: "apt's command-line interface is not stable for scripts and warns so.",
-	Fix:         "Use apt-get or apt-cache.",
-	Bad:         "FROM debian:12\nRUN apt install -y curl\n", Good: "FROM debian:12\nRUN apt-get install -y curl\n",
-}
+var metaDL3027 = Meta{Rule: report.Rule{
+	ID:       "DL3027",
+	Severity: report.Medium,
+	Title:    "Do not use apt as it is meant to be an end-user tool, use apt-get or apt-cache instead",
+	Help:     "apt's command-line interface is not stable for scripts and warns so.",
+	Fix:      "Use apt-get or apt-cache.",
+	Bad:      "FROM debian:12\nRUN apt install -y curl\n",
+	Good:     "FROM debian:12\nRUN apt-get install -y curl\n",
+}}
 
 func (DL3027) Meta() *Meta { return &metaDL3027 }
 func (DL3027) Check(in *Input) []Problem {
@@ -149,13 +161,16 @@ func (DL3027) Check(in *Input) []Problem {
 // DS024 flags apt-get dist-upgrade. Deprecated in Trivy, so off by default.
 type DS024 struct{}
 
-var metaDS024 = Meta{
-	ID: "DS024", Aliases: []string{"DKL-DI-0003"}, Level: dockerfile.Off,
-	Title:       "'apt-get dist-upgrade' used",
-	Description: "dist-upgrade can pull a new release's packages into the image. Trivy deprecated this check (upgrading for patches is reasonable), so it is off unless enabled.",
-	Fix:         "Use a newer base image instead.",
-	Bad:         "FROM debian:12\nRUN apt-get update && apt-get dist-upgrade -y\n", Good: "FROM debian:12\nRUN apt-get update && apt-get install -y curl\n",
-}
+var metaDS024 = Meta{Rule: report.Rule{
+	ID:       "DS024",
+	Aliases:  []string{"DKL-DI-0003"},
+	Severity: report.Unknown,
+	Title:    "'apt-get dist-upgrade' used",
+	Help:     "dist-upgrade can pull a new release's packages into the image. Trivy deprecated this check (upgrading for patches is reasonable), so it is off unless enabled.",
+	Fix:      "Use a newer base image instead.",
+	Bad:      "FROM debian:12\nRUN apt-get update && apt-get dist-upgrade -y\n",
+	Good:     "FROM debian:12\nRUN apt-get update && apt-get install -y curl\n",
+}}
 
 func (DS024) Meta() *Meta { return &metaDS024 }
 func (DS024) Check(in *Input) []Problem {
@@ -177,14 +192,16 @@ var updateTools = map[string][]string{
 // same RUN, and fixes it by joining it with the next RUN's install.
 type DS017 struct{}
 
-var metaDS017 = Meta{
-	ID: "DS017", Aliases: []string{"CIS-DI-0007", "CIS-4.7"}, Level: dockerfile.Warning,
-	Title:       "'RUN <package-manager> update' instruction alone",
-	Description: "An update in its own RUN is cached as its own layer: later installs run against a stale index, or the layer just carries the lists.",
-	Fix:         "Run update and install in the same RUN (--fix joins it with the next RUN's install).",
-	Bad:         "FROM debian:12\nRUN apt-get update\nRUN apt-get install -y curl\n", Good: "FROM debian:12\nRUN apt-get update && apt-get install -y curl\n",
-	Fixable: true,
-}
+var metaDS017 = Meta{Rule: report.Rule{
+	ID:       "DS017",
+	Aliases:  []string{"CIS-DI-0007", "CIS-4.7"},
+	Severity: report.Medium,
+	Title:    "'RUN <package-manager> update' instruction alone",
+	Help:     "An update in its own RUN is cached as its own layer: later installs run against a stale index, or the layer just carries the lists.",
+	Fix:      "Run update and install in the same RUN (--fix joins it with the next RUN's install).",
+	Bad:      "FROM debian:12\nRUN apt-get update\nRUN apt-get install -y curl\n",
+	Good:     "FROM debian:12\nRUN apt-get update && apt-get install -y curl\n",
+}, Fixable: true}
 
 func (DS017) Meta() *Meta { return &metaDS017 }
 func (DS017) Check(in *Input) []Problem {

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/harden-dev/harden/dockerfile"
+	"github.com/harden-dev/harden/report"
 )
 
 var archiveExts = []string{".tar", ".Z", ".bz2", ".gz", ".lz", ".lzma", ".tZ", ".tb2", ".tbz", ".tbz2", ".tgz", ".tlz", ".tpz", ".txz", ".xz"}
@@ -21,13 +22,15 @@ func isArchive(p string) bool {
 // DL3010 flags COPY of an archive that a later RUN extracts.
 type DL3010 struct{}
 
-var metaDL3010 = Meta{
-	ID: "DL3010", Level: dockerfile.Info,
-	Title:       "Use ADD for extracting archives into an image",
-	Description: "COPY then tar -x keeps the archive in a layer as well as its contents; ADD extracts a local archive in one step.",
-	Fix:         "ADD the archive to its destination directory and drop the extraction step.",
-	Bad:         "FROM debian:12\nCOPY app.tar /src/\nRUN tar -xf /src/app.tar\n", Good: "FROM debian:12\nADD app.tar /src/\n",
-}
+var metaDL3010 = Meta{Rule: report.Rule{
+	ID:       "DL3010",
+	Severity: report.Low,
+	Title:    "Use ADD for extracting archives into an image",
+	Help:     "COPY then tar -x keeps the archive in a layer as well as its contents; ADD extracts a local archive in one step.",
+	Fix:      "ADD the archive to its destination directory and drop the extraction step.",
+	Bad:      "FROM debian:12\nCOPY app.tar /src/\nRUN tar -xf /src/app.tar\n",
+	Good:     "FROM debian:12\nADD app.tar /src/\n",
+}}
 
 func (DL3010) Meta() *Meta { return &metaDL3010 }
 func (DL3010) Check(in *Input) []Problem {

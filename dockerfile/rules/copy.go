@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/harden-dev/harden/dockerfile"
+	"github.com/harden-dev/harden/report"
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 )
 
@@ -41,13 +42,16 @@ func baseName(p string) string {
 // DL3020 flags ADD for plain files and folders.
 type DL3020 struct{}
 
-var metaDL3020 = Meta{
-	ID: "DL3020", Aliases: []string{"DS005", "CIS-DI-0009", "CIS-4.9"}, Level: dockerfile.Error,
-	Title:       "Use COPY instead of ADD for files and folders",
-	Description: "ADD also fetches URLs and unpacks archives, so a plain ADD hides what it does. COPY does only the copy.",
-	Fix:         "Use COPY; keep ADD for local archives to extract and for URLs with --checksum.",
-	Bad:         "FROM debian:12\nADD app.jar /app/\n", Good: "FROM debian:12\nCOPY app.jar /app/\n",
-}
+var metaDL3020 = Meta{Rule: report.Rule{
+	ID:       "DL3020",
+	Aliases:  []string{"DS005", "CIS-DI-0009", "CIS-4.9"},
+	Severity: report.High,
+	Title:    "Use COPY instead of ADD for files and folders",
+	Help:     "ADD also fetches URLs and unpacks archives, so a plain ADD hides what it does. COPY does only the copy.",
+	Fix:      "Use COPY; keep ADD for local archives to extract and for URLs with --checksum.",
+	Bad:      "FROM debian:12\nADD app.jar /app/\n",
+	Good:     "FROM debian:12\nCOPY app.jar /app/\n",
+}}
 
 func (DL3020) Meta() *Meta { return &metaDL3020 }
 func (DL3020) Check(in *Input) []Problem {
@@ -67,13 +71,16 @@ func (DL3020) Check(in *Input) []Problem {
 // DL3021 flags COPY of several sources to a destination without a slash.
 type DL3021 struct{}
 
-var metaDL3021 = Meta{
-	ID: "DL3021", Aliases: []string{"DS011"}, Level: dockerfile.Error,
-	Title:       "COPY with more than 2 arguments requires the last argument to end with /",
-	Description: "With several sources the destination must be a directory; BuildKit fails otherwise.",
-	Fix:         "End the destination with /.",
-	Bad:         "FROM debian:12\nCOPY a b /app\n", Good: "FROM debian:12\nCOPY a b /app/\n",
-}
+var metaDL3021 = Meta{Rule: report.Rule{
+	ID:       "DL3021",
+	Aliases:  []string{"DS011"},
+	Severity: report.High,
+	Title:    "COPY with more than 2 arguments requires the last argument to end with /",
+	Help:     "With several sources the destination must be a directory; BuildKit fails otherwise.",
+	Fix:      "End the destination with /.",
+	Bad:      "FROM debian:12\nCOPY a b /app\n",
+	Good:     "FROM debian:12\nCOPY a b /app/\n",
+}}
 
 func (DL3021) Meta() *Meta { return &metaDL3021 }
 func (DL3021) Check(in *Input) []Problem {
@@ -90,13 +97,15 @@ func (DL3021) Check(in *Input) []Problem {
 // DL3022 flags COPY --from naming no earlier stage.
 type DL3022 struct{}
 
-var metaDL3022 = Meta{
-	ID: "DL3022", Level: dockerfile.Warning,
-	Title:       "COPY --from should reference a previously defined FROM alias",
-	Description: "A --from that names no earlier stage is taken as an image reference and pulled from a registry, which is rarely what was meant.",
-	Fix:         "Define the stage first, or write the image with a tag (--from=nginx:1.27).",
-	Bad:         "FROM debian:12\nCOPY --from=build /app /app\n", Good: "FROM golang:1.22 AS build\nFROM debian:12\nCOPY --from=build /app /app\n",
-}
+var metaDL3022 = Meta{Rule: report.Rule{
+	ID:       "DL3022",
+	Severity: report.Medium,
+	Title:    "COPY --from should reference a previously defined FROM alias",
+	Help:     "A --from that names no earlier stage is taken as an image reference and pulled from a registry, which is rarely what was meant.",
+	Fix:      "Define the stage first, or write the image with a tag (--from=nginx:1.27).",
+	Bad:      "FROM debian:12\nCOPY --from=build /app /app\n",
+	Good:     "FROM golang:1.22 AS build\nFROM debian:12\nCOPY --from=build /app /app\n",
+}}
 
 func (DL3022) Meta() *Meta { return &metaDL3022 }
 func (DL3022) Check(in *Input) []Problem {
@@ -121,13 +130,16 @@ func (DL3022) Check(in *Input) []Problem {
 // DL3023 flags COPY --from naming its own stage.
 type DL3023 struct{}
 
-var metaDL3023 = Meta{
-	ID: "DL3023", Aliases: []string{"DS006"}, Level: dockerfile.Error,
-	Title:       "COPY --from cannot reference its own FROM alias",
-	Description: "A stage cannot copy from itself; BuildKit reports a circular dependency.",
-	Fix:         "Copy from an earlier stage.",
-	Bad:         "FROM node:20 AS app\nCOPY --from=app /a /b\n", Good: "FROM node:20 AS build\nFROM node:20 AS app\nCOPY --from=build /a /b\n",
-}
+var metaDL3023 = Meta{Rule: report.Rule{
+	ID:       "DL3023",
+	Aliases:  []string{"DS006"},
+	Severity: report.High,
+	Title:    "COPY --from cannot reference its own FROM alias",
+	Help:     "A stage cannot copy from itself; BuildKit reports a circular dependency.",
+	Fix:      "Copy from an earlier stage.",
+	Bad:      "FROM node:20 AS app\nCOPY --from=app /a /b\n",
+	Good:     "FROM node:20 AS build\nFROM node:20 AS app\nCOPY --from=build /a /b\n",
+}}
 
 func (DL3023) Meta() *Meta { return &metaDL3023 }
 func (DL3023) Check(in *Input) []Problem {
@@ -144,13 +156,15 @@ func (DL3023) Check(in *Input) []Problem {
 // DL3045 flags COPY to a relative destination with no WORKDIR set.
 type DL3045 struct{}
 
-var metaDL3045 = Meta{
-	ID: "DL3045", Level: dockerfile.Warning,
-	Title:       "COPY to a relative destination without WORKDIR set",
-	Description: "A relative destination lands in the base image's working directory, which can change with the base.",
-	Fix:         "Set WORKDIR first or use an absolute destination.",
-	Bad:         "FROM debian:12\nCOPY app.sh app.sh\n", Good: "FROM debian:12\nWORKDIR /app\nCOPY app.sh app.sh\n",
-}
+var metaDL3045 = Meta{Rule: report.Rule{
+	ID:       "DL3045",
+	Severity: report.Medium,
+	Title:    "COPY to a relative destination without WORKDIR set",
+	Help:     "A relative destination lands in the base image's working directory, which can change with the base.",
+	Fix:      "Set WORKDIR first or use an absolute destination.",
+	Bad:      "FROM debian:12\nCOPY app.sh app.sh\n",
+	Good:     "FROM debian:12\nWORKDIR /app\nCOPY app.sh app.sh\n",
+}}
 
 func (DL3045) Meta() *Meta { return &metaDL3045 }
 func (DL3045) Check(in *Input) []Problem {
@@ -198,13 +212,15 @@ func hasWorkdir(ins []*dockerfile.Instruction) bool {
 // DL3067 flags copying a stage's whole filesystem.
 type DL3067 struct{}
 
-var metaDL3067 = Meta{
-	ID: "DL3067", Level: dockerfile.Warning,
-	Title:       "Do not copy an entire filesystem from another stage",
-	Description: "COPY --from=stage / / brings every file of the build stage, compilers and caches included, which defeats the multi-stage build.",
-	Fix:         "Copy only the artefacts the final image needs.",
-	Bad:         "FROM golang:1.22 AS build\nFROM scratch\nCOPY --from=build / /\n", Good: "FROM golang:1.22 AS build\nFROM scratch\nCOPY --from=build /out/app /app\n",
-}
+var metaDL3067 = Meta{Rule: report.Rule{
+	ID:       "DL3067",
+	Severity: report.Medium,
+	Title:    "Do not copy an entire filesystem from another stage",
+	Help:     "COPY --from=stage / / brings every file of the build stage, compilers and caches included, which defeats the multi-stage build.",
+	Fix:      "Copy only the artefacts the final image needs.",
+	Bad:      "FROM golang:1.22 AS build\nFROM scratch\nCOPY --from=build / /\n",
+	Good:     "FROM golang:1.22 AS build\nFROM scratch\nCOPY --from=build /out/app /app\n",
+}}
 
 func (DL3067) Meta() *Meta { return &metaDL3067 }
 func (DL3067) Check(in *Input) []Problem {
@@ -242,14 +258,15 @@ func copiesContext(in *dockerfile.Instruction) bool {
 // HD006 flags COPY . without a .dockerignore.
 type HD006 struct{}
 
-var metaHD006 = Meta{
-	ID: "HD006", Level: dockerfile.Warning,
-	Title:       "COPY . copies the whole build context and there is no .dockerignore",
-	Description: "Without a .dockerignore, COPY . . sends .git, .env files, local node_modules, credentials and build output into the image.",
-	Fix:         "Add a .dockerignore next to the Dockerfile (.git, node_modules, *.env, Dockerfile), or copy named files only.",
-	Bad:         "FROM node:20\nCOPY . .\n", Good: "FROM node:20\nCOPY package.json index.js ./\n",
-	Needs: "the Dockerfile on disk, to look for .dockerignore",
-}
+var metaHD006 = Meta{Rule: report.Rule{
+	ID:       "HD006",
+	Severity: report.Medium,
+	Title:    "COPY . copies the whole build context and there is no .dockerignore",
+	Help:     "Without a .dockerignore, COPY . . sends .git, .env files, local node_modules, credentials and build output into the image.",
+	Fix:      "Add a .dockerignore next to the Dockerfile (.git, node_modules, *.env, Dockerfile), or copy named files only.",
+	Bad:      "FROM node:20\nCOPY . .\n",
+	Good:     "FROM node:20\nCOPY package.json index.js ./\n",
+}, Needs: "the Dockerfile on disk, to look for .dockerignore"}
 
 func (HD006) Meta() *Meta { return &metaHD006 }
 func (HD006) Check(in *Input) []Problem {
@@ -268,14 +285,15 @@ func (HD006) Check(in *Input) []Problem {
 // CopyIgnoredFile flags COPY and ADD sources excluded by .dockerignore.
 type CopyIgnoredFile struct{}
 
-var metaCopyIgnoredFile = Meta{
-	ID: "CopyIgnoredFile", Level: dockerfile.Warning,
-	Title:       "Attempting to Copy file that is excluded by .dockerignore",
-	Description: "The file is not in the build context, so the COPY fails or copies nothing.",
-	Fix:         "Remove the pattern from .dockerignore or the source from COPY.",
-	Bad:         "FROM debian:12\nCOPY tmp/a.txt /\n", Good: "FROM debian:12\nCOPY src/a.txt /\n",
-	Needs: "a .dockerignore next to the Dockerfile",
-}
+var metaCopyIgnoredFile = Meta{Rule: report.Rule{
+	ID:       "CopyIgnoredFile",
+	Severity: report.Medium,
+	Title:    "Attempting to Copy file that is excluded by .dockerignore",
+	Help:     "The file is not in the build context, so the COPY fails or copies nothing.",
+	Fix:      "Remove the pattern from .dockerignore or the source from COPY.",
+	Bad:      "FROM debian:12\nCOPY tmp/a.txt /\n",
+	Good:     "FROM debian:12\nCOPY src/a.txt /\n",
+}, Needs: "a .dockerignore next to the Dockerfile"}
 
 func (CopyIgnoredFile) Meta() *Meta { return &metaCopyIgnoredFile }
 func (CopyIgnoredFile) Check(in *Input) []Problem {

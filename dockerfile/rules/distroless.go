@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/harden-dev/harden/dockerfile"
+	"github.com/harden-dev/harden/report"
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 )
 
@@ -44,13 +45,15 @@ func distrolessFor(ref imageRef) string {
 // exists for its runtime.
 type HD001 struct{}
 
-var metaHD001 = Meta{
-	ID: "HD001", Level: dockerfile.Warning,
-	Title:       "Final stage uses a full OS base where a distroless base exists for its runtime",
-	Description: "node, python, java, go and rust images carry a whole Debian or Alpine: shell, package manager, compilers, hundreds of packages with their CVEs. The distroless image for the same runtime carries the runtime and its libraries only.",
-	Fix:         "Build in a stage on the full image, then COPY --from it into gcr.io/distroless/<runtime>-debian12 (harden fix does this rewrite).",
-	Bad:         "FROM node:20\nCOPY . /app\nCMD [\"node\",\"/app/index.js\"]\n", Good: "FROM node:20 AS build\nWORKDIR /app\nCOPY . .\nFROM gcr.io/distroless/nodejs20-debian12\nCOPY --from=build /app /app\nCMD [\"/app/index.js\"]\n",
-}
+var metaHD001 = Meta{Rule: report.Rule{
+	ID:       "HD001",
+	Severity: report.Medium,
+	Title:    "Final stage uses a full OS base where a distroless base exists for its runtime",
+	Help:     "node, python, java, go and rust images carry a whole Debian or Alpine: shell, package manager, compilers, hundreds of packages with their CVEs. The distroless image for the same runtime carries the runtime and its libraries only.",
+	Fix:      "Build in a stage on the full image, then COPY --from it into gcr.io/distroless/<runtime>-debian12 (harden fix does this rewrite).",
+	Bad:      "FROM node:20\nCOPY . /app\nCMD [\"node\",\"/app/index.js\"]\n",
+	Good:     "FROM node:20 AS build\nWORKDIR /app\nCOPY . .\nFROM gcr.io/distroless/nodejs20-debian12\nCOPY --from=build /app /app\nCMD [\"/app/index.js\"]\n",
+}}
 
 func (HD001) Meta() *Meta { return &metaHD001 }
 func (HD001) Check(in *Input) []Problem {
@@ -104,14 +107,15 @@ func isShellName(s string) bool {
 // point does not need a shell.
 type HD004 struct{}
 
-var metaHD004 = Meta{
-	ID: "HD004", Level: dockerfile.Info,
-	Title:       "Final stage keeps a shell and package manager it does not need",
-	Description: "The final image is a general-purpose distribution and its entry point runs without a shell, so the shell, package manager and coreutils are only there for an attacker.",
-	Fix:         "Copy the application into gcr.io/distroless/static-debian12 (static binaries), gcr.io/distroless/base-debian12 (glibc) or cc-debian12 (libstdc++), or use harden minify on the built image.",
-	Bad:         "FROM golang:1.22 AS build\nRUN go build -o /app .\nFROM debian:12\nCOPY --from=build /app /app\nENTRYPOINT [\"/app\"]\n",
-	Good:        "FROM golang:1.22 AS build\nRUN go build -o /app .\nFROM gcr.io/distroless/static-debian12\nCOPY --from=build /app /app\nENTRYPOINT [\"/app\"]\n",
-}
+var metaHD004 = Meta{Rule: report.Rule{
+	ID:       "HD004",
+	Severity: report.Low,
+	Title:    "Final stage keeps a shell and package manager it does not need",
+	Help:     "The final image is a general-purpose distribution and its entry point runs without a shell, so the shell, package manager and coreutils are only there for an attacker.",
+	Fix:      "Copy the application into gcr.io/distroless/static-debian12 (static binaries), gcr.io/distroless/base-debian12 (glibc) or cc-debian12 (libstdc++), or use harden minify on the built image.",
+	Bad:      "FROM golang:1.22 AS build\nRUN go build -o /app .\nFROM debian:12\nCOPY --from=build /app /app\nENTRYPOINT [\"/app\"]\n",
+	Good:     "FROM golang:1.22 AS build\nRUN go build -o /app .\nFROM gcr.io/distroless/static-debian12\nCOPY --from=build /app /app\nENTRYPOINT [\"/app\"]\n",
+}}
 
 func (HD004) Meta() *Meta { return &metaHD004 }
 func (HD004) Check(in *Input) []Problem {
@@ -175,13 +179,15 @@ func buildStep(c *dockerfile.Command) string {
 // and dev dependencies) in the image that ships.
 type HD002 struct{}
 
-var metaHD002 = Meta{
-	ID: "HD002", Level: dockerfile.Warning,
-	Title:       "Single-stage build: build tools and dev dependencies end up in the final image",
-	Description: "When the final stage compiles, installs compilers or -dev packages, or installs dev dependencies, all of it ships and runs in production. A multi-stage build keeps the toolchain in a build stage and copies only the result.",
-	Fix:         "Move the build into its own stage (FROM … AS build) and COPY --from=build only the artefacts and production dependencies into a distroless final stage.",
-	Bad:         "FROM node:20\nCOPY . .\nRUN npm install\nCMD [\"node\",\"index.js\"]\n", Good: "FROM node:20 AS build\nCOPY . .\nRUN npm ci --omit=dev\nFROM gcr.io/distroless/nodejs20-debian12\nCOPY --from=build /app /app\n",
-}
+var metaHD002 = Meta{Rule: report.Rule{
+	ID:       "HD002",
+	Severity: report.Medium,
+	Title:    "Single-stage build: build tools and dev dependencies end up in the final image",
+	Help:     "When the final stage compiles, installs compilers or -dev packages, or installs dev dependencies, all of it ships and runs in production. A multi-stage build keeps the toolchain in a build stage and copies only the result.",
+	Fix:      "Move the build into its own stage (FROM … AS build) and COPY --from=build only the artefacts and production dependencies into a distroless final stage.",
+	Bad:      "FROM node:20\nCOPY . .\nRUN npm install\nCMD [\"node\",\"index.js\"]\n",
+	Good:     "FROM node:20 AS build\nCOPY . .\nRUN npm ci --omit=dev\nFROM gcr.io/distroless/nodejs20-debian12\nCOPY --from=build /app /app\n",
+}}
 
 func (HD002) Meta() *Meta { return &metaHD002 }
 func (HD002) Check(in *Input) []Problem {
@@ -216,13 +222,16 @@ func (HD002) Check(in *Input) []Problem {
 // HD005 flags base images not pinned by digest.
 type HD005 struct{}
 
-var metaHD005 = Meta{
-	ID: "HD005", Aliases: []string{"CIS-4.2"}, Level: dockerfile.Info,
-	Title:       "Base image is not pinned by digest",
-	Description: "A tag can be moved to another image; only a digest names exactly one. Info by default; lint.requireDigest makes it a warning.",
-	Fix:         "Write FROM image:tag@sha256:<digest> (crane digest image:tag prints it) and let a bot such as Renovate update it.",
-	Bad:         "FROM debian:12\n", Good: "FROM debian:12@sha256:2171c87301e5ea528cee5c2308a4589f8f2ac819d4d434b679b7cb1dc8de6912\n",
-}
+var metaHD005 = Meta{Rule: report.Rule{
+	ID:       "HD005",
+	Aliases:  []string{"CIS-4.2"},
+	Severity: report.Low,
+	Title:    "Base image is not pinned by digest",
+	Help:     "A tag can be moved to another image; only a digest names exactly one. Info by default; lint.requireDigest makes it a warning.",
+	Fix:      "Write FROM image:tag@sha256:<digest> (crane digest image:tag prints it) and let a bot such as Renovate update it.",
+	Bad:      "FROM debian:12\n",
+	Good:     "FROM debian:12@sha256:2171c87301e5ea528cee5c2308a4589f8f2ac819d4d434b679b7cb1dc8de6912\n",
+}}
 
 func (HD005) Meta() *Meta { return &metaHD005 }
 func (HD005) Check(in *Input) []Problem {

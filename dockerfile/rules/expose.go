@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/harden-dev/harden/dockerfile"
+	"github.com/harden-dev/harden/report"
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 )
 
@@ -19,13 +20,16 @@ func exposedPorts(in *dockerfile.Instruction) []string {
 // DL3011 flags ports above 65535.
 type DL3011 struct{}
 
-var metaDL3011 = Meta{
-	ID: "DL3011", Aliases: []string{"DS008"}, Level: dockerfile.Error,
-	Title:       "Valid UNIX ports range from 0 to 65535",
-	Description: "A port above 65535 does not exist; the build or the run fails.",
-	Fix:         "Expose a port between 0 and 65535.",
-	Bad:         "FROM debian:12\nEXPOSE 80000\n", Good: "FROM debian:12\nEXPOSE 8080\n",
-}
+var metaDL3011 = Meta{Rule: report.Rule{
+	ID:       "DL3011",
+	Aliases:  []string{"DS008"},
+	Severity: report.High,
+	Title:    "Valid UNIX ports range from 0 to 65535",
+	Help:     "A port above 65535 does not exist; the build or the run fails.",
+	Fix:      "Expose a port between 0 and 65535.",
+	Bad:      "FROM debian:12\nEXPOSE 80000\n",
+	Good:     "FROM debian:12\nEXPOSE 8080\n",
+}}
 
 func (DL3011) Meta() *Meta { return &metaDL3011 }
 func (DL3011) Check(in *Input) []Problem {
@@ -50,13 +54,15 @@ func (DL3011) Check(in *Input) []Problem {
 // DS004 flags exposing the SSH port.
 type DS004 struct{}
 
-var metaDS004 = Meta{
-	ID: "DS004", Level: dockerfile.Warning,
-	Title:       "Port 22 exposed",
-	Description: "Exposing SSH means running an SSH server in the container: a second way in, with keys to manage. Use docker exec or kubectl exec.",
-	Fix:         "Remove EXPOSE 22 and the SSH server.",
-	Bad:         "FROM debian:12\nEXPOSE 22\n", Good: "FROM debian:12\nEXPOSE 8080\n",
-}
+var metaDS004 = Meta{Rule: report.Rule{
+	ID:       "DS004",
+	Severity: report.Medium,
+	Title:    "Port 22 exposed",
+	Help:     "Exposing SSH means running an SSH server in the container: a second way in, with keys to manage. Use docker exec or kubectl exec.",
+	Fix:      "Remove EXPOSE 22 and the SSH server.",
+	Bad:      "FROM debian:12\nEXPOSE 22\n",
+	Good:     "FROM debian:12\nEXPOSE 8080\n",
+}}
 
 func (DS004) Meta() *Meta { return &metaDS004 }
 func (DS004) Check(in *Input) []Problem {
@@ -75,13 +81,15 @@ func (DS004) Check(in *Input) []Problem {
 // ExposeProtoCasing flags upper-case protocols in EXPOSE.
 type ExposeProtoCasing struct{}
 
-var metaExposeProtoCasing = Meta{
-	ID: "ExposeProtoCasing", Level: dockerfile.Warning,
-	Title:       "Protocol in EXPOSE instruction should be lowercase",
-	Description: "Protocols are lower-case (tcp, udp, sctp); other spellings are normalised or refused by runtimes.",
-	Fix:         "Write 80/tcp.",
-	Bad:         "FROM debian:12\nEXPOSE 80/TCP\n", Good: "FROM debian:12\nEXPOSE 80/tcp\n",
-}
+var metaExposeProtoCasing = Meta{Rule: report.Rule{
+	ID:       "ExposeProtoCasing",
+	Severity: report.Medium,
+	Title:    "Protocol in EXPOSE instruction should be lowercase",
+	Help:     "Protocols are lower-case (tcp, udp, sctp); other spellings are normalised or refused by runtimes.",
+	Fix:      "Write 80/tcp.",
+	Bad:      "FROM debian:12\nEXPOSE 80/TCP\n",
+	Good:     "FROM debian:12\nEXPOSE 80/tcp\n",
+}}
 
 func (ExposeProtoCasing) Meta() *Meta { return &metaExposeProtoCasing }
 func (ExposeProtoCasing) Check(in *Input) []Problem {
@@ -99,13 +107,15 @@ func (ExposeProtoCasing) Check(in *Input) []Problem {
 // ExposeInvalidFormat flags IP addresses and host-port mappings in EXPOSE.
 type ExposeInvalidFormat struct{}
 
-var metaExposeInvalidFormat = Meta{
-	ID: "ExposeInvalidFormat", Level: dockerfile.Warning,
-	Title:       "IP address and host-port mapping should not be used in EXPOSE instruction. This will become an error in a future release",
-	Description: "EXPOSE documents container ports; publishing to a host address or port is the runtime's job (docker run -p).",
-	Fix:         "Expose the container port only: EXPOSE 80.",
-	Bad:         "FROM debian:12\nEXPOSE 127.0.0.1:80:80\n", Good: "FROM debian:12\nEXPOSE 80\n",
-}
+var metaExposeInvalidFormat = Meta{Rule: report.Rule{
+	ID:       "ExposeInvalidFormat",
+	Severity: report.Medium,
+	Title:    "IP address and host-port mapping should not be used in EXPOSE instruction. This will become an error in a future release",
+	Help:     "EXPOSE documents container ports; publishing to a host address or port is the runtime's job (docker run -p).",
+	Fix:      "Expose the container port only: EXPOSE 80.",
+	Bad:      "FROM debian:12\nEXPOSE 127.0.0.1:80:80\n",
+	Good:     "FROM debian:12\nEXPOSE 80\n",
+}}
 
 func (ExposeInvalidFormat) Meta() *Meta { return &metaExposeInvalidFormat }
 func (ExposeInvalidFormat) Check(in *Input) []Problem {

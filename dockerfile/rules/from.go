@@ -5,18 +5,22 @@ import (
 	"strings"
 
 	"github.com/harden-dev/harden/dockerfile"
+	"github.com/harden-dev/harden/report"
 )
 
 // DL3006 flags FROM images without a tag.
 type DL3006 struct{}
 
-var metaDL3006 = Meta{
-	ID: "DL3006", Aliases: []string{"DS001", "CIS-4.2"}, Level: dockerfile.Warning,
-	Title:       "Always tag the version of an image explicitly",
-	Description: "An untagged FROM means :latest, which changes under you: builds stop being reproducible and a new major version can break the image.",
-	Fix:         "Name a release tag (node:20.11-bookworm) and, better, pin the digest too.",
-	Bad:         "FROM debian\n", Good: "FROM debian:12.5\n",
-}
+var metaDL3006 = Meta{Rule: report.Rule{
+	ID:       "DL3006",
+	Aliases:  []string{"DS001", "CIS-4.2"},
+	Severity: report.Medium,
+	Title:    "Always tag the version of an image explicitly",
+	Help:     "An untagged FROM means :latest, which changes under you: builds stop being reproducible and a new major version can break the image.",
+	Fix:      "Name a release tag (node:20.11-bookworm) and, better, pin the digest too.",
+	Bad:      "FROM debian\n",
+	Good:     "FROM debian:12.5\n",
+}}
 
 func (DL3006) Meta() *Meta { return &metaDL3006 }
 func (DL3006) Check(in *Input) []Problem {
@@ -32,13 +36,16 @@ func (DL3006) Check(in *Input) []Problem {
 // DL3007 flags the latest tag.
 type DL3007 struct{}
 
-var metaDL3007 = Meta{
-	ID: "DL3007", Aliases: []string{"DS001", "DKL-DI-0006", "CIS-4.2"}, Level: dockerfile.Warning,
-	Title:       "Using latest is prone to errors if the image will ever update. Pin the version explicitly to a release tag",
-	Description: "The latest tag moves; the same Dockerfile builds a different image tomorrow.",
-	Fix:         "Use a release tag (alpine:3.20) and pin its digest.",
-	Bad:         "FROM debian:latest\n", Good: "FROM debian:12.5\n",
-}
+var metaDL3007 = Meta{Rule: report.Rule{
+	ID:       "DL3007",
+	Aliases:  []string{"DS001", "DKL-DI-0006", "CIS-4.2"},
+	Severity: report.Medium,
+	Title:    "Using latest is prone to errors if the image will ever update. Pin the version explicitly to a release tag",
+	Help:     "The latest tag moves; the same Dockerfile builds a different image tomorrow.",
+	Fix:      "Use a release tag (alpine:3.20) and pin its digest.",
+	Bad:      "FROM debian:latest\n",
+	Good:     "FROM debian:12.5\n",
+}}
 
 func (DL3007) Meta() *Meta { return &metaDL3007 }
 func (DL3007) Check(in *Input) []Problem {
@@ -58,14 +65,16 @@ func (DL3007) Check(in *Input) []Problem {
 // DL3026 flags base images from registries not in the trusted list.
 type DL3026 struct{}
 
-var metaDL3026 = Meta{
-	ID: "DL3026", Aliases: []string{"CIS-4.2"}, Level: dockerfile.Error,
-	Title:       "Use only an allowed registry in the FROM image",
-	Description: "Images from unvetted registries are a supply-chain risk. Active only when trustedRegistries is set.",
-	Fix:         "Pull the base from a trusted registry, or add the registry to lint.trustedRegistries.",
-	Bad:         "FROM random.com/debian:12\n", Good: "FROM docker.io/debian:12\n",
-	Needs: "trustedRegistries",
-}
+var metaDL3026 = Meta{Rule: report.Rule{
+	ID:       "DL3026",
+	Aliases:  []string{"CIS-4.2"},
+	Severity: report.High,
+	Title:    "Use only an allowed registry in the FROM image",
+	Help:     "Images from unvetted registries are a supply-chain risk. Active only when trustedRegistries is set.",
+	Fix:      "Pull the base from a trusted registry, or add the registry to lint.trustedRegistries.",
+	Bad:      "FROM random.com/debian:12\n",
+	Good:     "FROM docker.io/debian:12\n",
+}, Needs: "trustedRegistries"}
 
 func (DL3026) Meta() *Meta { return &metaDL3026 }
 func (DL3026) Check(in *Input) []Problem {
@@ -123,13 +132,16 @@ func registryAllowed(reg string, trusted []string) bool {
 // DL3029 flags a constant FROM --platform.
 type DL3029 struct{}
 
-var metaDL3029 = Meta{
-	ID: "DL3029", Aliases: []string{"FromPlatformFlagConstDisallowed"}, Level: dockerfile.Warning,
-	Title:       "Do not use --platform flag with FROM",
-	Description: "A fixed platform breaks multi-platform builds and emulates on other hosts. $BUILDPLATFORM and $TARGETPLATFORM are fine.",
-	Fix:         "Drop --platform, or use --platform=$BUILDPLATFORM for build stages.",
-	Bad:         "FROM --platform=linux/amd64 debian:12\n", Good: "FROM --platform=$BUILDPLATFORM debian:12\n",
-}
+var metaDL3029 = Meta{Rule: report.Rule{
+	ID:       "DL3029",
+	Aliases:  []string{"FromPlatformFlagConstDisallowed"},
+	Severity: report.Medium,
+	Title:    "Do not use --platform flag with FROM",
+	Help:     "A fixed platform breaks multi-platform builds and emulates on other hosts. $BUILDPLATFORM and $TARGETPLATFORM are fine.",
+	Fix:      "Drop --platform, or use --platform=$BUILDPLATFORM for build stages.",
+	Bad:      "FROM --platform=linux/amd64 debian:12\n",
+	Good:     "FROM --platform=$BUILDPLATFORM debian:12\n",
+}}
 
 func (DL3029) Meta() *Meta { return &metaDL3029 }
 func (DL3029) Check(in *Input) []Problem {
@@ -146,13 +158,16 @@ func (DL3029) Check(in *Input) []Problem {
 // DL3065 flags --platform=$TARGETPLATFORM, which is the default anyway.
 type DL3065 struct{}
 
-var metaDL3065 = Meta{
-	ID: "DL3065", Aliases: []string{"RedundantTargetPlatform"}, Level: dockerfile.Warning,
-	Title:       "Setting FROM --platform to predefined $TARGETPLATFORM is redundant as this is the default behavior",
-	Description: "FROM already pulls the target platform's image.",
-	Fix:         "Remove --platform=$TARGETPLATFORM.",
-	Bad:         "FROM --platform=$TARGETPLATFORM alpine:3.20\n", Good: "FROM alpine:3.20\n",
-}
+var metaDL3065 = Meta{Rule: report.Rule{
+	ID:       "DL3065",
+	Aliases:  []string{"RedundantTargetPlatform"},
+	Severity: report.Medium,
+	Title:    "Setting FROM --platform to predefined $TARGETPLATFORM is redundant as this is the default behavior",
+	Help:     "FROM already pulls the target platform's image.",
+	Fix:      "Remove --platform=$TARGETPLATFORM.",
+	Bad:      "FROM --platform=$TARGETPLATFORM alpine:3.20\n",
+	Good:     "FROM alpine:3.20\n",
+}}
 
 func (DL3065) Meta() *Meta { return &metaDL3065 }
 func (DL3065) Check(in *Input) []Problem {
@@ -168,13 +183,16 @@ func (DL3065) Check(in *Input) []Problem {
 // DL3063 flags reserved stage names.
 type DL3063 struct{}
 
-var metaDL3063 = Meta{
-	ID: "DL3063", Aliases: []string{"ReservedStageName"}, Level: dockerfile.Warning,
-	Title:       "Stage name should not be a reserved word",
-	Description: "scratch and context have special meanings in FROM and COPY --from; a stage named so is confusing or unreachable.",
-	Fix:         "Rename the stage.",
-	Bad:         "FROM alpine:3.20 AS scratch\n", Good: "FROM alpine:3.20 AS base\n",
-}
+var metaDL3063 = Meta{Rule: report.Rule{
+	ID:       "DL3063",
+	Aliases:  []string{"ReservedStageName"},
+	Severity: report.Medium,
+	Title:    "Stage name should not be a reserved word",
+	Help:     "scratch and context have special meanings in FROM and COPY --from; a stage named so is confusing or unreachable.",
+	Fix:      "Rename the stage.",
+	Bad:      "FROM alpine:3.20 AS scratch\n",
+	Good:     "FROM alpine:3.20 AS base\n",
+}}
 
 func (DL3063) Meta() *Meta { return &metaDL3063 }
 func (DL3063) Check(in *Input) []Problem {
@@ -190,13 +208,16 @@ func (DL3063) Check(in *Input) []Problem {
 // DL3024 flags duplicate stage names.
 type DL3024 struct{}
 
-var metaDL3024 = Meta{
-	ID: "DL3024", Aliases: []string{"DS012", "DuplicateStageName"}, Level: dockerfile.Error,
-	Title:       "FROM aliases (stage names) must be unique",
-	Description: "BuildKit lower-cases stage names, so two stages with the same name (in any case) shadow each other. harden compares case-insensitively, like Trivy and BuildKit; hadolint is case-sensitive.",
-	Fix:         "Give each stage its own name.",
-	Bad:         "FROM node:20 AS build\nFROM node:20 AS build\n", Good: "FROM node:20 AS build\nFROM node:20 AS test\n",
-}
+var metaDL3024 = Meta{Rule: report.Rule{
+	ID:       "DL3024",
+	Aliases:  []string{"DS012", "DuplicateStageName"},
+	Severity: report.High,
+	Title:    "FROM aliases (stage names) must be unique",
+	Help:     "BuildKit lower-cases stage names, so two stages with the same name (in any case) shadow each other. harden compares case-insensitively, like Trivy and BuildKit; hadolint is case-sensitive.",
+	Fix:      "Give each stage its own name.",
+	Bad:      "FROM node:20 AS build\nFROM node:20 AS build\n",
+	Good:     "FROM node:20 AS build\nFROM node:20 AS test\n",
+}}
 
 func (DL3024) Meta() *Meta { return &metaDL3024 }
 func (DL3024) Check(in *Input) []Problem {
@@ -218,13 +239,15 @@ func (DL3024) Check(in *Input) []Problem {
 // StageNameCasing reports BuildKit's warning for upper-case stage names.
 type StageNameCasing struct{}
 
-var metaStageNameCasing = Meta{
-	ID: "StageNameCasing", Level: dockerfile.Warning,
-	Title:       "Stage names should be lowercase",
-	Description: "BuildKit lower-cases stage names; writing them in another case hides that COPY --from and FROM match case-insensitively.",
-	Fix:         "Write the stage name in lower case.",
-	Bad:         "FROM alpine:3.20 AS BuilderBase\n", Good: "FROM alpine:3.20 AS builder-base\n",
-}
+var metaStageNameCasing = Meta{Rule: report.Rule{
+	ID:       "StageNameCasing",
+	Severity: report.Medium,
+	Title:    "Stage names should be lowercase",
+	Help:     "BuildKit lower-cases stage names; writing them in another case hides that COPY --from and FROM match case-insensitively.",
+	Fix:      "Write the stage name in lower case.",
+	Bad:      "FROM alpine:3.20 AS BuilderBase\n",
+	Good:     "FROM alpine:3.20 AS builder-base\n",
+}}
 
 func (StageNameCasing) Meta() *Meta { return &metaStageNameCasing }
 func (StageNameCasing) Check(in *Input) []Problem {
@@ -234,13 +257,15 @@ func (StageNameCasing) Check(in *Input) []Problem {
 // FromAsCasing reports BuildKit's warning for "FROM x as y".
 type FromAsCasing struct{}
 
-var metaFromAsCasing = Meta{
-	ID: "FromAsCasing", Level: dockerfile.Warning,
-	Title:       "The 'as' keyword should match the case of the 'from' keyword",
-	Description: "Mixed keyword casing makes the file harder to read and grep.",
-	Fix:         "Write FROM … AS … (or from … as …).",
-	Bad:         "FROM debian:12 as builder\n", Good: "FROM debian:12 AS builder\n",
-}
+var metaFromAsCasing = Meta{Rule: report.Rule{
+	ID:       "FromAsCasing",
+	Severity: report.Medium,
+	Title:    "The 'as' keyword should match the case of the 'from' keyword",
+	Help:     "Mixed keyword casing makes the file harder to read and grep.",
+	Fix:      "Write FROM … AS … (or from … as …).",
+	Bad:      "FROM debian:12 as builder\n",
+	Good:     "FROM debian:12 AS builder\n",
+}}
 
 func (FromAsCasing) Meta() *Meta               { return &metaFromAsCasing }
 func (FromAsCasing) Check(in *Input) []Problem { return buildkitWarnings(in.File, "FromAsCasing") }
@@ -262,13 +287,15 @@ func buildkitWarnings(f *dockerfile.File, rule string) []Problem {
 // DL3061 flags instructions before the first FROM other than ARG.
 type DL3061 struct{}
 
-var metaDL3061 = Meta{
-	ID: "DL3061", Level: dockerfile.Error,
-	Title:       "Invalid instruction order. Dockerfile must begin with FROM, ARG or comment",
-	Description: "BuildKit refuses any instruction but ARG before the first FROM.",
-	Fix:         "Move the instruction after FROM.",
-	Bad:         "LABEL a=b\nFROM alpine:3.20\n", Good: "ARG V=3.20\nFROM alpine:${V}\n",
-}
+var metaDL3061 = Meta{Rule: report.Rule{
+	ID:       "DL3061",
+	Severity: report.High,
+	Title:    "Invalid instruction order. Dockerfile must begin with FROM, ARG or comment",
+	Help:     "BuildKit refuses any instruction but ARG before the first FROM.",
+	Fix:      "Move the instruction after FROM.",
+	Bad:      "LABEL a=b\nFROM alpine:3.20\n",
+	Good:     "ARG V=3.20\nFROM alpine:${V}\n",
+}}
 
 func (DL3061) Meta() *Meta { return &metaDL3061 }
 func (DL3061) Check(in *Input) []Problem {
@@ -293,13 +320,15 @@ var platformArgs = map[string]bool{
 // UndefinedArgInFrom flags FROM variables not declared as global ARGs.
 type UndefinedArgInFrom struct{}
 
-var metaUndefinedArgInFrom = Meta{
-	ID: "UndefinedArgInFrom", Level: dockerfile.Warning,
-	Title:       "FROM command must use declared ARGs",
-	Description: "A variable in FROM that no ARG before the first FROM declares expands to nothing (or to a build-arg nobody documents).",
-	Fix:         "Declare the ARG, with a default, before the first FROM.",
-	Bad:         "FROM node:22${VARIANT}\n", Good: "ARG VARIANT=-alpine\nFROM node:22${VARIANT}\n",
-}
+var metaUndefinedArgInFrom = Meta{Rule: report.Rule{
+	ID:       "UndefinedArgInFrom",
+	Severity: report.Medium,
+	Title:    "FROM command must use declared ARGs",
+	Help:     "A variable in FROM that no ARG before the first FROM declares expands to nothing (or to a build-arg nobody documents).",
+	Fix:      "Declare the ARG, with a default, before the first FROM.",
+	Bad:      "FROM node:22${VARIANT}\n",
+	Good:     "ARG VARIANT=-alpine\nFROM node:22${VARIANT}\n",
+}}
 
 func (UndefinedArgInFrom) Meta() *Meta { return &metaUndefinedArgInFrom }
 func (UndefinedArgInFrom) Check(in *Input) []Problem {
@@ -323,13 +352,15 @@ func (UndefinedArgInFrom) Check(in *Input) []Problem {
 // the global ARG defaults.
 type InvalidDefaultArgInFrom struct{}
 
-var metaInvalidDefaultArgInFrom = Meta{
-	ID: "InvalidDefaultArgInFrom", Level: dockerfile.Warning,
-	Title:       "Default value for global ARG results in an empty or invalid base image name",
-	Description: "Without --build-arg the build fails: the global ARG defaults do not make a valid image reference.",
-	Fix:         "Give the ARG a default that makes a valid reference, or use ${VAR:-default}.",
-	Bad:         "ARG TAG\nFROM busybox:${TAG}\n", Good: "ARG TAG=1.36\nFROM busybox:${TAG}\n",
-}
+var metaInvalidDefaultArgInFrom = Meta{Rule: report.Rule{
+	ID:       "InvalidDefaultArgInFrom",
+	Severity: report.Medium,
+	Title:    "Default value for global ARG results in an empty or invalid base image name",
+	Help:     "Without --build-arg the build fails: the global ARG defaults do not make a valid image reference.",
+	Fix:      "Give the ARG a default that makes a valid reference, or use ${VAR:-default}.",
+	Bad:      "ARG TAG\nFROM busybox:${TAG}\n",
+	Good:     "ARG TAG=1.36\nFROM busybox:${TAG}\n",
+}}
 
 func (InvalidDefaultArgInFrom) Meta() *Meta { return &metaInvalidDefaultArgInFrom }
 func (InvalidDefaultArgInFrom) Check(in *Input) []Problem {

@@ -6,19 +6,23 @@ import (
 	"strings"
 
 	"github.com/harden-dev/harden/dockerfile"
+	"github.com/harden-dev/harden/report"
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 )
 
 // DL3025 flags shell-form CMD, ENTRYPOINT and HEALTHCHECK CMD.
 type DL3025 struct{}
 
-var metaDL3025 = Meta{
-	ID: "DL3025", Aliases: []string{"JSONArgsRecommended"}, Level: dockerfile.Warning,
-	Title:       "Use arguments JSON notation for CMD and ENTRYPOINT arguments",
-	Description: "The shell form runs /bin/sh -c, which stays PID 1 and does not pass SIGTERM on, and needs a shell in the image (distroless has none). BuildKit does not report it when SHELL is set; hadolint and harden do.",
-	Fix:         "Write CMD [\"node\", \"index.js\"].",
-	Bad:         "FROM node:20\nCMD node index.js\n", Good: "FROM node:20\nCMD [\"node\", \"index.js\"]\n",
-}
+var metaDL3025 = Meta{Rule: report.Rule{
+	ID:       "DL3025",
+	Aliases:  []string{"JSONArgsRecommended"},
+	Severity: report.Medium,
+	Title:    "Use arguments JSON notation for CMD and ENTRYPOINT arguments",
+	Help:     "The shell form runs /bin/sh -c, which stays PID 1 and does not pass SIGTERM on, and needs a shell in the image (distroless has none). BuildKit does not report it when SHELL is set; hadolint and harden do.",
+	Fix:      "Write CMD [\"node\", \"index.js\"].",
+	Bad:      "FROM node:20\nCMD node index.js\n",
+	Good:     "FROM node:20\nCMD [\"node\", \"index.js\"]\n",
+}}
 
 func (DL3025) Meta() *Meta { return &metaDL3025 }
 func (DL3025) Check(in *Input) []Problem {
@@ -50,13 +54,15 @@ func (DL3025) Check(in *Input) []Problem {
 // DL3043 flags ONBUILD triggers that are not allowed.
 type DL3043 struct{}
 
-var metaDL3043 = Meta{
-	ID: "DL3043", Level: dockerfile.Error,
-	Title:       "ONBUILD, FROM or MAINTAINER triggered from within ONBUILD instruction",
-	Description: "BuildKit refuses ONBUILD ONBUILD, ONBUILD FROM and ONBUILD MAINTAINER.",
-	Fix:         "Remove the trigger.",
-	Bad:         "FROM debian:12\nONBUILD FROM alpine:3.20\n", Good: "FROM debian:12\nONBUILD COPY . /app\n",
-}
+var metaDL3043 = Meta{Rule: report.Rule{
+	ID:       "DL3043",
+	Severity: report.High,
+	Title:    "ONBUILD, FROM or MAINTAINER triggered from within ONBUILD instruction",
+	Help:     "BuildKit refuses ONBUILD ONBUILD, ONBUILD FROM and ONBUILD MAINTAINER.",
+	Fix:      "Remove the trigger.",
+	Bad:      "FROM debian:12\nONBUILD FROM alpine:3.20\n",
+	Good:     "FROM debian:12\nONBUILD COPY . /app\n",
+}}
 
 func (DL3043) Meta() *Meta { return &metaDL3043 }
 func (DL3043) Check(in *Input) []Problem {
@@ -76,13 +82,15 @@ func forbiddenTrigger(cmd string) bool {
 // DL3044 flags ENV values that use a variable defined in the same ENV.
 type DL3044 struct{}
 
-var metaDL3044 = Meta{
-	ID: "DL3044", Level: dockerfile.Error,
-	Title:       "Do not refer to an environment variable within the same ENV statement where it is defined",
-	Description: "Within one ENV every value is expanded with the variables as they were before the statement, so the reference does not see the new value.",
-	Fix:         "Split the ENV in two.",
-	Bad:         "FROM debian:12\nENV A=1 B=${A}/x\n", Good: "FROM debian:12\nENV A=1\nENV B=${A}/x\n",
-}
+var metaDL3044 = Meta{Rule: report.Rule{
+	ID:       "DL3044",
+	Severity: report.High,
+	Title:    "Do not refer to an environment variable within the same ENV statement where it is defined",
+	Help:     "Within one ENV every value is expanded with the variables as they were before the statement, so the reference does not see the new value.",
+	Fix:      "Split the ENV in two.",
+	Bad:      "FROM debian:12\nENV A=1 B=${A}/x\n",
+	Good:     "FROM debian:12\nENV A=1\nENV B=${A}/x\n",
+}}
 
 func (DL3044) Meta() *Meta { return &metaDL3044 }
 func (DL3044) Check(in *Input) []Problem {
@@ -142,13 +150,15 @@ var labelKey = regexp.MustCompile(`^[a-z]([a-z0-9._/-]*[a-z0-9])?$`)
 // DL3048 flags invalid label keys.
 type DL3048 struct{}
 
-var metaDL3048 = Meta{
-	ID: "DL3048", Level: dockerfile.Style,
-	Title:       "Invalid label key",
-	Description: "Label keys should be lower-case reverse-DNS names (org.opencontainers.image.source) and stay out of the reserved com.docker., io.docker. and org.dockerproject. namespaces.",
-	Fix:         "Use a lower-case key with letters, digits, dots, dashes and slashes.",
-	Bad:         "FROM debian:12\nLABEL Maintainer=me\n", Good: "FROM debian:12\nLABEL org.opencontainers.image.authors=me\n",
-}
+var metaDL3048 = Meta{Rule: report.Rule{
+	ID:       "DL3048",
+	Severity: report.Info,
+	Title:    "Invalid label key",
+	Help:     "Label keys should be lower-case reverse-DNS names (org.opencontainers.image.source) and stay out of the reserved com.docker., io.docker. and org.dockerproject. namespaces.",
+	Fix:      "Use a lower-case key with letters, digits, dots, dashes and slashes.",
+	Bad:      "FROM debian:12\nLABEL Maintainer=me\n",
+	Good:     "FROM debian:12\nLABEL org.opencontainers.image.authors=me\n",
+}}
 
 func (DL3048) Meta() *Meta { return &metaDL3048 }
 func (DL3048) Check(in *Input) []Problem {
@@ -168,14 +178,16 @@ func (DL3048) Check(in *Input) []Problem {
 // DL4000 flags MAINTAINER and fixes it into a LABEL.
 type DL4000 struct{}
 
-var metaDL4000 = Meta{
-	ID: "DL4000", Aliases: []string{"DS022", "MaintainerDeprecated"}, Level: dockerfile.Error,
-	Title:       "MAINTAINER is deprecated",
-	Description: "MAINTAINER is deprecated since Docker 1.13; the OCI authors label carries the same information.",
-	Fix:         "Use LABEL org.opencontainers.image.authors=\"...\" (--fix does this).",
-	Bad:         "FROM debian:12\nMAINTAINER me@example.com\n", Good: "FROM debian:12\nLABEL org.opencontainers.image.authors=\"me@example.com\"\n",
-	Fixable: true,
-}
+var metaDL4000 = Meta{Rule: report.Rule{
+	ID:       "DL4000",
+	Aliases:  []string{"DS022", "MaintainerDeprecated"},
+	Severity: report.High,
+	Title:    "MAINTAINER is deprecated",
+	Help:     "MAINTAINER is deprecated since Docker 1.13; the OCI authors label carries the same information.",
+	Fix:      "Use LABEL org.opencontainers.image.authors=\"...\" (--fix does this).",
+	Bad:      "FROM debian:12\nMAINTAINER me@example.com\n",
+	Good:     "FROM debian:12\nLABEL org.opencontainers.image.authors=\"me@example.com\"\n",
+}, Fixable: true}
 
 func (DL4000) Meta() *Meta { return &metaDL4000 }
 func (DL4000) Check(in *Input) []Problem {
@@ -208,13 +220,15 @@ func (DL4000) Check(in *Input) []Problem {
 // LegacyKeyValueFormat flags "ENV key value" and "LABEL key value".
 type LegacyKeyValueFormat struct{}
 
-var metaLegacyKeyValueFormat = Meta{
-	ID: "LegacyKeyValueFormat", Level: dockerfile.Warning,
-	Title:       "Legacy key/value format with whitespace separator should not be used",
-	Description: "ENV key value sets one variable to the rest of the line, which surprises readers; key=value is unambiguous and allows several pairs.",
-	Fix:         "Write ENV key=value.",
-	Bad:         "FROM debian:12\nENV key value\n", Good: "FROM debian:12\nENV key=value\n",
-}
+var metaLegacyKeyValueFormat = Meta{Rule: report.Rule{
+	ID:       "LegacyKeyValueFormat",
+	Severity: report.Medium,
+	Title:    "Legacy key/value format with whitespace separator should not be used",
+	Help:     "ENV key value sets one variable to the rest of the line, which surprises readers; key=value is unambiguous and allows several pairs.",
+	Fix:      "Write ENV key=value.",
+	Bad:      "FROM debian:12\nENV key value\n",
+	Good:     "FROM debian:12\nENV key=value\n",
+}}
 
 func (LegacyKeyValueFormat) Meta() *Meta { return &metaLegacyKeyValueFormat }
 func (LegacyKeyValueFormat) Check(in *Input) []Problem {
@@ -235,13 +249,15 @@ func (LegacyKeyValueFormat) Check(in *Input) []Problem {
 // ConsistentInstructionCasing flags keywords not in the file's majority case.
 type ConsistentInstructionCasing struct{}
 
-var metaConsistentInstructionCasing = Meta{
-	ID: "ConsistentInstructionCasing", Level: dockerfile.Warning,
-	Title:       "All commands within the Dockerfile should use the same casing (either upper or lower)",
-	Description: "Mixed keyword casing makes the file harder to read and to grep.",
-	Fix:         "Write every keyword in upper case (or every one in lower case).",
-	Bad:         "FROM debian:12\nrun true\nRUN true\n", Good: "FROM debian:12\nRUN true\nRUN true\n",
-}
+var metaConsistentInstructionCasing = Meta{Rule: report.Rule{
+	ID:       "ConsistentInstructionCasing",
+	Severity: report.Medium,
+	Title:    "All commands within the Dockerfile should use the same casing (either upper or lower)",
+	Help:     "Mixed keyword casing makes the file harder to read and to grep.",
+	Fix:      "Write every keyword in upper case (or every one in lower case).",
+	Bad:      "FROM debian:12\nrun true\nRUN true\n",
+	Good:     "FROM debian:12\nRUN true\nRUN true\n",
+}}
 
 func (ConsistentInstructionCasing) Meta() *Meta { return &metaConsistentInstructionCasing }
 func (ConsistentInstructionCasing) Check(in *Input) []Problem {
@@ -271,13 +287,15 @@ func (ConsistentInstructionCasing) Check(in *Input) []Problem {
 // NoEmptyContinuation flags empty lines inside a continued instruction.
 type NoEmptyContinuation struct{}
 
-var metaNoEmptyContinuation = Meta{
-	ID: "NoEmptyContinuation", Level: dockerfile.Warning,
-	Title:       "Empty continuation lines will become errors in a future release",
-	Description: "An empty line inside a \\-continued instruction is skipped today and will be an error later.",
-	Fix:         "Remove the empty line, or make it a comment.",
-	Bad:         "FROM debian:12\nRUN echo a \\\n\n  && echo b\n", Good: "FROM debian:12\nRUN echo a \\\n  && echo b\n",
-}
+var metaNoEmptyContinuation = Meta{Rule: report.Rule{
+	ID:       "NoEmptyContinuation",
+	Severity: report.Medium,
+	Title:    "Empty continuation lines will become errors in a future release",
+	Help:     "An empty line inside a \\-continued instruction is skipped today and will be an error later.",
+	Fix:      "Remove the empty line, or make it a comment.",
+	Bad:      "FROM debian:12\nRUN echo a \\\n\n  && echo b\n",
+	Good:     "FROM debian:12\nRUN echo a \\\n  && echo b\n",
+}}
 
 func (NoEmptyContinuation) Meta() *Meta { return &metaNoEmptyContinuation }
 func (NoEmptyContinuation) Check(in *Input) []Problem {
@@ -294,13 +312,15 @@ func (NoEmptyContinuation) Check(in *Input) []Problem {
 // stage and ARG description comments. Off by default, as in BuildKit.
 type InvalidDefinitionDescription struct{}
 
-var metaInvalidDefinitionDescription = Meta{
-	ID: "InvalidDefinitionDescription", Level: dockerfile.Off,
-	Title:       "Comment for build stage or argument should follow the format: `# <arg/stage name> <description>`",
-	Description: "BuildKit shows the comment above a stage or ARG as its description when it starts with the name. Experimental in BuildKit, so off unless enabled with a severity override.",
-	Fix:         "Start the comment with the stage or ARG name, or separate it with an empty # line.",
-	Bad:         "# a stage\nFROM scratch AS base\n", Good: "# base is the stage everything builds on\nFROM scratch AS base\n",
-}
+var metaInvalidDefinitionDescription = Meta{Rule: report.Rule{
+	ID:       "InvalidDefinitionDescription",
+	Severity: report.Unknown,
+	Title:    "Comment for build stage or argument should follow the format: `# <arg/stage name> <description>`",
+	Help:     "BuildKit shows the comment above a stage or ARG as its description when it starts with the name. Experimental in BuildKit, so off unless enabled with a severity override.",
+	Fix:      "Start the comment with the stage or ARG name, or separate it with an empty # line.",
+	Bad:      "# a stage\nFROM scratch AS base\n",
+	Good:     "# base is the stage everything builds on\nFROM scratch AS base\n",
+}}
 
 func (InvalidDefinitionDescription) Meta() *Meta { return &metaInvalidDefinitionDescription }
 func (InvalidDefinitionDescription) Check(in *Input) []Problem {
@@ -310,13 +330,16 @@ func (InvalidDefinitionDescription) Check(in *Input) []Problem {
 // DL3057 flags final stages without a HEALTHCHECK.
 type DL3057 struct{}
 
-var metaDL3057 = Meta{
-	ID: "DL3057", Aliases: []string{"DS026", "CIS-DI-0006", "CIS-4.6"}, Level: dockerfile.Info,
-	Title:       "HEALTHCHECK instruction missing",
-	Description: "Without a health check the runtime only knows whether the process is alive, not whether it answers. On by default in harden (info); off by default in hadolint. Builder stages only used through COPY --from are not checked.",
-	Fix:         "Add HEALTHCHECK CMD [\"/app/healthcheck\"] (exec form: distroless has no shell), or HEALTHCHECK NONE to say it is deliberate.",
-	Bad:         "FROM debian:12\nCMD [\"app\"]\n", Good: "FROM debian:12\nHEALTHCHECK NONE\nCMD [\"app\"]\n",
-}
+var metaDL3057 = Meta{Rule: report.Rule{
+	ID:       "DL3057",
+	Aliases:  []string{"DS026", "CIS-DI-0006", "CIS-4.6"},
+	Severity: report.Low,
+	Title:    "HEALTHCHECK instruction missing",
+	Help:     "Without a health check the runtime only knows whether the process is alive, not whether it answers. On by default in harden (info); off by default in hadolint. Builder stages only used through COPY --from are not checked.",
+	Fix:      "Add HEALTHCHECK CMD [\"/app/healthcheck\"] (exec form: distroless has no shell), or HEALTHCHECK NONE to say it is deliberate.",
+	Bad:      "FROM debian:12\nCMD [\"app\"]\n",
+	Good:     "FROM debian:12\nHEALTHCHECK NONE\nCMD [\"app\"]\n",
+}}
 
 func (DL3057) Meta() *Meta { return &metaDL3057 }
 func (DL3057) Check(in *Input) []Problem {
@@ -351,13 +374,15 @@ func hasCmd(ins []*dockerfile.Instruction, cmd string) bool {
 // DL1001 flags inline ignore pragmas. Off by default, as in hadolint.
 type DL1001 struct{}
 
-var metaDL1001 = Meta{
-	ID: "DL1001", Level: dockerfile.Off,
-	Title:       "Please refrain from using inline ignore pragmas # hadolint ignore=DLxxxx",
-	Description: "Inline pragmas hide findings where reviewers do not look; some teams prefer .harden.yaml ignores with a reason. Only the next-instruction forms are flagged (not global or stage pragmas, nor a check= parser directive), as in hadolint. Off unless enabled with a severity override.",
-	Fix:         "Move the exception to .harden.yaml lint.ignore or fix the finding.",
-	Bad:         "FROM debian:12\n# hadolint ignore=DL3003\nRUN cd /tmp\n", Good: "FROM debian:12\n# a comment\nRUN true\n",
-}
+var metaDL1001 = Meta{Rule: report.Rule{
+	ID:       "DL1001",
+	Severity: report.Unknown,
+	Title:    "Please refrain from using inline ignore pragmas # hadolint ignore=DLxxxx",
+	Help:     "Inline pragmas hide findings where reviewers do not look; some teams prefer .harden.yaml ignores with a reason. Only the next-instruction forms are flagged (not global or stage pragmas, nor a check= parser directive), as in hadolint. Off unless enabled with a severity override.",
+	Fix:      "Move the exception to .harden.yaml lint.ignore or fix the finding.",
+	Bad:      "FROM debian:12\n# hadolint ignore=DL3003\nRUN cd /tmp\n",
+	Good:     "FROM debian:12\n# a comment\nRUN true\n",
+}}
 
 func (DL1001) Meta() *Meta { return &metaDL1001 }
 func (DL1001) Check(in *Input) []Problem {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/harden-dev/harden/dockerfile"
+	"github.com/harden-dev/harden/report"
 )
 
 // labelValues returns every LABEL of the file: key → the instructions that
@@ -47,14 +48,15 @@ func schemaCheck(in *Input, typ string, valid func(string) bool, what string) []
 // DL3049 flags final stages missing a schema label.
 type DL3049 struct{}
 
-var metaDL3049 = Meta{
-	ID: "DL3049", Level: dockerfile.Info,
-	Title:       "Label `<label>` is missing",
-	Description: "The label schema in .harden.yaml (lint.labelSchema) requires the label on every image the file builds.",
-	Fix:         "Add the label to the final stage.",
-	Bad:         "FROM debian:12\n", Good: "FROM debian:12\nLABEL org.opencontainers.image.source=https://example.com/repo\n",
-	Needs: "labelSchema",
-}
+var metaDL3049 = Meta{Rule: report.Rule{
+	ID:       "DL3049",
+	Severity: report.Low,
+	Title:    "Label `<label>` is missing",
+	Help:     "The label schema in .harden.yaml (lint.labelSchema) requires the label on every image the file builds.",
+	Fix:      "Add the label to the final stage.",
+	Bad:      "FROM debian:12\n",
+	Good:     "FROM debian:12\nLABEL org.opencontainers.image.source=https://example.com/repo\n",
+}, Needs: "labelSchema"}
 
 func (DL3049) Meta() *Meta { return &metaDL3049 }
 func (DL3049) Check(in *Input) []Problem {
@@ -90,14 +92,15 @@ func (DL3049) Check(in *Input) []Problem {
 // DL3050 flags labels outside the schema when strict labels are on.
 type DL3050 struct{}
 
-var metaDL3050 = Meta{
-	ID: "DL3050", Level: dockerfile.Info,
-	Title:       "Superfluous label(s) present",
-	Description: "With lint.strictLabels, only the labels of lint.labelSchema are allowed.",
-	Fix:         "Remove the label or add it to the schema.",
-	Bad:         "FROM debian:12\nLABEL other=bar\n", Good: "FROM debian:12\nLABEL org.opencontainers.image.source=https://example.com/repo\n",
-	Needs: "labelSchema and strictLabels",
-}
+var metaDL3050 = Meta{Rule: report.Rule{
+	ID:       "DL3050",
+	Severity: report.Low,
+	Title:    "Superfluous label(s) present",
+	Help:     "With lint.strictLabels, only the labels of lint.labelSchema are allowed.",
+	Fix:      "Remove the label or add it to the schema.",
+	Bad:      "FROM debian:12\nLABEL other=bar\n",
+	Good:     "FROM debian:12\nLABEL org.opencontainers.image.source=https://example.com/repo\n",
+}, Needs: "labelSchema and strictLabels"}
 
 func (DL3050) Meta() *Meta { return &metaDL3050 }
 func (DL3050) Check(in *Input) []Problem {
@@ -116,14 +119,15 @@ func (DL3050) Check(in *Input) []Problem {
 // DL3051 flags empty schema labels.
 type DL3051 struct{}
 
-var metaDL3051 = Meta{
-	ID: "DL3051", Level: dockerfile.Warning,
-	Title:       "label `<label>` is empty",
-	Description: "A schema label must have a value.",
-	Fix:         "Give the label a value.",
-	Bad:         "FROM debian:12\nLABEL org.opencontainers.image.source=\"\"\n", Good: "FROM debian:12\nLABEL org.opencontainers.image.source=https://example.com/repo\n",
-	Needs: "labelSchema",
-}
+var metaDL3051 = Meta{Rule: report.Rule{
+	ID:       "DL3051",
+	Severity: report.Medium,
+	Title:    "label `<label>` is empty",
+	Help:     "A schema label must have a value.",
+	Fix:      "Give the label a value.",
+	Bad:      "FROM debian:12\nLABEL org.opencontainers.image.source=\"\"\n",
+	Good:     "FROM debian:12\nLABEL org.opencontainers.image.source=https://example.com/repo\n",
+}, Needs: "labelSchema"}
 
 func (DL3051) Meta() *Meta { return &metaDL3051 }
 func (DL3051) Check(in *Input) []Problem {
@@ -139,12 +143,15 @@ func (DL3051) Check(in *Input) []Problem {
 // DL3052 flags schema url labels that are not URLs.
 type DL3052 struct{}
 
-var metaDL3052 = Meta{
-	ID: "DL3052", Level: dockerfile.Warning,
-	Title: "Label `<label>` is not a valid URL", Description: "The schema says the label holds a URL.", Fix: "Write an absolute URL.",
-	Bad: "FROM debian:12\nLABEL org.opencontainers.image.source=not-url\n", Good: "FROM debian:12\nLABEL org.opencontainers.image.source=https://example.com/repo\n",
-	Needs: "labelSchema",
-}
+var metaDL3052 = Meta{Rule: report.Rule{
+	ID:       "DL3052",
+	Severity: report.Medium,
+	Title:    "Label `<label>` is not a valid URL",
+	Help:     "The schema says the label holds a URL.",
+	Fix:      "Write an absolute URL.",
+	Bad:      "FROM debian:12\nLABEL org.opencontainers.image.source=not-url\n",
+	Good:     "FROM debian:12\nLABEL org.opencontainers.image.source=https://example.com/repo\n",
+}, Needs: "labelSchema"}
 
 func (DL3052) Meta() *Meta { return &metaDL3052 }
 func (DL3052) Check(in *Input) []Problem {
@@ -157,12 +164,15 @@ func (DL3052) Check(in *Input) []Problem {
 // DL3053 flags schema rfc3339 labels that are not RFC 3339 times.
 type DL3053 struct{}
 
-var metaDL3053 = Meta{
-	ID: "DL3053", Level: dockerfile.Warning,
-	Title: "Label `<label>` is not a valid time format - must conform to RFC3339", Description: "The schema says the label holds an RFC 3339 time.", Fix: "Write e.g. 2024-05-01T12:00:00Z.",
-	Bad: "FROM debian:12\nLABEL org.opencontainers.image.created=yesterday\n", Good: "FROM debian:12\nLABEL org.opencontainers.image.created=2024-05-01T12:00:00Z\n",
-	Needs: "labelSchema",
-}
+var metaDL3053 = Meta{Rule: report.Rule{
+	ID:       "DL3053",
+	Severity: report.Medium,
+	Title:    "Label `<label>` is not a valid time format - must conform to RFC3339",
+	Help:     "The schema says the label holds an RFC 3339 time.",
+	Fix:      "Write e.g. 2024-05-01T12:00:00Z.",
+	Bad:      "FROM debian:12\nLABEL org.opencontainers.image.created=yesterday\n",
+	Good:     "FROM debian:12\nLABEL org.opencontainers.image.created=2024-05-01T12:00:00Z\n",
+}, Needs: "labelSchema"}
 
 func (DL3053) Meta() *Meta { return &metaDL3053 }
 func (DL3053) Check(in *Input) []Problem {
@@ -190,12 +200,15 @@ var spdxOps = regexp.MustCompile(`(?i)\s+(AND|OR|WITH)\s+|[()]`)
 // DL3054 flags schema spdx labels that are not SPDX expressions.
 type DL3054 struct{}
 
-var metaDL3054 = Meta{
-	ID: "DL3054", Level: dockerfile.Warning,
-	Title: "Label `<label>` is not a valid SPDX identifier", Description: "The schema says the label holds an SPDX license expression (harden knows the common identifiers and LicenseRef-*).", Fix: "Write e.g. Apache-2.0 or MIT OR Apache-2.0.",
-	Bad: "FROM debian:12\nLABEL org.opencontainers.image.licenses=not-spdx\n", Good: "FROM debian:12\nLABEL org.opencontainers.image.licenses=BSD-3-Clause\n",
-	Needs: "labelSchema",
-}
+var metaDL3054 = Meta{Rule: report.Rule{
+	ID:       "DL3054",
+	Severity: report.Medium,
+	Title:    "Label `<label>` is not a valid SPDX identifier",
+	Help:     "The schema says the label holds an SPDX license expression (harden knows the common identifiers and LicenseRef-*).",
+	Fix:      "Write e.g. Apache-2.0 or MIT OR Apache-2.0.",
+	Bad:      "FROM debian:12\nLABEL org.opencontainers.image.licenses=not-spdx\n",
+	Good:     "FROM debian:12\nLABEL org.opencontainers.image.licenses=BSD-3-Clause\n",
+}, Needs: "labelSchema"}
 
 func (DL3054) Meta() *Meta { return &metaDL3054 }
 func (DL3054) Check(in *Input) []Problem {
@@ -215,12 +228,15 @@ var gitHash = regexp.MustCompile(`^(?:[0-9a-f]{7}|[0-9a-f]{40})$`)
 // DL3055 flags schema hash labels that are not git hashes.
 type DL3055 struct{}
 
-var metaDL3055 = Meta{
-	ID: "DL3055", Level: dockerfile.Warning,
-	Title: "Label `<label>` is not a valid git hash", Description: "The schema says the label holds a short (7) or full (40) lower-case git hash.", Fix: "Write the commit hash.",
-	Bad: "FROM debian:12\nLABEL org.opencontainers.image.revision=not-git-hash\n", Good: "FROM debian:12\nLABEL org.opencontainers.image.revision=2dbfae9\n",
-	Needs: "labelSchema",
-}
+var metaDL3055 = Meta{Rule: report.Rule{
+	ID:       "DL3055",
+	Severity: report.Medium,
+	Title:    "Label `<label>` is not a valid git hash",
+	Help:     "The schema says the label holds a short (7) or full (40) lower-case git hash.",
+	Fix:      "Write the commit hash.",
+	Bad:      "FROM debian:12\nLABEL org.opencontainers.image.revision=not-git-hash\n",
+	Good:     "FROM debian:12\nLABEL org.opencontainers.image.revision=2dbfae9\n",
+}, Needs: "labelSchema"}
 
 func (DL3055) Meta() *Meta { return &metaDL3055 }
 func (DL3055) Check(in *Input) []Problem {
@@ -232,12 +248,15 @@ var semverRe = regexp.MustCompile(`^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?
 // DL3056 flags schema semver labels that are not semantic versions.
 type DL3056 struct{}
 
-var metaDL3056 = Meta{
-	ID: "DL3056", Level: dockerfile.Warning,
-	Title: "Label `<label>` does not conform to semantic versioning", Description: "The schema says the label holds a semantic version.", Fix: "Write e.g. 1.4.2.",
-	Bad: "FROM debian:12\nLABEL org.opencontainers.image.version=not-sem-ver\n", Good: "FROM debian:12\nLABEL org.opencontainers.image.version=1.0.0\n",
-	Needs: "labelSchema",
-}
+var metaDL3056 = Meta{Rule: report.Rule{
+	ID:       "DL3056",
+	Severity: report.Medium,
+	Title:    "Label `<label>` does not conform to semantic versioning",
+	Help:     "The schema says the label holds a semantic version.",
+	Fix:      "Write e.g. 1.4.2.",
+	Bad:      "FROM debian:12\nLABEL org.opencontainers.image.version=not-sem-ver\n",
+	Good:     "FROM debian:12\nLABEL org.opencontainers.image.version=1.0.0\n",
+}, Needs: "labelSchema"}
 
 func (DL3056) Meta() *Meta { return &metaDL3056 }
 func (DL3056) Check(in *Input) []Problem {
@@ -247,12 +266,15 @@ func (DL3056) Check(in *Input) []Problem {
 // DL3058 flags schema email labels that are not addresses.
 type DL3058 struct{}
 
-var metaDL3058 = Meta{
-	ID: "DL3058", Level: dockerfile.Warning,
-	Title: "Label `<label>` is not a valid email format - must conform to RFC5322", Description: "The schema says the label holds an e-mail address.", Fix: "Write e.g. team@example.com.",
-	Bad: "FROM debian:12\nLABEL maintainer=not-email\n", Good: "FROM debian:12\nLABEL maintainer=team@example.com\n",
-	Needs: "labelSchema",
-}
+var metaDL3058 = Meta{Rule: report.Rule{
+	ID:       "DL3058",
+	Severity: report.Medium,
+	Title:    "Label `<label>` is not a valid email format - must conform to RFC5322",
+	Help:     "The schema says the label holds an e-mail address.",
+	Fix:      "Write e.g. team@example.com.",
+	Bad:      "FROM debian:12\nLABEL maintainer=not-email\n",
+	Good:     "FROM debian:12\nLABEL maintainer=team@example.com\n",
+}, Needs: "labelSchema"}
 
 func (DL3058) Meta() *Meta { return &metaDL3058 }
 func (DL3058) Check(in *Input) []Problem {

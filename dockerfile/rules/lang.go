@@ -5,18 +5,21 @@ import (
 	"strings"
 
 	"github.com/harden-dev/harden/dockerfile"
+	"github.com/harden-dev/harden/report"
 )
 
 // DL3028 flags gem install without versions.
 type DL3028 struct{}
 
-var metaDL3028 = Meta{
-	ID: "DL3028", Level: dockerfile.Warning,
-	Title:       "Pin versions in gem install. Instead of `gem install <gem>` use `gem install <gem>:<version>`",
-	Description: "Unpinned gems make the image depend on the day it was built.",
-	Fix:         "Write gem:version or -v version.",
-	Bad:         "FROM ruby:3.3\nRUN gem install bundler\n", Good: "FROM ruby:3.3\nRUN gem install bundler:2.5.11\n",
-}
+var metaDL3028 = Meta{Rule: report.Rule{
+	ID:       "DL3028",
+	Severity: report.Medium,
+	Title:    "Pin versions in gem install. Instead of `gem install <gem>` use `gem install <gem>:<version>`",
+	Help:     "Unpinned gems make the image depend on the day it was built.",
+	Fix:      "Write gem:version or -v version.",
+	Bad:      "FROM ruby:3.3\nRUN gem install bundler\n",
+	Good:     "FROM ruby:3.3\nRUN gem install bundler:2.5.11\n",
+}}
 
 func (DL3028) Meta() *Meta { return &metaDL3028 }
 func (DL3028) Check(in *Input) []Problem {
@@ -64,13 +67,15 @@ func (DL3028) Check(in *Input) []Problem {
 // DL3062 flags go install/get/run of unpinned modules.
 type DL3062 struct{}
 
-var metaDL3062 = Meta{
-	ID: "DL3062", Level: dockerfile.Warning,
-	Title:       "Pin versions in go. Instead of `go install <package>` use `go install <package>@<version>`",
-	Description: "An unpinned (or @latest) module makes the image depend on the day it was built.",
-	Fix:         "Write module@vX.Y.Z.",
-	Bad:         "FROM golang:1.22\nRUN go install example.com/tool\n", Good: "FROM golang:1.22\nRUN go install example.com/tool@v1.2.3\n",
-}
+var metaDL3062 = Meta{Rule: report.Rule{
+	ID:       "DL3062",
+	Severity: report.Medium,
+	Title:    "Pin versions in go. Instead of `go install <package>` use `go install <package>@<version>`",
+	Help:     "An unpinned (or @latest) module makes the image depend on the day it was built.",
+	Fix:      "Write module@vX.Y.Z.",
+	Bad:      "FROM golang:1.22\nRUN go install example.com/tool\n",
+	Good:     "FROM golang:1.22\nRUN go install example.com/tool@v1.2.3\n",
+}}
 
 func (DL3062) Meta() *Meta { return &metaDL3062 }
 func (DL3062) Check(in *Input) []Problem {

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/harden-dev/harden/dockerfile"
+	"github.com/harden-dev/harden/report"
 )
 
 // duplicates reports the second and later instructions cmd in each stage.
@@ -29,13 +30,16 @@ func duplicates(f *dockerfile.File, cmd string) []Problem {
 // DL4003 flags several CMD in one stage.
 type DL4003 struct{}
 
-var metaDL4003 = Meta{
-	ID: "DL4003", Aliases: []string{"DS016", "MultipleInstructionsDisallowed"}, Level: dockerfile.Warning,
-	Title:       "Multiple CMD instructions found. If you list more than one CMD then only the last CMD will take effect",
-	Description: "Only the last CMD of a stage counts; the others mislead the reader.",
-	Fix:         "Keep one CMD per stage.",
-	Bad:         "FROM debian:12\nCMD [\"a\"]\nCMD [\"b\"]\n", Good: "FROM debian:12\nCMD [\"b\"]\n",
-}
+var metaDL4003 = Meta{Rule: report.Rule{
+	ID:       "DL4003",
+	Aliases:  []string{"DS016", "MultipleInstructionsDisallowed"},
+	Severity: report.Medium,
+	Title:    "Multiple CMD instructions found. If you list more than one CMD then only the last CMD will take effect",
+	Help:     "Only the last CMD of a stage counts; the others mislead the reader.",
+	Fix:      "Keep one CMD per stage.",
+	Bad:      "FROM debian:12\nCMD [\"a\"]\nCMD [\"b\"]\n",
+	Good:     "FROM debian:12\nCMD [\"b\"]\n",
+}}
 
 func (DL4003) Meta() *Meta               { return &metaDL4003 }
 func (DL4003) Check(in *Input) []Problem { return duplicates(in.File, "cmd") }
@@ -43,13 +47,16 @@ func (DL4003) Check(in *Input) []Problem { return duplicates(in.File, "cmd") }
 // DL4004 flags several ENTRYPOINT in one stage.
 type DL4004 struct{}
 
-var metaDL4004 = Meta{
-	ID: "DL4004", Aliases: []string{"DS007", "MultipleInstructionsDisallowed"}, Level: dockerfile.Error,
-	Title:       "Multiple ENTRYPOINT instructions found. If you list more than one ENTRYPOINT then only the last ENTRYPOINT will take effect",
-	Description: "Only the last ENTRYPOINT of a stage counts.",
-	Fix:         "Keep one ENTRYPOINT per stage.",
-	Bad:         "FROM debian:12\nENTRYPOINT [\"a\"]\nENTRYPOINT [\"b\"]\n", Good: "FROM debian:12\nENTRYPOINT [\"b\"]\n",
-}
+var metaDL4004 = Meta{Rule: report.Rule{
+	ID:       "DL4004",
+	Aliases:  []string{"DS007", "MultipleInstructionsDisallowed"},
+	Severity: report.High,
+	Title:    "Multiple ENTRYPOINT instructions found. If you list more than one ENTRYPOINT then only the last ENTRYPOINT will take effect",
+	Help:     "Only the last ENTRYPOINT of a stage counts.",
+	Fix:      "Keep one ENTRYPOINT per stage.",
+	Bad:      "FROM debian:12\nENTRYPOINT [\"a\"]\nENTRYPOINT [\"b\"]\n",
+	Good:     "FROM debian:12\nENTRYPOINT [\"b\"]\n",
+}}
 
 func (DL4004) Meta() *Meta               { return &metaDL4004 }
 func (DL4004) Check(in *Input) []Problem { return duplicates(in.File, "entrypoint") }
@@ -57,13 +64,16 @@ func (DL4004) Check(in *Input) []Problem { return duplicates(in.File, "entrypoin
 // DL3012 flags several HEALTHCHECK in one stage.
 type DL3012 struct{}
 
-var metaDL3012 = Meta{
-	ID: "DL3012", Aliases: []string{"DS023", "MultipleInstructionsDisallowed"}, Level: dockerfile.Error,
-	Title:       "Multiple HEALTHCHECK instructions",
-	Description: "Only the last HEALTHCHECK of a stage counts.",
-	Fix:         "Keep one HEALTHCHECK per stage.",
-	Bad:         "FROM debian:12\nHEALTHCHECK CMD [\"a\"]\nHEALTHCHECK CMD [\"b\"]\n", Good: "FROM debian:12\nHEALTHCHECK CMD [\"b\"]\n",
-}
+var metaDL3012 = Meta{Rule: report.Rule{
+	ID:       "DL3012",
+	Aliases:  []string{"DS023", "MultipleInstructionsDisallowed"},
+	Severity: report.High,
+	Title:    "Multiple HEALTHCHECK instructions",
+	Help:     "Only the last HEALTHCHECK of a stage counts.",
+	Fix:      "Keep one HEALTHCHECK per stage.",
+	Bad:      "FROM debian:12\nHEALTHCHECK CMD [\"a\"]\nHEALTHCHECK CMD [\"b\"]\n",
+	Good:     "FROM debian:12\nHEALTHCHECK CMD [\"b\"]\n",
+}}
 
 func (DL3012) Meta() *Meta               { return &metaDL3012 }
 func (DL3012) Check(in *Input) []Problem { return duplicates(in.File, "healthcheck") }

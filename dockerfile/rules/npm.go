@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/harden-dev/harden/dockerfile"
+	"github.com/harden-dev/harden/report"
 )
 
 // npmInstall returns the index of install (or i) when it is npm's first
@@ -37,13 +38,15 @@ func npmPinned(p string) bool {
 // DL3016 flags npm install of unpinned packages.
 type DL3016 struct{}
 
-var metaDL3016 = Meta{
-	ID: "DL3016", Level: dockerfile.Warning,
-	Title:       "Pin versions in npm. Instead of `npm install <package>` use `npm install <package>@<version>`",
-	Description: "Unpinned packages make the image depend on the day it was built.",
-	Fix:         "Write package@version, or declare it in package.json and use npm ci.",
-	Bad:         "FROM node:20\nRUN npm install -g express\n", Good: "FROM node:20\nRUN npm install -g express@4.19.2\n",
-}
+var metaDL3016 = Meta{Rule: report.Rule{
+	ID:       "DL3016",
+	Severity: report.Medium,
+	Title:    "Pin versions in npm. Instead of `npm install <package>` use `npm install <package>@<version>`",
+	Help:     "Unpinned packages make the image depend on the day it was built.",
+	Fix:      "Write package@version, or declare it in package.json and use npm ci.",
+	Bad:      "FROM node:20\nRUN npm install -g express\n",
+	Good:     "FROM node:20\nRUN npm install -g express@4.19.2\n",
+}}
 
 func (DL3016) Meta() *Meta { return &metaDL3016 }
 func (DL3016) Check(in *Input) []Problem {
@@ -72,13 +75,15 @@ func (DL3016) Check(in *Input) []Problem {
 // DL3060 flags yarn install without yarn cache clean.
 type DL3060 struct{}
 
-var metaDL3060 = Meta{
-	ID: "DL3060", Level: dockerfile.Info,
-	Title:       "`yarn cache clean` missing after `yarn install` was run",
-	Description: "Yarn's cache ships in the layer. Only the last stage and stages used as a base count; a cache mount on .cache/yarn also satisfies it.",
-	Fix:         "End the RUN with && yarn cache clean.",
-	Bad:         "FROM node:20\nRUN yarn install\n", Good: "FROM node:20\nRUN yarn install && yarn cache clean\n",
-}
+var metaDL3060 = Meta{Rule: report.Rule{
+	ID:       "DL3060",
+	Severity: report.Low,
+	Title:    "`yarn cache clean` missing after `yarn install` was run",
+	Help:     "Yarn's cache ships in the layer. Only the last stage and stages used as a base count; a cache mount on .cache/yarn also satisfies it.",
+	Fix:      "End the RUN with && yarn cache clean.",
+	Bad:      "FROM node:20\nRUN yarn install\n",
+	Good:     "FROM node:20\nRUN yarn install && yarn cache clean\n",
+}}
 
 func (DL3060) Meta() *Meta { return &metaDL3060 }
 func (DL3060) Check(in *Input) []Problem {
@@ -109,14 +114,15 @@ func (DL3060) Check(in *Input) []Problem {
 // HD007 flags npm install in the final image and fixes it to npm ci --omit=dev.
 type HD007 struct{}
 
-var metaHD007 = Meta{
-	ID: "HD007", Level: dockerfile.Warning,
-	Title:       "Use npm ci --omit=dev instead of npm install in the image that ships",
-	Description: "npm install resolves versions afresh and installs devDependencies (test runners, bundlers, type checkers) into the runtime image; npm ci installs exactly the lock file. Only the stages that end up in the image are checked, and a stage that later runs npm scripts (npm run build) keeps its dev dependencies.",
-	Fix:         "Use npm ci --omit=dev (--fix does this), with package-lock.json in the build context.",
-	Bad:         "FROM node:20\nCOPY package*.json ./\nRUN npm install\n", Good: "FROM node:20\nCOPY package*.json ./\nRUN npm ci --omit=dev\n",
-	Fixable: true,
-}
+var metaHD007 = Meta{Rule: report.Rule{
+	ID:       "HD007",
+	Severity: report.Medium,
+	Title:    "Use npm ci --omit=dev instead of npm install in the image that ships",
+	Help:     "npm install resolves versions afresh and installs devDependencies (test runners, bundlers, type checkers) into the runtime image; npm ci installs exactly the lock file. Only the stages that end up in the image are checked, and a stage that later runs npm scripts (npm run build) keeps its dev dependencies.",
+	Fix:      "Use npm ci --omit=dev (--fix does this), with package-lock.json in the build context.",
+	Bad:      "FROM node:20\nCOPY package*.json ./\nRUN npm install\n",
+	Good:     "FROM node:20\nCOPY package*.json ./\nRUN npm ci --omit=dev\n",
+}, Fixable: true}
 
 func (HD007) Meta() *Meta { return &metaHD007 }
 func (HD007) Check(in *Input) []Problem {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/harden-dev/harden/dockerfile"
+	"github.com/harden-dev/harden/report"
 )
 
 // pipInstall returns the index of "install" for pip, pip3, pipx or
@@ -40,13 +41,15 @@ var pipVersioned = regexp.MustCompile(`==|>=|<=|>|<|!=|~=|===`)
 // DL3013 flags pip install without pinned versions.
 type DL3013 struct{}
 
-var metaDL3013 = Meta{
-	ID: "DL3013", Level: dockerfile.Warning,
-	Title:       "Pin versions in pip. Instead of `pip install <package>` use `pip install <package>==<version>` or `pip install --requirement <requirements file>`",
-	Description: "Unpinned packages make the image depend on the day it was built.",
-	Fix:         "Pin package==version, or install from a requirements or constraints file.",
-	Bad:         "FROM python:3.12\nRUN pip install --no-cache-dir flask\n", Good: "FROM python:3.12\nRUN pip install --no-cache-dir flask==3.0.3\n",
-}
+var metaDL3013 = Meta{Rule: report.Rule{
+	ID:       "DL3013",
+	Severity: report.Medium,
+	Title:    "Pin versions in pip. Instead of `pip install <package>` use `pip install <package>==<version>` or `pip install --requirement <requirements file>`",
+	Help:     "Unpinned packages make the image depend on the day it was built.",
+	Fix:      "Pin package==version, or install from a requirements or constraints file.",
+	Bad:      "FROM python:3.12\nRUN pip install --no-cache-dir flask\n",
+	Good:     "FROM python:3.12\nRUN pip install --no-cache-dir flask==3.0.3\n",
+}}
 
 func (DL3013) Meta() *Meta { return &metaDL3013 }
 func (DL3013) Check(in *Input) []Problem {
@@ -97,14 +100,15 @@ var pipNoCacheInText = regexp.MustCompile(`PIP_NO_CACHE_DIR=["']?(1|[Tt]rue|TRUE
 // DL3042 flags pip install without --no-cache-dir.
 type DL3042 struct{}
 
-var metaDL3042 = Meta{
-	ID: "DL3042", Level: dockerfile.Warning,
-	Title:       "Avoid use of cache directory with pip. Use `pip install --no-cache-dir <package>`",
-	Description: "pip keeps downloaded wheels in ~/.cache/pip, which then ships in the layer. ENV PIP_NO_CACHE_DIR=1 or a cache mount on .cache/pip also does.",
-	Fix:         "Add --no-cache-dir (--fix does this).",
-	Bad:         "FROM python:3.12\nRUN pip install flask==3.0.3\n", Good: "FROM python:3.12\nRUN pip install --no-cache-dir flask==3.0.3\n",
-	Fixable: true,
-}
+var metaDL3042 = Meta{Rule: report.Rule{
+	ID:       "DL3042",
+	Severity: report.Medium,
+	Title:    "Avoid use of cache directory with pip. Use `pip install --no-cache-dir <package>`",
+	Help:     "pip keeps downloaded wheels in ~/.cache/pip, which then ships in the layer. ENV PIP_NO_CACHE_DIR=1 or a cache mount on .cache/pip also does.",
+	Fix:      "Add --no-cache-dir (--fix does this).",
+	Bad:      "FROM python:3.12\nRUN pip install flask==3.0.3\n",
+	Good:     "FROM python:3.12\nRUN pip install --no-cache-dir flask==3.0.3\n",
+}, Fixable: true}
 
 func (DL3042) Meta() *Meta { return &metaDL3042 }
 func (DL3042) Check(in *Input) []Problem {

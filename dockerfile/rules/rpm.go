@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/harden-dev/harden/dockerfile"
+	"github.com/harden-dev/harden/report"
 )
 
 // subIs reports whether c is one of tools with its first positional
@@ -37,13 +38,15 @@ func noConfirm(f *dockerfile.File, tools, subs []string, flags ...string) []Prob
 // DL3030 flags yum install without -y.
 type DL3030 struct{}
 
-var metaDL3030 = Meta{
-	ID: "DL3030", Level: dockerfile.Warning,
-	Title:       "Use the -y switch to avoid manual input `yum install -y <package>`",
-	Description: "Without -y yum waits for a confirmation the build cannot give.",
-	Fix:         "Add -y.",
-	Bad:         "FROM centos:7\nRUN yum install httpd-2.4.6 && yum clean all\n", Good: "FROM centos:7\nRUN yum install -y httpd-2.4.6 && yum clean all\n",
-}
+var metaDL3030 = Meta{Rule: report.Rule{
+	ID:       "DL3030",
+	Severity: report.Medium,
+	Title:    "Use the -y switch to avoid manual input `yum install -y <package>`",
+	Help:     "Without -y yum waits for a confirmation the build cannot give.",
+	Fix:      "Add -y.",
+	Bad:      "FROM centos:7\nRUN yum install httpd-2.4.6 && yum clean all\n",
+	Good:     "FROM centos:7\nRUN yum install -y httpd-2.4.6 && yum clean all\n",
+}}
 
 func (DL3030) Meta() *Meta { return &metaDL3030 }
 func (DL3030) Check(in *Input) []Problem {
@@ -53,13 +56,15 @@ func (DL3030) Check(in *Input) []Problem {
 // DL3038 flags dnf install without -y.
 type DL3038 struct{}
 
-var metaDL3038 = Meta{
-	ID: "DL3038", Level: dockerfile.Warning,
-	Title:       "Use the -y switch to avoid manual input `dnf install -y <package>`",
-	Description: "Without -y dnf waits for a confirmation the build cannot give.",
-	Fix:         "Add -y.",
-	Bad:         "FROM fedora:40\nRUN dnf install httpd-2.4.62 && dnf clean all\n", Good: "FROM fedora:40\nRUN dnf install -y httpd-2.4.62 && dnf clean all\n",
-}
+var metaDL3038 = Meta{Rule: report.Rule{
+	ID:       "DL3038",
+	Severity: report.Medium,
+	Title:    "Use the -y switch to avoid manual input `dnf install -y <package>`",
+	Help:     "Without -y dnf waits for a confirmation the build cannot give.",
+	Fix:      "Add -y.",
+	Bad:      "FROM fedora:40\nRUN dnf install httpd-2.4.62 && dnf clean all\n",
+	Good:     "FROM fedora:40\nRUN dnf install -y httpd-2.4.62 && dnf clean all\n",
+}}
 
 func (DL3038) Meta() *Meta { return &metaDL3038 }
 func (DL3038) Check(in *Input) []Problem {
@@ -69,13 +74,15 @@ func (DL3038) Check(in *Input) []Problem {
 // DL3034 flags zypper without a non-interactive switch.
 type DL3034 struct{}
 
-var metaDL3034 = Meta{
-	ID: "DL3034", Level: dockerfile.Warning,
-	Title:       "Non-interactive switch missing from `zypper` command: `zypper install -y`",
-	Description: "Without -n/-y zypper waits for a confirmation the build cannot give.",
-	Fix:         "Add -n (global) or -y.",
-	Bad:         "FROM opensuse/leap:15.6\nRUN zypper install httpd=2.4 && zypper clean\n", Good: "FROM opensuse/leap:15.6\nRUN zypper install -y httpd=2.4 && zypper clean\n",
-}
+var metaDL3034 = Meta{Rule: report.Rule{
+	ID:       "DL3034",
+	Severity: report.Medium,
+	Title:    "Non-interactive switch missing from `zypper` command: `zypper install -y`",
+	Help:     "Without -n/-y zypper waits for a confirmation the build cannot give.",
+	Fix:      "Add -n (global) or -y.",
+	Bad:      "FROM opensuse/leap:15.6\nRUN zypper install httpd=2.4 && zypper clean\n",
+	Good:     "FROM opensuse/leap:15.6\nRUN zypper install -y httpd=2.4 && zypper clean\n",
+}}
 
 func (DL3034) Meta() *Meta { return &metaDL3034 }
 func (DL3034) Check(in *Input) []Problem {
@@ -85,13 +92,15 @@ func (DL3034) Check(in *Input) []Problem {
 // DL3035 flags zypper dist-upgrade.
 type DL3035 struct{}
 
-var metaDL3035 = Meta{
-	ID: "DL3035", Level: dockerfile.Warning,
-	Title:       "Do not use `zypper dist-upgrade`",
-	Description: "dist-upgrade can move the image to another distribution release behind your back.",
-	Fix:         "Use a newer base image.",
-	Bad:         "FROM opensuse/leap:15.6\nRUN zypper dist-upgrade\n", Good: "FROM opensuse/leap:15.6\nRUN zypper -n install httpd=2.4 && zypper clean\n",
-}
+var metaDL3035 = Meta{Rule: report.Rule{
+	ID:       "DL3035",
+	Severity: report.Medium,
+	Title:    "Do not use `zypper dist-upgrade`",
+	Help:     "dist-upgrade can move the image to another distribution release behind your back.",
+	Fix:      "Use a newer base image.",
+	Bad:      "FROM opensuse/leap:15.6\nRUN zypper dist-upgrade\n",
+	Good:     "FROM opensuse/leap:15.6\nRUN zypper -n install httpd=2.4 && zypper clean\n",
+}}
 
 func (DL3035) Meta() *Meta { return &metaDL3035 }
 func (DL3035) Check(in *Input) []Problem {
@@ -127,13 +136,16 @@ func cleanMissing(f *dockerfile.File, tools, installs []string, mounts []string,
 // DL3032 flags yum install without yum clean all.
 type DL3032 struct{}
 
-var metaDL3032 = Meta{
-	ID: "DL3032", Aliases: []string{"DS015"}, Level: dockerfile.Warning,
-	Title:       "`yum clean all` missing after yum command",
-	Description: "yum's metadata and package cache ship in the layer.",
-	Fix:         "End the RUN with && yum clean all (or rm -rf /var/cache/yum).",
-	Bad:         "FROM centos:7\nRUN yum install -y httpd-2.4.6\n", Good: "FROM centos:7\nRUN yum install -y httpd-2.4.6 && yum clean all\n",
-}
+var metaDL3032 = Meta{Rule: report.Rule{
+	ID:       "DL3032",
+	Aliases:  []string{"DS015"},
+	Severity: report.Medium,
+	Title:    "`yum clean all` missing after yum command",
+	Help:     "yum's metadata and package cache ship in the layer.",
+	Fix:      "End the RUN with && yum clean all (or rm -rf /var/cache/yum).",
+	Bad:      "FROM centos:7\nRUN yum install -y httpd-2.4.6\n",
+	Good:     "FROM centos:7\nRUN yum install -y httpd-2.4.6 && yum clean all\n",
+}}
 
 func (DL3032) Meta() *Meta { return &metaDL3032 }
 func (DL3032) Check(in *Input) []Problem {
@@ -145,13 +157,16 @@ func (DL3032) Check(in *Input) []Problem {
 // DL3036 flags zypper install without zypper clean.
 type DL3036 struct{}
 
-var metaDL3036 = Meta{
-	ID: "DL3036", Aliases: []string{"DS020"}, Level: dockerfile.Warning,
-	Title:       "`zypper clean` missing after zypper use",
-	Description: "zypper's package cache ships in the layer. A cache mount on /var/cache/zypp also satisfies it.",
-	Fix:         "End the RUN with && zypper clean.",
-	Bad:         "FROM opensuse/leap:15.6\nRUN zypper install -y mariadb=10.4\n", Good: "FROM opensuse/leap:15.6\nRUN zypper install -y mariadb=10.4 && zypper clean\n",
-}
+var metaDL3036 = Meta{Rule: report.Rule{
+	ID:       "DL3036",
+	Aliases:  []string{"DS020"},
+	Severity: report.Medium,
+	Title:    "`zypper clean` missing after zypper use",
+	Help:     "zypper's package cache ships in the layer. A cache mount on /var/cache/zypp also satisfies it.",
+	Fix:      "End the RUN with && zypper clean.",
+	Bad:      "FROM opensuse/leap:15.6\nRUN zypper install -y mariadb=10.4\n",
+	Good:     "FROM opensuse/leap:15.6\nRUN zypper install -y mariadb=10.4 && zypper clean\n",
+}}
 
 func (DL3036) Meta() *Meta { return &metaDL3036 }
 func (DL3036) Check(in *Input) []Problem {
@@ -163,13 +178,16 @@ func (DL3036) Check(in *Input) []Problem {
 // DL3040 flags dnf/microdnf install without dnf clean all.
 type DL3040 struct{}
 
-var metaDL3040 = Meta{
-	ID: "DL3040", Aliases: []string{"DS019", "DS027"}, Level: dockerfile.Warning,
-	Title:       "`dnf clean all` missing after dnf command",
-	Description: "dnf's metadata and package cache ship in the layer. A cache mount on /var/cache/libdnf5 also satisfies it.",
-	Fix:         "End the RUN with && dnf clean all (microdnf clean all).",
-	Bad:         "FROM fedora:40\nRUN dnf install -y mariadb-10.4\n", Good: "FROM fedora:40\nRUN dnf install -y mariadb-10.4 && dnf clean all\n",
-}
+var metaDL3040 = Meta{Rule: report.Rule{
+	ID:       "DL3040",
+	Aliases:  []string{"DS019", "DS027"},
+	Severity: report.Medium,
+	Title:    "`dnf clean all` missing after dnf command",
+	Help:     "dnf's metadata and package cache ship in the layer. A cache mount on /var/cache/libdnf5 also satisfies it.",
+	Fix:      "End the RUN with && dnf clean all (microdnf clean all).",
+	Bad:      "FROM fedora:40\nRUN dnf install -y mariadb-10.4\n",
+	Good:     "FROM fedora:40\nRUN dnf install -y mariadb-10.4 && dnf clean all\n",
+}}
 
 func (DL3040) Meta() *Meta { return &metaDL3040 }
 func (DL3040) Check(in *Input) []Problem {
@@ -224,13 +242,15 @@ func rpmUnpinned(f *dockerfile.File, tools []string) []Problem {
 // DL3033 flags yum install without versions.
 type DL3033 struct{}
 
-var metaDL3033 = Meta{
-	ID: "DL3033", Level: dockerfile.Warning,
-	Title:       "Specify version with `yum install -y <package>-<version>`",
-	Description: "Unpinned packages make the image depend on the day it was built.",
-	Fix:         "Write package-version.",
-	Bad:         "FROM centos:7\nRUN yum install -y tomcat && yum clean all\n", Good: "FROM centos:7\nRUN yum install -y tomcat-9.2 && yum clean all\n",
-}
+var metaDL3033 = Meta{Rule: report.Rule{
+	ID:       "DL3033",
+	Severity: report.Medium,
+	Title:    "Specify version with `yum install -y <package>-<version>`",
+	Help:     "Unpinned packages make the image depend on the day it was built.",
+	Fix:      "Write package-version.",
+	Bad:      "FROM centos:7\nRUN yum install -y tomcat && yum clean all\n",
+	Good:     "FROM centos:7\nRUN yum install -y tomcat-9.2 && yum clean all\n",
+}}
 
 func (DL3033) Meta() *Meta               { return &metaDL3033 }
 func (DL3033) Check(in *Input) []Problem { return rpmUnpinned(in.File, []string{"yum"}) }
@@ -238,13 +258,15 @@ func (DL3033) Check(in *Input) []Problem { return rpmUnpinned(in.File, []string{
 // DL3041 flags dnf install without versions.
 type DL3041 struct{}
 
-var metaDL3041 = Meta{
-	ID: "DL3041", Level: dockerfile.Warning,
-	Title:       "Specify version with `dnf install -y <package>-<version>`",
-	Description: "Unpinned packages make the image depend on the day it was built.",
-	Fix:         "Write package-version.",
-	Bad:         "FROM fedora:40\nRUN dnf install -y tomcat && dnf clean all\n", Good: "FROM fedora:40\nRUN dnf install -y tomcat-9.0.1 && dnf clean all\n",
-}
+var metaDL3041 = Meta{Rule: report.Rule{
+	ID:       "DL3041",
+	Severity: report.Medium,
+	Title:    "Specify version with `dnf install -y <package>-<version>`",
+	Help:     "Unpinned packages make the image depend on the day it was built.",
+	Fix:      "Write package-version.",
+	Bad:      "FROM fedora:40\nRUN dnf install -y tomcat && dnf clean all\n",
+	Good:     "FROM fedora:40\nRUN dnf install -y tomcat-9.0.1 && dnf clean all\n",
+}}
 
 func (DL3041) Meta() *Meta               { return &metaDL3041 }
 func (DL3041) Check(in *Input) []Problem { return rpmUnpinned(in.File, []string{"dnf", "microdnf"}) }
@@ -252,13 +274,15 @@ func (DL3041) Check(in *Input) []Problem { return rpmUnpinned(in.File, []string{
 // DL3037 flags zypper install without versions.
 type DL3037 struct{}
 
-var metaDL3037 = Meta{
-	ID: "DL3037", Level: dockerfile.Warning,
-	Title:       "Specify version with `zypper install -y <package>[=]<version>`",
-	Description: "Unpinned packages make the image depend on the day it was built.",
-	Fix:         "Write package=version.",
-	Bad:         "FROM opensuse/leap:15.6\nRUN zypper install -y tomcat && zypper clean\n", Good: "FROM opensuse/leap:15.6\nRUN zypper install -y tomcat=9.0.39 && zypper clean\n",
-}
+var metaDL3037 = Meta{Rule: report.Rule{
+	ID:       "DL3037",
+	Severity: report.Medium,
+	Title:    "Specify version with `zypper install -y <package>[=]<version>`",
+	Help:     "Unpinned packages make the image depend on the day it was built.",
+	Fix:      "Write package=version.",
+	Bad:      "FROM opensuse/leap:15.6\nRUN zypper install -y tomcat && zypper clean\n",
+	Good:     "FROM opensuse/leap:15.6\nRUN zypper install -y tomcat=9.0.39 && zypper clean\n",
+}}
 
 func (DL3037) Meta() *Meta { return &metaDL3037 }
 func (DL3037) Check(in *Input) []Problem {

@@ -4,6 +4,7 @@ import (
 	"regexp"
 
 	"github.com/harden-dev/harden/dockerfile"
+	"github.com/harden-dev/harden/report"
 )
 
 // Rule is one lint check.
@@ -14,31 +15,29 @@ type Rule interface {
 	Check(in *Input) []Problem
 }
 
-// Meta is a rule's metadata: data, not code.
+// Meta is a rule's metadata: data, not code. The embedded report.Rule
+// holds what every harden rule has:
+//
+//   - ID, the primary ID: the hadolint ID where hadolint has the rule, else
+//     the Trivy ID, else the BuildKit check name, else harden's own HD0xx.
+//     Never reused.
+//   - Aliases, the same check's IDs in other tools (Trivy DS, BuildKit,
+//     Dockle, CIS Docker Benchmark section 4).
+//   - Severity, the default level as a severity (see Level); Unknown makes
+//     the rule off: it reports only when configured.
+//   - Title, Help (why the rule matters) and Fix.
+//   - Bad, a Dockerfile the rule flags, and Good, one it does not.
 type Meta struct {
-	// ID is the rule's primary ID: the hadolint ID where hadolint has the
-	// rule, else the Trivy ID, else the BuildKit check name, else harden's
-	// own HD0xx. Never reused.
-	ID string
-	// Aliases are the same check's IDs in other tools (Trivy DS, BuildKit,
-	// Dockle, CIS Docker Benchmark section 4).
-	Aliases []string
-	// Level is the default level; Off rules report only when configured.
-	Level dockerfile.Level
-	// Title is the one-line summary.
-	Title string
-	// Description explains why the rule matters.
-	Description string
-	// Fix says how to fix it.
-	Fix string
-	// Bad is a Dockerfile the rule flags; Good one it does not.
-	Bad, Good string
+	report.Rule
 	// Fixable is true when --fix can apply the rule's edits.
 	Fixable bool
 	// Needs names the configuration a rule needs before it reports
 	// ("trustedRegistries", "labelSchema", "a .dockerignore on disk").
 	Needs string
 }
+
+// Level is the rule's default level, hadolint's word for its severity.
+func (m *Meta) Level() dockerfile.Level { return dockerfile.LevelOf(m.Severity) }
 
 // Problem is one place where a rule fires.
 type Problem struct {

@@ -94,7 +94,7 @@ func TestMetaWellFormed(t *testing.T) {
 			t.Errorf("rule ID %q is used twice", m.ID)
 		}
 		ids[m.ID] = true
-		if m.Title == "" || m.Description == "" || m.Fix == "" || m.Bad == "" || m.Good == "" {
+		if m.Title == "" || m.Help == "" || m.Fix == "" || m.Bad == "" || m.Good == "" {
 			t.Errorf("%s: title, description, fix, bad and good are all required", m.ID)
 		}
 		for _, a := range m.Aliases {
@@ -104,6 +104,9 @@ func TestMetaWellFormed(t *testing.T) {
 		}
 		if r.Meta() != m {
 			t.Errorf("%s: Meta must return the same value", m.ID)
+		}
+		if m.Level().Severity() != m.Severity {
+			t.Errorf("%s: severity %s is no lint level (error high, warning medium, info low, style info, off unknown)", m.ID, m.Severity)
 		}
 	}
 	for _, r := range All() {

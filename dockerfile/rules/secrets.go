@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/harden-dev/harden/dockerfile"
+	"github.com/harden-dev/harden/report"
 )
 
 // knownSecretNames are environment variable names that hold credentials.
@@ -52,13 +53,16 @@ func secretName(k string) bool {
 // DL3064 flags ARG and ENV names that look like secrets.
 type DL3064 struct{}
 
-var metaDL3064 = Meta{
-	ID: "DL3064", Aliases: []string{"SecretsUsedInArgOrEnv", "CIS-DI-0010", "CIS-4.10"}, Level: dockerfile.Warning,
-	Title:       "Potentially sensitive data should not be used in the ARG or ENV commands",
-	Description: "ARG and ENV values are stored in the image's config and history, readable by anyone who can pull it. Names are matched with hadolint's list and BuildKit's token pattern; names ending in _FILE, _PATH, _VERSION or starting with PUBLIC_, and GPG_KEY, are not flagged.",
-	Fix:         "Pass the secret at build time with RUN --mount=type=secret,id=name and at run time from the orchestrator's secret store.",
-	Bad:         "FROM debian:12\nARG GITHUB_TOKEN\n", Good: "FROM debian:12\nRUN --mount=type=secret,id=gh_token true\n",
-}
+var metaDL3064 = Meta{Rule: report.Rule{
+	ID:       "DL3064",
+	Aliases:  []string{"SecretsUsedInArgOrEnv", "CIS-DI-0010", "CIS-4.10"},
+	Severity: report.Medium,
+	Title:    "Potentially sensitive data should not be used in the ARG or ENV commands",
+	Help:     "ARG and ENV values are stored in the image's config and history, readable by anyone who can pull it. Names are matched with hadolint's list and BuildKit's token pattern; names ending in _FILE, _PATH, _VERSION or starting with PUBLIC_, and GPG_KEY, are not flagged.",
+	Fix:      "Pass the secret at build time with RUN --mount=type=secret,id=name and at run time from the orchestrator's secret store.",
+	Bad:      "FROM debian:12\nARG GITHUB_TOKEN\n",
+	Good:     "FROM debian:12\nRUN --mount=type=secret,id=gh_token true\n",
+}}
 
 func (DL3064) Meta() *Meta { return &metaDL3064 }
 func (DL3064) Check(in *Input) []Problem {
@@ -86,13 +90,16 @@ var credentialCLI = regexp.MustCompile(`aws\s+configure\s+set\s+aws_(access_key_
 // run without a secret mount.
 type DS031 struct{}
 
-var metaDS031 = Meta{
-	ID: "DS031", Aliases: []string{"CIS-DI-0010", "CIS-4.10"}, Level: dockerfile.Error,
-	Title:       "Secrets passed via build-args or envs or copied secret files",
-	Description: "A credentials file copied into the final stage, or a login command run with the secret on its command line, leaves the secret in a layer. Secret-looking ARG and ENV names are DL3064.",
-	Fix:         "Use RUN --mount=type=secret for build-time credentials and mount run-time credentials from the orchestrator.",
-	Bad:         "FROM amazon/aws-cli:2.15.0\nCOPY ./config $AWS_CONFIG_FILE\n", Good: "FROM amazon/aws-cli:2.15.0\nRUN --mount=type=secret,id=aws,target=/root/.aws/credentials aws s3 ls\n",
-}
+var metaDS031 = Meta{Rule: report.Rule{
+	ID:       "DS031",
+	Aliases:  []string{"CIS-DI-0010", "CIS-4.10"},
+	Severity: report.High,
+	Title:    "Secrets passed via build-args or envs or copied secret files",
+	Help:     "A credentials file copied into the final stage, or a login command run with the secret on its command line, leaves the secret in a layer. Secret-looking ARG and ENV names are DL3064.",
+	Fix:      "Use RUN --mount=type=secret for build-time credentials and mount run-time credentials from the orchestrator.",
+	Bad:      "FROM amazon/aws-cli:2.15.0\nCOPY ./config $AWS_CONFIG_FILE\n",
+	Good:     "FROM amazon/aws-cli:2.15.0\nRUN --mount=type=secret,id=aws,target=/root/.aws/credentials aws s3 ls\n",
+}}
 
 func (DS031) Meta() *Meta { return &metaDS031 }
 func (DS031) Check(in *Input) []Problem {

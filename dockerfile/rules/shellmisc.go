@@ -7,19 +7,22 @@ import (
 	"strings"
 
 	"github.com/harden-dev/harden/dockerfile"
+	"github.com/harden-dev/harden/report"
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 )
 
 // DL3001 flags commands that make no sense in a container.
 type DL3001 struct{}
 
-var metaDL3001 = Meta{
-	ID: "DL3001", Level: dockerfile.Info,
-	Title:       "For some bash commands it makes no sense running them in a Docker container like ssh, vim, shutdown, service, ps, free, top, kill, mount, ifconfig",
-	Description: "Interactive and system-management tools do nothing useful during a build.",
-	Fix:         "Remove the command.",
-	Bad:         "FROM debian:12\nRUN top\n", Good: "FROM debian:12\nRUN apt-get install -y ssh\n",
-}
+var metaDL3001 = Meta{Rule: report.Rule{
+	ID:       "DL3001",
+	Severity: report.Low,
+	Title:    "For some bash commands it makes no sense running them in a Docker container like ssh, vim, shutdown, service, ps, free, top, kill, mount, ifconfig",
+	Help:     "Interactive and system-management tools do nothing useful during a build.",
+	Fix:      "Remove the command.",
+	Bad:      "FROM debian:12\nRUN top\n",
+	Good:     "FROM debian:12\nRUN apt-get install -y ssh\n",
+}}
 
 func (DL3001) Meta() *Meta { return &metaDL3001 }
 func (DL3001) Check(in *Input) []Problem {
@@ -31,13 +34,16 @@ func (DL3001) Check(in *Input) []Problem {
 // DL3003 flags cd in RUN.
 type DL3003 struct{}
 
-var metaDL3003 = Meta{
-	ID: "DL3003", Aliases: []string{"DS013"}, Level: dockerfile.Warning,
-	Title:       "Use WORKDIR to switch to a directory",
-	Description: "cd only lasts for the RUN it is in; WORKDIR says where later instructions run.",
-	Fix:         "Use WORKDIR, or a subshell or tool option (make -C, git -C).",
-	Bad:         "FROM debian:12\nRUN cd /tmp && make\n", Good: "FROM debian:12\nWORKDIR /tmp\nRUN make\n",
-}
+var metaDL3003 = Meta{Rule: report.Rule{
+	ID:       "DL3003",
+	Aliases:  []string{"DS013"},
+	Severity: report.Medium,
+	Title:    "Use WORKDIR to switch to a directory",
+	Help:     "cd only lasts for the RUN it is in; WORKDIR says where later instructions run.",
+	Fix:      "Use WORKDIR, or a subshell or tool option (make -C, git -C).",
+	Bad:      "FROM debian:12\nRUN cd /tmp && make\n",
+	Good:     "FROM debian:12\nWORKDIR /tmp\nRUN make\n",
+}}
 
 func (DL3003) Meta() *Meta { return &metaDL3003 }
 func (DL3003) Check(in *Input) []Problem {
@@ -47,13 +53,16 @@ func (DL3003) Check(in *Input) []Problem {
 // DL3004 flags sudo.
 type DL3004 struct{}
 
-var metaDL3004 = Meta{
-	ID: "DL3004", Aliases: []string{"DS010", "DKL-DI-0001"}, Level: dockerfile.Error,
-	Title:       "Do not use sudo as it leads to unpredictable behavior. Use a tool like gosu to enforce root",
-	Description: "sudo needs a TTY and a sudoers setup, and leaves a setuid binary in the image.",
-	Fix:         "Run the step as root (USER root … USER app) or use gosu/setpriv at runtime.",
-	Bad:         "FROM debian:12\nRUN sudo apt-get update\n", Good: "FROM debian:12\nRUN apt-get update\n",
-}
+var metaDL3004 = Meta{Rule: report.Rule{
+	ID:       "DL3004",
+	Aliases:  []string{"DS010", "DKL-DI-0001"},
+	Severity: report.High,
+	Title:    "Do not use sudo as it leads to unpredictable behavior. Use a tool like gosu to enforce root",
+	Help:     "sudo needs a TTY and a sudoers setup, and leaves a setuid binary in the image.",
+	Fix:      "Run the step as root (USER root … USER app) or use gosu/setpriv at runtime.",
+	Bad:      "FROM debian:12\nRUN sudo apt-get update\n",
+	Good:     "FROM debian:12\nRUN apt-get update\n",
+}}
 
 func (DL3004) Meta() *Meta { return &metaDL3004 }
 func (DL3004) Check(in *Input) []Problem {
@@ -63,13 +72,15 @@ func (DL3004) Check(in *Input) []Problem {
 // DL3059 flags consecutive single-command RUNs.
 type DL3059 struct{}
 
-var metaDL3059 = Meta{
-	ID: "DL3059", Level: dockerfile.Info,
-	Title:       "Multiple consecutive RUN instructions. Consider consolidation",
-	Description: "Each RUN is a layer; two single-command RUNs in a row are usually one step split in two.",
-	Fix:         "Join them with &&.",
-	Bad:         "FROM debian:12\nRUN /a.sh\nRUN /b.sh\n", Good: "FROM debian:12\nRUN /a.sh && /b.sh\n",
-}
+var metaDL3059 = Meta{Rule: report.Rule{
+	ID:       "DL3059",
+	Severity: report.Low,
+	Title:    "Multiple consecutive RUN instructions. Consider consolidation",
+	Help:     "Each RUN is a layer; two single-command RUNs in a row are usually one step split in two.",
+	Fix:      "Join them with &&.",
+	Bad:      "FROM debian:12\nRUN /a.sh\nRUN /b.sh\n",
+	Good:     "FROM debian:12\nRUN /a.sh && /b.sh\n",
+}}
 
 func (DL3059) Meta() *Meta { return &metaDL3059 }
 func (DL3059) Check(in *Input) []Problem {
@@ -92,13 +103,16 @@ func (DL3059) Check(in *Input) []Problem {
 // DL4001 flags using both wget and curl in one stage.
 type DL4001 struct{}
 
-var metaDL4001 = Meta{
-	ID: "DL4001", Aliases: []string{"DS014"}, Level: dockerfile.Warning,
-	Title:       "Either use Wget or Curl but not both",
-	Description: "Two download tools are two sets of dependencies and behaviours for one job.",
-	Fix:         "Standardise on one of them.",
-	Bad:         "FROM debian:12\nRUN wget -q http://a/x\nRUN curl -fsSO http://a/y\n", Good: "FROM debian:12\nRUN curl -fsSO http://a/x\nRUN curl -fsSO http://a/y\n",
-}
+var metaDL4001 = Meta{Rule: report.Rule{
+	ID:       "DL4001",
+	Aliases:  []string{"DS014"},
+	Severity: report.Medium,
+	Title:    "Either use Wget or Curl but not both",
+	Help:     "Two download tools are two sets of dependencies and behaviours for one job.",
+	Fix:      "Standardise on one of them.",
+	Bad:      "FROM debian:12\nRUN wget -q http://a/x\nRUN curl -fsSO http://a/y\n",
+	Good:     "FROM debian:12\nRUN curl -fsSO http://a/x\nRUN curl -fsSO http://a/y\n",
+}}
 
 func (DL4001) Meta() *Meta { return &metaDL4001 }
 func (DL4001) Check(in *Input) []Problem {
@@ -126,13 +140,15 @@ func (DL4001) Check(in *Input) []Problem {
 // DL4005 flags replacing /bin/sh with ln.
 type DL4005 struct{}
 
-var metaDL4005 = Meta{
-	ID: "DL4005", Level: dockerfile.Warning,
-	Title:       "Use SHELL to change the default shell",
-	Description: "Relinking /bin/sh changes the shell for every script in the image, not only for the build.",
-	Fix:         "Use SHELL [\"/bin/bash\", \"-c\"].",
-	Bad:         "FROM debian:12\nRUN ln -sf /bin/bash /bin/sh\n", Good: "FROM debian:12\nSHELL [\"/bin/bash\", \"-c\"]\n",
-}
+var metaDL4005 = Meta{Rule: report.Rule{
+	ID:       "DL4005",
+	Severity: report.Medium,
+	Title:    "Use SHELL to change the default shell",
+	Help:     "Relinking /bin/sh changes the shell for every script in the image, not only for the build.",
+	Fix:      "Use SHELL [\"/bin/bash\", \"-c\"].",
+	Bad:      "FROM debian:12\nRUN ln -sf /bin/bash /bin/sh\n",
+	Good:     "FROM debian:12\nSHELL [\"/bin/bash\", \"-c\"]\n",
+}}
 
 func (DL4005) Meta() *Meta { return &metaDL4005 }
 func (DL4005) Check(in *Input) []Problem {
@@ -142,13 +158,15 @@ func (DL4005) Check(in *Input) []Problem {
 // DL4006 flags pipes without pipefail.
 type DL4006 struct{}
 
-var metaDL4006 = Meta{
-	ID: "DL4006", Level: dockerfile.Warning,
-	Title:       "Set the SHELL option -o pipefail before RUN with a pipe in it",
-	Description: "Without pipefail a pipeline's status is its last command's, so `curl … | tar x` passes when curl fails. If /bin/sh is busybox, set SHELL to /bin/ash.",
-	Fix:         "Add SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"] before the RUN.",
-	Bad:         "FROM debian:12\nRUN wget -O - https://x | wc -l\n", Good: "FROM debian:12\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nRUN wget -O - https://x | wc -l\n",
-}
+var metaDL4006 = Meta{Rule: report.Rule{
+	ID:       "DL4006",
+	Severity: report.Medium,
+	Title:    "Set the SHELL option -o pipefail before RUN with a pipe in it",
+	Help:     "Without pipefail a pipeline's status is its last command's, so `curl … | tar x` passes when curl fails. If /bin/sh is busybox, set SHELL to /bin/ash.",
+	Fix:      "Add SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"] before the RUN.",
+	Bad:      "FROM debian:12\nRUN wget -O - https://x | wc -l\n",
+	Good:     "FROM debian:12\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nRUN wget -O - https://x | wc -l\n",
+}}
 
 func (DL4006) Meta() *Meta { return &metaDL4006 }
 func (DL4006) Check(in *Input) []Problem {
@@ -189,13 +207,15 @@ func pipefailShell(sh []string) bool {
 // DL3047 flags wget without a progress option.
 type DL3047 struct{}
 
-var metaDL3047 = Meta{
-	ID: "DL3047", Level: dockerfile.Info,
-	Title:       "Avoid use of wget without progress bar. Use wget --progress=dot:giga <url>. Or consider using -q or -nv (shorthands for --quiet or --no-verbose)",
-	Description: "wget's default progress bar floods build logs.",
-	Fix:         "Add --progress=dot:giga, -q or -nv.",
-	Bad:         "FROM debian:12\nRUN wget https://x/y\n", Good: "FROM debian:12\nRUN wget -q https://x/y\n",
-}
+var metaDL3047 = Meta{Rule: report.Rule{
+	ID:       "DL3047",
+	Severity: report.Low,
+	Title:    "Avoid use of wget without progress bar. Use wget --progress=dot:giga <url>. Or consider using -q or -nv (shorthands for --quiet or --no-verbose)",
+	Help:     "wget's default progress bar floods build logs.",
+	Fix:      "Add --progress=dot:giga, -q or -nv.",
+	Bad:      "FROM debian:12\nRUN wget https://x/y\n",
+	Good:     "FROM debian:12\nRUN wget -q https://x/y\n",
+}}
 
 func (DL3047) Meta() *Meta { return &metaDL3047 }
 func (DL3047) Check(in *Input) []Problem {

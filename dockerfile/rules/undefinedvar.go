@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/harden-dev/harden/dockerfile"
+	"github.com/harden-dev/harden/report"
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/moby/buildkit/frontend/dockerfile/linter"
 )
@@ -18,13 +19,15 @@ var commonEnv = map[string]bool{"PATH": true, "HOME": true, "HOSTNAME": true, "L
 // UndefinedVar flags variables used before any ARG or ENV defines them.
 type UndefinedVar struct{}
 
-var metaUndefinedVar = Meta{
-	ID: "UndefinedVar", Level: dockerfile.Warning,
-	Title:       "Variables should be defined before their use",
-	Description: "An undefined variable expands to nothing, so the instruction silently does something else. The words checked are the ones BuildKit expands (COPY and ADD sources, destination and flags, heredoc bodies, ENV and LABEL values, RUN --mount options…). harden cannot read the base image's ENV, so it reports a variable only when it is certainly unset: the stage starts FROM scratch; the file declares it, but out of reach (later, in another stage, a global ARG the stage does not declare again, or in the same ENV, whose values are all expanded before any is set); or the name is one edit away from a variable that is defined (a typo). Shell-form RUN, CMD and ENTRYPOINT are not checked: the shell expands those.",
-	Fix:         "Declare it with ARG or ENV first (again in each stage for a global ARG), split the ENV, or fix the typo.",
-	Bad:         "FROM scratch\nCOPY $foo .\n", Good: "FROM scratch\nARG foo=app\nCOPY $foo .\n",
-}
+var metaUndefinedVar = Meta{Rule: report.Rule{
+	ID:       "UndefinedVar",
+	Severity: report.Medium,
+	Title:    "Variables should be defined before their use",
+	Help:     "An undefined variable expands to nothing, so the instruction silently does something else. The words checked are the ones BuildKit expands (COPY and ADD sources, destination and flags, heredoc bodies, ENV and LABEL values, RUN --mount options…). harden cannot read the base image's ENV, so it reports a variable only when it is certainly unset: the stage starts FROM scratch; the file declares it, but out of reach (later, in another stage, a global ARG the stage does not declare again, or in the same ENV, whose values are all expanded before any is set); or the name is one edit away from a variable that is defined (a typo). Shell-form RUN, CMD and ENTRYPOINT are not checked: the shell expands those.",
+	Fix:      "Declare it with ARG or ENV first (again in each stage for a global ARG), split the ENV, or fix the typo.",
+	Bad:      "FROM scratch\nCOPY $foo .\n",
+	Good:     "FROM scratch\nARG foo=app\nCOPY $foo .\n",
+}}
 
 func (UndefinedVar) Meta() *Meta { return &metaUndefinedVar }
 func (UndefinedVar) Check(in *Input) []Problem {

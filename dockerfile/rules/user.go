@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/harden-dev/harden/dockerfile"
+	"github.com/harden-dev/harden/report"
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 )
 
@@ -23,13 +24,16 @@ func isRootUser(u string) bool {
 // DL3002 flags stages whose last USER is root.
 type DL3002 struct{}
 
-var metaDL3002 = Meta{
-	ID: "DL3002", Aliases: []string{"DS002", "CIS-DI-0001", "CIS-4.1"}, Level: dockerfile.Warning,
-	Title:       "Last USER should not be root",
-	Description: "A container that runs as root turns any code execution bug into root in the container, one kernel bug away from the host.",
-	Fix:         "Switch back to an unprivileged user after the steps that need root: USER 65532:65532.",
-	Bad:         "FROM debian:12\nUSER root\n", Good: "FROM debian:12\nUSER root\nRUN true\nUSER 10001\n",
-}
+var metaDL3002 = Meta{Rule: report.Rule{
+	ID:       "DL3002",
+	Aliases:  []string{"DS002", "CIS-DI-0001", "CIS-4.1"},
+	Severity: report.Medium,
+	Title:    "Last USER should not be root",
+	Help:     "A container that runs as root turns any code execution bug into root in the container, one kernel bug away from the host.",
+	Fix:      "Switch back to an unprivileged user after the steps that need root: USER 65532:65532.",
+	Bad:      "FROM debian:12\nUSER root\n",
+	Good:     "FROM debian:12\nUSER root\nRUN true\nUSER 10001\n",
+}}
 
 func (DL3002) Meta() *Meta { return &metaDL3002 }
 func (DL3002) Check(in *Input) []Problem {
@@ -55,13 +59,15 @@ func (DL3002) Check(in *Input) []Problem {
 // DL3066 flags non-numeric users.
 type DL3066 struct{}
 
-var metaDL3066 = Meta{
-	ID: "DL3066", Level: dockerfile.Info,
-	Title:       "Non-numeric user-id may not be resolvable by host system",
-	Description: "Kubernetes runAsNonRoot and other host-side checks need a numeric UID; a name is only known inside the image's /etc/passwd.",
-	Fix:         "Use the numeric UID (and GID): USER 10001:10001.",
-	Bad:         "FROM debian:12\nUSER app\n", Good: "FROM debian:12\nUSER 10001:10001\n",
-}
+var metaDL3066 = Meta{Rule: report.Rule{
+	ID:       "DL3066",
+	Severity: report.Low,
+	Title:    "Non-numeric user-id may not be resolvable by host system",
+	Help:     "Kubernetes runAsNonRoot and other host-side checks need a numeric UID; a name is only known inside the image's /etc/passwd.",
+	Fix:      "Use the numeric UID (and GID): USER 10001:10001.",
+	Bad:      "FROM debian:12\nUSER app\n",
+	Good:     "FROM debian:12\nUSER 10001:10001\n",
+}}
 
 func (DL3066) Meta() *Meta { return &metaDL3066 }
 func (DL3066) Check(in *Input) []Problem {
@@ -95,13 +101,15 @@ func isDigits(s string) bool {
 // DL3046 flags useradd with a high UID and no -l.
 type DL3046 struct{}
 
-var metaDL3046 = Meta{
-	ID: "DL3046", Level: dockerfile.Warning,
-	Title:       "useradd without flag -l and high UID will result in excessively large Image",
-	Description: "useradd writes the lastlog and faillog sparse files sized by the UID; a layer stores them in full, so a high UID adds gigabytes.",
-	Fix:         "Pass -l (--no-log-init) to useradd.",
-	Bad:         "FROM debian:12\nRUN useradd -u 123456 app\n", Good: "FROM debian:12\nRUN useradd -l -u 123456 app\n",
-}
+var metaDL3046 = Meta{Rule: report.Rule{
+	ID:       "DL3046",
+	Severity: report.Medium,
+	Title:    "useradd without flag -l and high UID will result in excessively large Image",
+	Help:     "useradd writes the lastlog and faillog sparse files sized by the UID; a layer stores them in full, so a high UID adds gigabytes.",
+	Fix:      "Pass -l (--no-log-init) to useradd.",
+	Bad:      "FROM debian:12\nRUN useradd -u 123456 app\n",
+	Good:     "FROM debian:12\nRUN useradd -l -u 123456 app\n",
+}}
 
 func (DL3046) Meta() *Meta { return &metaDL3046 }
 func (DL3046) Check(in *Input) []Problem {
@@ -141,13 +149,16 @@ func optionValue(c *dockerfile.Command, short, long string) string {
 // HD003 flags a final stage that never sets a USER, so runs as root.
 type HD003 struct{}
 
-var metaHD003 = Meta{
-	ID: "HD003", Aliases: []string{"DS002", "CIS-DI-0001", "CIS-4.1"}, Level: dockerfile.Warning,
-	Title:       "Final stage runs as root: no USER instruction",
-	Description: "Without USER the container runs as root (UID 0). Distroless images ship a nonroot user, 65532, for exactly this. An explicit USER root at the end is DL3002.",
-	Fix:         "Add USER 65532:65532 (or another unprivileged numeric UID) to the final stage, or use a :nonroot base.",
-	Bad:         "FROM node:20\nCMD [\"node\",\"index.js\"]\n", Good: "FROM node:20\nUSER 1000:1000\nCMD [\"node\",\"index.js\"]\n",
-}
+var metaHD003 = Meta{Rule: report.Rule{
+	ID:       "HD003",
+	Aliases:  []string{"DS002", "CIS-DI-0001", "CIS-4.1"},
+	Severity: report.Medium,
+	Title:    "Final stage runs as root: no USER instruction",
+	Help:     "Without USER the container runs as root (UID 0). Distroless images ship a nonroot user, 65532, for exactly this. An explicit USER root at the end is DL3002.",
+	Fix:      "Add USER 65532:65532 (or another unprivileged numeric UID) to the final stage, or use a :nonroot base.",
+	Bad:      "FROM node:20\nCMD [\"node\",\"index.js\"]\n",
+	Good:     "FROM node:20\nUSER 1000:1000\nCMD [\"node\",\"index.js\"]\n",
+}}
 
 func (HD003) Meta() *Meta { return &metaHD003 }
 func (HD003) Check(in *Input) []Problem {

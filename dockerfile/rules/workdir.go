@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/harden-dev/harden/dockerfile"
+	"github.com/harden-dev/harden/report"
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 )
 
@@ -22,13 +23,16 @@ func absWorkdir(p string) bool {
 // DL3000 flags relative WORKDIR paths.
 type DL3000 struct{}
 
-var metaDL3000 = Meta{
-	ID: "DL3000", Aliases: []string{"DS009"}, Level: dockerfile.Error,
-	Title:       "Use absolute WORKDIR",
-	Description: "A relative WORKDIR depends on the working directory the base image left behind.",
-	Fix:         "Write an absolute path: WORKDIR /app.",
-	Bad:         "FROM debian:12\nWORKDIR app\n", Good: "FROM debian:12\nWORKDIR /app\n",
-}
+var metaDL3000 = Meta{Rule: report.Rule{
+	ID:       "DL3000",
+	Aliases:  []string{"DS009"},
+	Severity: report.High,
+	Title:    "Use absolute WORKDIR",
+	Help:     "A relative WORKDIR depends on the working directory the base image left behind.",
+	Fix:      "Write an absolute path: WORKDIR /app.",
+	Bad:      "FROM debian:12\nWORKDIR app\n",
+	Good:     "FROM debian:12\nWORKDIR /app\n",
+}}
 
 func (DL3000) Meta() *Meta { return &metaDL3000 }
 func (DL3000) Check(in *Input) []Problem {
@@ -45,13 +49,15 @@ func (DL3000) Check(in *Input) []Problem {
 // that set no absolute one before.
 type WorkdirRelativePath struct{}
 
-var metaWorkdirRelativePath = Meta{
-	ID: "WorkdirRelativePath", Level: dockerfile.Warning,
-	Title:       "Relative workdir without an absolute workdir declared within the build can have unexpected results if the base image changes",
-	Description: "BuildKit's variant of DL3000: a relative WORKDIR is fine after an absolute one in the same stage chain.",
-	Fix:         "Set an absolute WORKDIR first.",
-	Bad:         "FROM scratch\nWORKDIR app/\n", Good: "FROM scratch\nWORKDIR /app\nWORKDIR sub/\n",
-}
+var metaWorkdirRelativePath = Meta{Rule: report.Rule{
+	ID:       "WorkdirRelativePath",
+	Severity: report.Medium,
+	Title:    "Relative workdir without an absolute workdir declared within the build can have unexpected results if the base image changes",
+	Help:     "BuildKit's variant of DL3000: a relative WORKDIR is fine after an absolute one in the same stage chain.",
+	Fix:      "Set an absolute WORKDIR first.",
+	Bad:      "FROM scratch\nWORKDIR app/\n",
+	Good:     "FROM scratch\nWORKDIR /app\nWORKDIR sub/\n",
+}}
 
 func (WorkdirRelativePath) Meta() *Meta { return &metaWorkdirRelativePath }
 func (WorkdirRelativePath) Check(in *Input) []Problem {
@@ -86,13 +92,15 @@ func (WorkdirRelativePath) Check(in *Input) []Problem {
 // DS030 flags WORKDIR in system directories.
 type DS030 struct{}
 
-var metaDS030 = Meta{
-	ID: "DS030", Level: dockerfile.Error,
-	Title:       "WORKDIR should not be mounted on system dirs",
-	Description: "Working in /proc, /boot, /dev, /initrd or /lost+found writes into kernel or system interfaces.",
-	Fix:         "Use an application directory such as /app.",
-	Bad:         "FROM debian:12\nWORKDIR /proc/self/fd/1\n", Good: "FROM debian:12\nWORKDIR /app\n",
-}
+var metaDS030 = Meta{Rule: report.Rule{
+	ID:       "DS030",
+	Severity: report.High,
+	Title:    "WORKDIR should not be mounted on system dirs",
+	Help:     "Working in /proc, /boot, /dev, /initrd or /lost+found writes into kernel or system interfaces.",
+	Fix:      "Use an application directory such as /app.",
+	Bad:      "FROM debian:12\nWORKDIR /proc/self/fd/1\n",
+	Good:     "FROM debian:12\nWORKDIR /app\n",
+}}
 
 func (DS030) Meta() *Meta { return &metaDS030 }
 func (DS030) Check(in *Input) []Problem {
@@ -112,13 +120,15 @@ func (DS030) Check(in *Input) []Problem {
 // DKLDI0002 flags VOLUME on kernel interfaces.
 type DKLDI0002 struct{}
 
-var metaDKLDI0002 = Meta{
-	ID: "DKL-DI-0002", Level: dockerfile.Error,
-	Title:       "Avoid sensitive directory mounting",
-	Description: "A VOLUME on /sys, /dev or /proc invites mounting the host's kernel interfaces into the container.",
-	Fix:         "Remove the VOLUME.",
-	Bad:         "FROM debian:12\nVOLUME /proc\n", Good: "FROM debian:12\nVOLUME /data\n",
-}
+var metaDKLDI0002 = Meta{Rule: report.Rule{
+	ID:       "DKL-DI-0002",
+	Severity: report.High,
+	Title:    "Avoid sensitive directory mounting",
+	Help:     "A VOLUME on /sys, /dev or /proc invites mounting the host's kernel interfaces into the container.",
+	Fix:      "Remove the VOLUME.",
+	Bad:      "FROM debian:12\nVOLUME /proc\n",
+	Good:     "FROM debian:12\nVOLUME /data\n",
+}}
 
 func (DKLDI0002) Meta() *Meta { return &metaDKLDI0002 }
 func (DKLDI0002) Check(in *Input) []Problem {

@@ -359,8 +359,8 @@ func ruleList(rs []rules.Rule) []ruleInfo {
 		if al == nil {
 			al = []string{}
 		}
-		out = append(out, ruleInfo{ID: m.ID, Aliases: al, Source: rules.Source(m.ID), Level: m.Level, Title: m.Title,
-			Description: m.Description, Fix: m.Fix, Fixable: m.Fixable, Needs: m.Needs})
+		out = append(out, ruleInfo{ID: m.ID, Aliases: al, Source: rules.Source(m.ID), Level: m.Level(), Title: m.Title,
+			Description: m.Help, Fix: m.Fix, Fixable: m.Fixable, Needs: m.Needs})
 	}
 	return out
 }
