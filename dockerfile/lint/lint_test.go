@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -72,7 +73,7 @@ func rulesOf(r *Result) []string {
 
 func TestConfig(t *testing.T) {
 	src := []byte("FROM debian:12\nRUN cd /tmp\nRUN apt-get install -y curl=1\n# harden ignore=DL3003\nRUN cd /x\n")
-	only := []rules.Rule{rules.DL3003{}, rules.DL3015{}, rules.DL1001{}, rules.DS024{}}
+	only := rulesByID(t, "DL3003", "DL3015", "DL1001", "DS024")
 	tests := []struct {
 		name string
 		cfg  Config
@@ -101,7 +102,7 @@ func TestConfig(t *testing.T) {
 
 func TestRequireDigest(t *testing.T) {
 	src := []byte("FROM debian:12\n")
-	cfg := Config{Rules: []rules.Rule{rules.HD005{}}}
+	cfg := Config{Rules: rulesByID(t, "HD005")}
 	if lv := Bytes("D", src, cfg).Findings[0].Level; lv != dockerfile.Info {
 		t.Errorf("HD005 level = %v, want info", lv)
 	}
@@ -113,7 +114,7 @@ func TestRequireDigest(t *testing.T) {
 
 func TestTrivyIgnoreExpiry(t *testing.T) {
 	src := []byte("FROM debian:12\n# trivy:ignore:DS013:exp:2025-06-30\nRUN cd /x\n")
-	cfg := Config{Rules: []rules.Rule{rules.DL3003{}}}
+	cfg := Config{Rules: rulesByID(t, "DL3003")}
 	cfg.Now = time.Date(2025, 6, 30, 12, 0, 0, 0, time.UTC)
 	if n := len(Bytes("D", src, cfg).Findings); n != 0 {
 		t.Errorf("before expiry: %d findings, want 0", n)
@@ -224,4 +225,18 @@ func TestIsDockerfile(t *testing.T) {
 			t.Errorf("IsDockerfile(%q) = %v, want %v", name, got, want)
 		}
 	}
+}
+
+// rulesByID returns the rules with these IDs, in this order.
+func rulesByID(t testing.TB, ids ...string) []rules.Rule {
+	t.Helper()
+	var out []rules.Rule
+	for _, id := range ids {
+		i := slices.IndexFunc(rules.All(), func(r rules.Rule) bool { return r.Meta().ID == id })
+		if i < 0 {
+			t.Fatalf("no rule %s", id)
+		}
+		out = append(out, rules.All()[i])
+	}
+	return out
 }

@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/harden-dev/harden/dockerfile/rules"
 )
 
 // TestPragmaReach checks that each tool's ignore comments reach exactly
@@ -12,7 +11,7 @@ import (
 // check= handling), so a Dockerfile written for hadolint or BuildKit is
 // silenced in the same places.
 func TestPragmaReach(t *testing.T) {
-	only := []rules.Rule{rules.DL3003{}, rules.DL3006{}, rules.StageNameCasing{}, rules.DL3025{}}
+	only := rulesByID(t, "DL3003", "DL3006", "StageNameCasing", "DL3025")
 	tests := []struct {
 		name, src string
 		want      []string
@@ -59,7 +58,7 @@ func TestPragmaReach(t *testing.T) {
 // instructions: a check= comment above an instruction does not skip them,
 // a check= parser directive does.
 func TestCheckCommentFileLevelChecks(t *testing.T) {
-	only := []rules.Rule{rules.DL3024{}, rules.ConsistentInstructionCasing{}}
+	only := rulesByID(t, "DL3024", "ConsistentInstructionCasing")
 	for _, tt := range []struct {
 		src  string
 		want []string
@@ -78,7 +77,7 @@ func TestCheckCommentFileLevelChecks(t *testing.T) {
 // parser, so it reaches nothing.
 func TestCheckCommentInsideInstruction(t *testing.T) {
 	src := "FROM a:1\nRUN true \\\n# check=skip=StageNameCasing\n  && true\nFROM b:1 AS Foo\n"
-	got := rulesOf(Bytes("Dockerfile", []byte(src), Config{Rules: []rules.Rule{rules.StageNameCasing{}}}))
+	got := rulesOf(Bytes("Dockerfile", []byte(src), Config{Rules: rulesByID(t, "StageNameCasing")}))
 	if diff := cmp.Diff([]string{"5:StageNameCasing"}, got); diff != "" {
 		t.Errorf("findings (-want +got):\n%s", diff)
 	}

@@ -79,7 +79,7 @@ func TestJSONFields(t *testing.T) {
 
 func TestWriteRules(t *testing.T) {
 	var b bytes.Buffer
-	if err := WriteRules(&b, []rules.Rule{rules.DL3008{}, rules.DL3015{}}, false); err != nil {
+	if err := WriteRules(&b, rulesByID(t, "DL3008", "DL3015"), false); err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(b.String()), "\n")

@@ -6,24 +6,107 @@ import "strings"
 func All() []Rule {
 	return []Rule{
 		// hadolint
-		DL1001{}, DL3000{}, DL3001{}, DL3002{}, DL3003{}, DL3004{}, DL3006{}, DL3007{}, DL3008{}, DL3009{},
-		DL3010{}, DL3011{}, DL3012{}, DL3013{}, DL3014{}, DL3015{}, DL3016{}, DL3018{}, DL3019{}, DL3020{},
-		DL3021{}, DL3022{}, DL3023{}, DL3024{}, DL3025{}, DL3026{}, DL3027{}, DL3028{}, DL3029{}, DL3030{},
-		DL3032{}, DL3033{}, DL3034{}, DL3035{}, DL3036{}, DL3037{}, DL3038{}, DL3040{}, DL3041{}, DL3042{},
-		DL3043{}, DL3044{}, DL3045{}, DL3046{}, DL3047{}, DL3048{}, DL3049{}, DL3050{}, DL3051{}, DL3052{},
-		DL3053{}, DL3054{}, DL3055{}, DL3056{}, DL3057{}, DL3058{}, DL3059{}, DL3060{}, DL3061{}, DL3062{},
-		DL3063{}, DL3064{}, DL3065{}, DL3066{}, DL3067{}, DL4000{}, DL4001{}, DL4003{}, DL4004{}, DL4005{},
-		DL4006{},
+		inlineIgnorePragma{},      // DL1001
+		workdirNotAbsolute{},      // DL3000
+		pointlessCommand{},        // DL3001
+		lastUserRoot{},            // DL3002
+		cdInsteadOfWorkdir{},      // DL3003
+		sudoInRun{},               // DL3004
+		baseUntagged{},            // DL3006
+		baseLatest{},              // DL3007
+		aptUnpinned{},             // DL3008
+		aptListsKept{},            // DL3009
+		archiveCopied{},           // DL3010
+		portOutOfRange{},          // DL3011
+		multipleHealthcheck{},     // DL3012
+		pipUnpinned{},             // DL3013
+		aptNoYes{},                // DL3014
+		aptRecommends{},           // DL3015
+		npmUnpinned{},             // DL3016
+		apkUnpinned{},             // DL3018
+		apkCacheKept{},            // DL3019
+		addInsteadOfCopy{},        // DL3020
+		copyManyNoDirSlash{},      // DL3021
+		copyFromUnknownStage{},    // DL3022
+		copyFromOwnStage{},        // DL3023
+		duplicateStageName{},      // DL3024
+		shellFormCmd{},            // DL3025
+		untrustedRegistry{},       // DL3026
+		aptInsteadOfAptGet{},      // DL3027
+		gemUnpinned{},             // DL3028
+		fromPlatform{},            // DL3029
+		yumNoYes{},                // DL3030
+		yumCacheKept{},            // DL3032
+		yumUnpinned{},             // DL3033
+		zypperNoYes{},             // DL3034
+		zypperDistUpgrade{},       // DL3035
+		zypperCacheKept{},         // DL3036
+		zypperUnpinned{},          // DL3037
+		dnfNoYes{},                // DL3038
+		dnfCacheKept{},            // DL3040
+		dnfUnpinned{},             // DL3041
+		pipCacheKept{},            // DL3042
+		onbuildForbidden{},        // DL3043
+		envSelfRef{},              // DL3044
+		copyRelativeNoWorkdir{},   // DL3045
+		useraddHighUID{},          // DL3046
+		wgetProgressBar{},         // DL3047
+		invalidLabelKey{},         // DL3048
+		missingLabel{},            // DL3049
+		superfluousLabel{},        // DL3050
+		emptyLabel{},              // DL3051
+		labelNotURL{},             // DL3052
+		labelNotRFC3339{},         // DL3053
+		labelNotSPDX{},            // DL3054
+		labelNotGitHash{},         // DL3055
+		labelNotSemver{},          // DL3056
+		noHealthcheck{},           // DL3057
+		labelNotEmail{},           // DL3058
+		consecutiveRuns{},         // DL3059
+		yarnCacheKept{},           // DL3060
+		fromNotFirst{},            // DL3061
+		goInstallUnpinned{},       // DL3062
+		reservedStageName{},       // DL3063
+		secretInArgEnv{},          // DL3064
+		redundantTargetPlatform{}, // DL3065
+		nonNumericUser{},          // DL3066
+		copyWholeFilesystem{},     // DL3067
+		maintainerDeprecated{},    // DL4000
+		wgetAndCurl{},             // DL4001
+		multipleCmd{},             // DL4003
+		multipleEntrypoint{},      // DL4004
+		shellLinked{},             // DL4005
+		pipeWithoutPipefail{},     // DL4006
 		// Trivy checks hadolint does not have
-		DS004{}, DS017{}, DS024{}, DS030{}, DS031{},
+		sshPortExposed{},   // DS004
+		updateAlone{},      // DS017
+		aptDistUpgrade{},   // DS024
+		workdirSystemDir{}, // DS030
+		secretInBuild{},    // DS031
 		// BuildKit checks hadolint and Trivy do not have
-		ConsistentInstructionCasing{}, CopyIgnoredFile{}, ExposeInvalidFormat{}, ExposeProtoCasing{}, FromAsCasing{},
-		InvalidDefaultArgInFrom{}, InvalidDefinitionDescription{}, LegacyKeyValueFormat{}, NoEmptyContinuation{},
-		StageNameCasing{}, UndefinedArgInFrom{}, UndefinedVar{}, WorkdirRelativePath{},
+		mixedInstructionCasing{},  // ConsistentInstructionCasing
+		copyIgnoredFile{},         // CopyIgnoredFile
+		exposeHostMapping{},       // ExposeInvalidFormat
+		exposeProtoCasing{},       // ExposeProtoCasing
+		fromAsCasing{},            // FromAsCasing
+		invalidDefaultArgInFrom{}, // InvalidDefaultArgInFrom
+		badDescriptionComment{},   // InvalidDefinitionDescription
+		legacyKeyValue{},          // LegacyKeyValueFormat
+		emptyContinuation{},       // NoEmptyContinuation
+		stageNameCasing{},         // StageNameCasing
+		undefinedArgInFrom{},      // UndefinedArgInFrom
+		undefinedVar{},            // UndefinedVar
+		workdirRelativeToBase{},   // WorkdirRelativePath
 		// Dockle checkpoints a Dockerfile can show
-		DKLDI0002{},
+		sensitiveVolume{}, // DKL-DI-0002
 		// harden's distroless practice
-		HD001{}, HD002{}, HD003{}, HD004{}, HD005{}, HD006{}, HD007{},
+		fullOSBase{},                // HD001
+		singleStage{},               // HD002
+		noUser{},                    // HD003
+		finalKeepsShell{},           // HD004
+		baseNotDigestPinned{},       // HD005
+		copyContextNoDockerignore{}, // HD006
+		npmInstallShipped{},         // HD007
 	}
 }
 

@@ -18,8 +18,8 @@ func apkAdd(c *dockerfile.Command) int {
 	return -1
 }
 
-// DL3018 flags apk add without pinned versions.
-type DL3018 struct{}
+// apkUnpinned (DL3018) flags apk add without pinned versions.
+type apkUnpinned struct{}
 
 var metaDL3018 = Meta{Rule: report.Rule{
 	ID:       "DL3018",
@@ -31,8 +31,8 @@ var metaDL3018 = Meta{Rule: report.Rule{
 	Good:     "FROM alpine:3.20\nRUN apk add --no-cache curl=8.9.1-r0\n",
 }}
 
-func (DL3018) Meta() *Meta { return &metaDL3018 }
-func (DL3018) Check(in *Input) []Problem {
+func (apkUnpinned) Meta() *Meta { return &metaDL3018 }
+func (apkUnpinned) Check(in *Input) []Problem {
 	var out []Problem
 	runs(in.File, func(inst *dockerfile.Instruction, s *dockerfile.Script) {
 		scope := newVarScope(in.File, inst, s)
@@ -55,8 +55,8 @@ func (DL3018) Check(in *Input) []Problem {
 	return out
 }
 
-// DL3019 flags apk add without --no-cache.
-type DL3019 struct{}
+// apkCacheKept (DL3019) flags apk add without --no-cache.
+type apkCacheKept struct{}
 
 var metaDL3019 = Meta{Rule: report.Rule{
 	ID:       "DL3019",
@@ -69,8 +69,8 @@ var metaDL3019 = Meta{Rule: report.Rule{
 	Good:     "FROM alpine:3.20\nRUN apk add --no-cache curl=8.9.1-r0\n",
 }, Fixable: true}
 
-func (DL3019) Meta() *Meta { return &metaDL3019 }
-func (DL3019) Check(in *Input) []Problem {
+func (apkCacheKept) Meta() *Meta { return &metaDL3019 }
+func (apkCacheKept) Check(in *Input) []Problem {
 	return missingOption(in.File, apkAdd, func(c *dockerfile.Command) bool { return c.HasFlag("no-cache") },
 		func(inst *dockerfile.Instruction, _ *dockerfile.Script) bool {
 			return cacheMounted(inst, "/var/cache/apk")

@@ -6,7 +6,7 @@ const alp = "FROM alpine:3.20\n"
 const py = "FROM python:3.12\n"
 
 func TestDL3018(t *testing.T) {
-	runCases(t, DL3018{}, []ruleCase{
+	runCases(t, apkUnpinned{}, []ruleCase{
 		{"unpinned", alp + "RUN apk add flex\n", []int{2}, nil},
 		{"pinned", alp + "RUN apk add flex=2.6.4-r1 git~2.52 'flex>=2.6.1-r1' ./my-1.1.apk\n", nil, nil},
 		{"virtual and repository values", alp + "RUN apk add --virtual build-deps --repository http://x a=1 b=2\n", nil, nil},
@@ -14,7 +14,7 @@ func TestDL3018(t *testing.T) {
 }
 
 func TestDL3019(t *testing.T) {
-	runCases(t, DL3019{}, []ruleCase{
+	runCases(t, apkCacheKept{}, []ruleCase{
 		{"missing", alp + "RUN apk add flex=2.6.4-r1\n", []int{2}, nil},
 		{"wrong mount", alp + "RUN --mount=type=cache,target=/var/cache/foo apk add flex=2.6.4-r1\n", []int{2}, nil},
 		{"no-cache", alp + "RUN apk add --no-cache flex=2.6.4-r1\n", nil, nil},
@@ -23,7 +23,7 @@ func TestDL3019(t *testing.T) {
 }
 
 func TestDL3013(t *testing.T) {
-	runCases(t, DL3013{}, []ruleCase{
+	runCases(t, pipUnpinned{}, []ruleCase{
 		{"unpinned", py + "RUN pip install MySQL_python\n", []int{2}, nil},
 		{"pip3 and python -m pip", py + "RUN pip3 install a\nRUN python -m pip install b\n", []int{2, 3}, nil},
 		{"vcs without ref", py + "RUN pip install git+https://github.com/x/y.git#egg=y\n", []int{2}, nil},
@@ -38,7 +38,7 @@ func TestDL3013(t *testing.T) {
 }
 
 func TestDL3042(t *testing.T) {
-	runCases(t, DL3042{}, []ruleCase{
+	runCases(t, pipCacheKept{}, []ruleCase{
 		{"missing", py + "RUN pip install a==1\n", []int{2}, nil},
 		{"env false", py + "ENV PIP_NO_CACHE_DIR=0\nRUN pip install a==1\n", []int{3}, nil},
 		{"env in unrelated stage", py + "ENV PIP_NO_CACHE_DIR=1\nFROM python:3.12\nRUN pip install a==1\n", []int{4}, nil},
@@ -54,7 +54,7 @@ func TestDL3042(t *testing.T) {
 const node = "FROM node:20\n"
 
 func TestDL3016(t *testing.T) {
-	runCases(t, DL3016{}, []ruleCase{
+	runCases(t, npmUnpinned{}, []ruleCase{
 		{"unpinned", node + "RUN npm install express\n", []int{2}, nil},
 		{"scoped unpinned", node + "RUN npm install @myorg/privatepackage\n", []int{2}, nil},
 		{"global", node + "RUN npm install --global express\n", []int{2}, nil},
@@ -67,7 +67,7 @@ func TestDL3016(t *testing.T) {
 }
 
 func TestDL3060(t *testing.T) {
-	runCases(t, DL3060{}, []ruleCase{
+	runCases(t, yarnCacheKept{}, []ruleCase{
 		{"no clean", node + "RUN yarn install foo\n", []int{2}, nil},
 		{"clean before", node + "RUN yarn cache clean && yarn install\n", []int{2}, nil},
 		{"clean", node + "RUN yarn install && yarn cache clean\n", nil, nil},
@@ -77,7 +77,7 @@ func TestDL3060(t *testing.T) {
 }
 
 func TestHD007(t *testing.T) {
-	runCases(t, HD007{}, []ruleCase{
+	runCases(t, npmInstallShipped{}, []ruleCase{
 		{"install", node + "RUN npm install\n", []int{2}, nil},
 		{"builder stage", "FROM node:20 AS build\nRUN npm install\nFROM gcr.io/distroless/nodejs20-debian12\n", nil, nil},
 		{"ci", node + "RUN npm ci --omit=dev\n", nil, nil},
@@ -95,7 +95,7 @@ func TestHD007Fix(t *testing.T) {
 		{"then build", node + "RUN npm install && npm run build\n", false},
 		{"other flag", node + "RUN npm install --legacy-peer-deps\n", false},
 	} {
-		ps := HD007{}.Check(&Input{File: mustParse(t, tt.src)})
+		ps := npmInstallShipped{}.Check(&Input{File: mustParse(t, tt.src)})
 		if len(ps) != 1 || (len(ps[0].Edits) > 0) != tt.fixable {
 			t.Errorf("%s: problems %+v, want fixable=%v", tt.name, ps, tt.fixable)
 		}

@@ -23,8 +23,8 @@ func packagesAfter(c *dockerfile.Command, i int, valued ...string) []string {
 	return sub.Positional(valued...)
 }
 
-// DL3008 flags apt-get install without pinned versions.
-type DL3008 struct{}
+// aptUnpinned (DL3008) flags apt-get install without pinned versions.
+type aptUnpinned struct{}
 
 var metaDL3008 = Meta{Rule: report.Rule{
 	ID:       "DL3008",
@@ -36,8 +36,8 @@ var metaDL3008 = Meta{Rule: report.Rule{
 	Good:     "FROM debian:12\nRUN apt-get install -y curl=7.88.1-10+deb12u5\n",
 }}
 
-func (DL3008) Meta() *Meta { return &metaDL3008 }
-func (DL3008) Check(in *Input) []Problem {
+func (aptUnpinned) Meta() *Meta { return &metaDL3008 }
+func (aptUnpinned) Check(in *Input) []Problem {
 	var out []Problem
 	runs(in.File, func(inst *dockerfile.Instruction, s *dockerfile.Script) {
 		scope := newVarScope(in.File, inst, s)
@@ -60,8 +60,8 @@ func (DL3008) Check(in *Input) []Problem {
 	return out
 }
 
-// DL3009 flags apt lists left in the image.
-type DL3009 struct{}
+// aptListsKept (DL3009) flags apt lists left in the image.
+type aptListsKept struct{}
 
 var metaDL3009 = Meta{Rule: report.Rule{
 	ID:       "DL3009",
@@ -74,8 +74,8 @@ var metaDL3009 = Meta{Rule: report.Rule{
 	Good:     "FROM debian:12\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n",
 }}
 
-func (DL3009) Meta() *Meta { return &metaDL3009 }
-func (DL3009) Check(in *Input) []Problem {
+func (aptListsKept) Meta() *Meta { return &metaDL3009 }
+func (aptListsKept) Check(in *Input) []Problem {
 	f := in.File
 	return perRun(f, func(inst *dockerfile.Instruction, s *dockerfile.Script) string {
 		if !lastOrBase(f, inst) || cacheMounted(inst, "/var/lib/apt/lists") ||
@@ -98,8 +98,8 @@ func (DL3009) Check(in *Input) []Problem {
 	})
 }
 
-// DL3014 flags apt-get install without -y.
-type DL3014 struct{}
+// aptNoYes (DL3014) flags apt-get install without -y.
+type aptNoYes struct{}
 
 var metaDL3014 = Meta{Rule: report.Rule{
 	ID:       "DL3014",
@@ -112,15 +112,15 @@ var metaDL3014 = Meta{Rule: report.Rule{
 	Good:     "FROM debian:12\nRUN apt-get install -y curl\n",
 }, Fixable: true}
 
-func (DL3014) Meta() *Meta { return &metaDL3014 }
-func (DL3014) Check(in *Input) []Problem {
+func (aptNoYes) Meta() *Meta { return &metaDL3014 }
+func (aptNoYes) Check(in *Input) []Problem {
 	return missingOption(in.File, aptInstall, func(c *dockerfile.Command) bool {
 		return c.HasFlag("y", "yes", "assume-yes") || c.CountFlag("q")+c.CountFlag("quiet") >= 2 || c.HasArg("-q=2", "--quiet=2")
 	}, nil, " -y")
 }
 
-// DL3015 flags apt-get install without --no-install-recommends.
-type DL3015 struct{}
+// aptRecommends (DL3015) flags apt-get install without --no-install-recommends.
+type aptRecommends struct{}
 
 var metaDL3015 = Meta{Rule: report.Rule{
 	ID:       "DL3015",
@@ -133,15 +133,15 @@ var metaDL3015 = Meta{Rule: report.Rule{
 	Good:     "FROM debian:12\nRUN apt-get install -y --no-install-recommends curl\n",
 }, Fixable: true}
 
-func (DL3015) Meta() *Meta { return &metaDL3015 }
-func (DL3015) Check(in *Input) []Problem {
+func (aptRecommends) Meta() *Meta { return &metaDL3015 }
+func (aptRecommends) Check(in *Input) []Problem {
 	return missingOption(in.File, aptInstall, func(c *dockerfile.Command) bool {
 		return c.HasFlag("no-install-recommends") || c.HasArg("APT::Install-Recommends=false")
 	}, nil, " --no-install-recommends")
 }
 
-// DL3027 flags apt (the interactive front end) in RUN.
-type DL3027 struct{}
+// aptInsteadOfAptGet (DL3027) flags apt (the interactive front end) in RUN.
+type aptInsteadOfAptGet struct{}
 
 var metaDL3027 = Meta{Rule: report.Rule{
 	ID:       "DL3027",
@@ -153,13 +153,13 @@ var metaDL3027 = Meta{Rule: report.Rule{
 	Good:     "FROM debian:12\nRUN apt-get install -y curl\n",
 }}
 
-func (DL3027) Meta() *Meta { return &metaDL3027 }
-func (DL3027) Check(in *Input) []Problem {
+func (aptInsteadOfAptGet) Meta() *Meta { return &metaDL3027 }
+func (aptInsteadOfAptGet) Check(in *Input) []Problem {
 	return perCommand(in.File, func(c *dockerfile.Command) bool { return c.Is("apt") })
 }
 
-// DS024 flags apt-get dist-upgrade. Deprecated in Trivy, so off by default.
-type DS024 struct{}
+// aptDistUpgrade (DS024) flags apt-get dist-upgrade. Deprecated in Trivy, so off by default.
+type aptDistUpgrade struct{}
 
 var metaDS024 = Meta{Rule: report.Rule{
 	ID:       "DS024",
@@ -172,8 +172,8 @@ var metaDS024 = Meta{Rule: report.Rule{
 	Good:     "FROM debian:12\nRUN apt-get update && apt-get install -y curl\n",
 }}
 
-func (DS024) Meta() *Meta { return &metaDS024 }
-func (DS024) Check(in *Input) []Problem {
+func (aptDistUpgrade) Meta() *Meta { return &metaDS024 }
+func (aptDistUpgrade) Check(in *Input) []Problem {
 	return perCommand(in.File, func(c *dockerfile.Command) bool { return c.Is("apt-get", "apt") && c.HasArg("dist-upgrade") })
 }
 
@@ -188,9 +188,9 @@ var updateTools = map[string][]string{
 	"zypper":  {"install", "in", "update", "up", "upgrade", "source-install", "si", "patch"},
 }
 
-// DS017 flags a package-index update not followed by an install in the
+// updateAlone (DS017) flags a package-index update not followed by an install in the
 // same RUN, and fixes it by joining it with the next RUN's install.
-type DS017 struct{}
+type updateAlone struct{}
 
 var metaDS017 = Meta{Rule: report.Rule{
 	ID:       "DS017",
@@ -203,8 +203,8 @@ var metaDS017 = Meta{Rule: report.Rule{
 	Good:     "FROM debian:12\nRUN apt-get update && apt-get install -y curl\n",
 }, Fixable: true}
 
-func (DS017) Meta() *Meta { return &metaDS017 }
-func (DS017) Check(in *Input) []Problem {
+func (updateAlone) Meta() *Meta { return &metaDS017 }
+func (updateAlone) Check(in *Input) []Problem {
 	var out []Problem
 	f := in.File
 	runs(f, func(inst *dockerfile.Instruction, s *dockerfile.Script) {

@@ -5,7 +5,7 @@ import "testing"
 const deb = "FROM debian:12\n"
 
 func TestDL3008(t *testing.T) {
-	runCases(t, DL3008{}, []ruleCase{
+	runCases(t, aptUnpinned{}, []ruleCase{
 		{"unpinned", deb + "RUN apt-get install -y python\n", []int{2}, nil},
 		{"pinned forms", deb + "RUN apt-get install -y nodejs=0.10 'python-demjson=2.2.2*' ./pkg_1.0_amd64.deb\n", nil, nil},
 		{"target release value", deb + "RUN apt-get install -y -t jessie-backports openjdk-8-jdk=8u131\n", nil, nil},
@@ -15,7 +15,7 @@ func TestDL3008(t *testing.T) {
 }
 
 func TestDL3009(t *testing.T) {
-	runCases(t, DL3009{}, []ruleCase{
+	runCases(t, aptListsKept{}, []ruleCase{
 		{"no cleanup", deb + "RUN apt-get update && apt-get install -y python\n", []int{2}, nil},
 		{"cleanup", deb + "RUN apt-get update && apt-get install -y python && rm -rf /var/lib/apt/lists/*\n", nil, nil},
 		{"cache mount", deb + "RUN --mount=type=cache,target=/var/lib/apt/lists apt-get update && apt-get install -y x\n", nil, nil},
@@ -26,7 +26,7 @@ func TestDL3009(t *testing.T) {
 }
 
 func TestDL3014(t *testing.T) {
-	runCases(t, DL3014{}, []ruleCase{
+	runCases(t, aptNoYes{}, []ruleCase{
 		{"missing", deb + "RUN apt-get install python\n", []int{2}, nil},
 		{"quiet once", deb + "RUN apt-get -q install python\n", []int{2}, nil},
 		{"yes forms", deb + "RUN apt-get -yq install a && apt-get --yes install b && apt-get --assume-yes install c\n", nil, nil},
@@ -35,7 +35,7 @@ func TestDL3014(t *testing.T) {
 }
 
 func TestDL3015(t *testing.T) {
-	runCases(t, DL3015{}, []ruleCase{
+	runCases(t, aptRecommends{}, []ruleCase{
 		{"missing", deb + "RUN apt-get -y install python\n", []int{2}, nil},
 		{"flag", deb + "RUN apt-get -y install --no-install-recommends python\n", nil, nil},
 		{"apt option", deb + "RUN apt-get -y -o APT::Install-Recommends=false install python\n", nil, nil},
@@ -43,14 +43,14 @@ func TestDL3015(t *testing.T) {
 }
 
 func TestDL3027(t *testing.T) {
-	runCases(t, DL3027{}, []ruleCase{
+	runCases(t, aptInsteadOfAptGet{}, []ruleCase{
 		{"apt", deb + "RUN apt install python\n", []int{2}, nil},
 		{"apt-get", deb + "RUN apt-get install python\n", nil, nil},
 	})
 }
 
 func TestDS017(t *testing.T) {
-	runCases(t, DS017{}, []ruleCase{
+	runCases(t, updateAlone{}, []ruleCase{
 		{"alone", deb + "RUN apt-get update\n", []int{2}, nil},
 		{"exec form", deb + "RUN [\"apt-get\", \"update\"]\n", []int{2}, nil},
 		{"followed by something else", deb + "RUN apt-get update && adduser mike\n", []int{2}, nil},
@@ -64,7 +64,7 @@ func TestDS017(t *testing.T) {
 }
 
 func TestDS024(t *testing.T) {
-	runCases(t, DS024{}, []ruleCase{
+	runCases(t, aptDistUpgrade{}, []ruleCase{
 		{"dist-upgrade", deb + "RUN apt-get -q dist-upgrade\n", []int{2}, nil},
 		{"upgrade", deb + "RUN apt-get upgrade -y\n", nil, nil},
 	})

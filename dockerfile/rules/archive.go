@@ -19,8 +19,8 @@ func isArchive(p string) bool {
 	return false
 }
 
-// DL3010 flags COPY of an archive that a later RUN extracts.
-type DL3010 struct{}
+// archiveCopied (DL3010) flags COPY of an archive that a later RUN extracts.
+type archiveCopied struct{}
 
 var metaDL3010 = Meta{Rule: report.Rule{
 	ID:       "DL3010",
@@ -32,8 +32,8 @@ var metaDL3010 = Meta{Rule: report.Rule{
 	Good:     "FROM debian:12\nADD app.tar /src/\n",
 }}
 
-func (DL3010) Meta() *Meta { return &metaDL3010 }
-func (DL3010) Check(in *Input) []Problem {
+func (archiveCopied) Meta() *Meta { return &metaDL3010 }
+func (archiveCopied) Check(in *Input) []Problem {
 	var out []Problem
 	for _, s := range in.File.Blocks() {
 		for i, inst := range s.Instructions {

@@ -39,8 +39,8 @@ func baseName(p string) string {
 	return path.Base(p)
 }
 
-// DL3020 flags ADD for plain files and folders.
-type DL3020 struct{}
+// addInsteadOfCopy (DL3020) flags ADD for plain files and folders.
+type addInsteadOfCopy struct{}
 
 var metaDL3020 = Meta{Rule: report.Rule{
 	ID:       "DL3020",
@@ -53,8 +53,8 @@ var metaDL3020 = Meta{Rule: report.Rule{
 	Good:     "FROM debian:12\nCOPY app.jar /app/\n",
 }}
 
-func (DL3020) Meta() *Meta { return &metaDL3020 }
-func (DL3020) Check(in *Input) []Problem {
+func (addInsteadOfCopy) Meta() *Meta { return &metaDL3020 }
+func (addInsteadOfCopy) Check(in *Input) []Problem {
 	var out []Problem
 	instructionsOf(in.File, "add", true, func(top, inst *dockerfile.Instruction) {
 		srcs, _, _ := copyParts(inst)
@@ -68,8 +68,8 @@ func (DL3020) Check(in *Input) []Problem {
 	return out
 }
 
-// DL3021 flags COPY of several sources to a destination without a slash.
-type DL3021 struct{}
+// copyManyNoDirSlash (DL3021) flags COPY of several sources to a destination without a slash.
+type copyManyNoDirSlash struct{}
 
 var metaDL3021 = Meta{Rule: report.Rule{
 	ID:       "DL3021",
@@ -82,8 +82,8 @@ var metaDL3021 = Meta{Rule: report.Rule{
 	Good:     "FROM debian:12\nCOPY a b /app/\n",
 }}
 
-func (DL3021) Meta() *Meta { return &metaDL3021 }
-func (DL3021) Check(in *Input) []Problem {
+func (copyManyNoDirSlash) Meta() *Meta { return &metaDL3021 }
+func (copyManyNoDirSlash) Check(in *Input) []Problem {
 	var out []Problem
 	instructionsOf(in.File, "copy", true, func(top, inst *dockerfile.Instruction) {
 		srcs, dest, ok := copyParts(inst)
@@ -94,8 +94,8 @@ func (DL3021) Check(in *Input) []Problem {
 	return out
 }
 
-// DL3022 flags COPY --from naming no earlier stage.
-type DL3022 struct{}
+// copyFromUnknownStage (DL3022) flags COPY --from naming no earlier stage.
+type copyFromUnknownStage struct{}
 
 var metaDL3022 = Meta{Rule: report.Rule{
 	ID:       "DL3022",
@@ -107,8 +107,8 @@ var metaDL3022 = Meta{Rule: report.Rule{
 	Good:     "FROM golang:1.22 AS build\nFROM debian:12\nCOPY --from=build /app /app\n",
 }}
 
-func (DL3022) Meta() *Meta { return &metaDL3022 }
-func (DL3022) Check(in *Input) []Problem {
+func (copyFromUnknownStage) Meta() *Meta { return &metaDL3022 }
+func (copyFromUnknownStage) Check(in *Input) []Problem {
 	var out []Problem
 	f := in.File
 	for _, inst := range f.Instructions {
@@ -127,8 +127,8 @@ func (DL3022) Check(in *Input) []Problem {
 	return out
 }
 
-// DL3023 flags COPY --from naming its own stage.
-type DL3023 struct{}
+// copyFromOwnStage (DL3023) flags COPY --from naming its own stage.
+type copyFromOwnStage struct{}
 
 var metaDL3023 = Meta{Rule: report.Rule{
 	ID:       "DL3023",
@@ -141,8 +141,8 @@ var metaDL3023 = Meta{Rule: report.Rule{
 	Good:     "FROM node:20 AS build\nFROM node:20 AS app\nCOPY --from=build /a /b\n",
 }}
 
-func (DL3023) Meta() *Meta { return &metaDL3023 }
-func (DL3023) Check(in *Input) []Problem {
+func (copyFromOwnStage) Meta() *Meta { return &metaDL3023 }
+func (copyFromOwnStage) Check(in *Input) []Problem {
 	var out []Problem
 	for _, inst := range in.File.Instructions {
 		v, ok := inst.Flag("from")
@@ -153,8 +153,8 @@ func (DL3023) Check(in *Input) []Problem {
 	return out
 }
 
-// DL3045 flags COPY to a relative destination with no WORKDIR set.
-type DL3045 struct{}
+// copyRelativeNoWorkdir (DL3045) flags COPY to a relative destination with no WORKDIR set.
+type copyRelativeNoWorkdir struct{}
 
 var metaDL3045 = Meta{Rule: report.Rule{
 	ID:       "DL3045",
@@ -166,8 +166,8 @@ var metaDL3045 = Meta{Rule: report.Rule{
 	Good:     "FROM debian:12\nWORKDIR /app\nCOPY app.sh app.sh\n",
 }}
 
-func (DL3045) Meta() *Meta { return &metaDL3045 }
-func (DL3045) Check(in *Input) []Problem {
+func (copyRelativeNoWorkdir) Meta() *Meta { return &metaDL3045 }
+func (copyRelativeNoWorkdir) Check(in *Input) []Problem {
 	var out []Problem
 	for _, s := range in.File.Blocks() {
 		inherited := false
@@ -209,8 +209,8 @@ func hasWorkdir(ins []*dockerfile.Instruction) bool {
 	return false
 }
 
-// DL3067 flags copying a stage's whole filesystem.
-type DL3067 struct{}
+// copyWholeFilesystem (DL3067) flags copying a stage's whole filesystem.
+type copyWholeFilesystem struct{}
 
 var metaDL3067 = Meta{Rule: report.Rule{
 	ID:       "DL3067",
@@ -222,8 +222,8 @@ var metaDL3067 = Meta{Rule: report.Rule{
 	Good:     "FROM golang:1.22 AS build\nFROM scratch\nCOPY --from=build /out/app /app\n",
 }}
 
-func (DL3067) Meta() *Meta { return &metaDL3067 }
-func (DL3067) Check(in *Input) []Problem {
+func (copyWholeFilesystem) Meta() *Meta { return &metaDL3067 }
+func (copyWholeFilesystem) Check(in *Input) []Problem {
 	var out []Problem
 	for _, inst := range in.File.Instructions {
 		if _, ok := inst.Flag("from"); !ok || inst.Cmd != "copy" {
@@ -255,8 +255,8 @@ func copiesContext(in *dockerfile.Instruction) bool {
 	return false
 }
 
-// HD006 flags COPY . without a .dockerignore.
-type HD006 struct{}
+// copyContextNoDockerignore (HD006) flags COPY . without a .dockerignore.
+type copyContextNoDockerignore struct{}
 
 var metaHD006 = Meta{Rule: report.Rule{
 	ID:       "HD006",
@@ -268,8 +268,8 @@ var metaHD006 = Meta{Rule: report.Rule{
 	Good:     "FROM node:20\nCOPY package.json index.js ./\n",
 }, Needs: "the Dockerfile on disk, to look for .dockerignore"}
 
-func (HD006) Meta() *Meta { return &metaHD006 }
-func (HD006) Check(in *Input) []Problem {
+func (copyContextNoDockerignore) Meta() *Meta { return &metaHD006 }
+func (copyContextNoDockerignore) Check(in *Input) []Problem {
 	if !in.Config.DockerignoreKnown || in.Config.Dockerignore != nil {
 		return nil // unknown (standard input), or there is one
 	}
@@ -282,8 +282,8 @@ func (HD006) Check(in *Input) []Problem {
 	return out
 }
 
-// CopyIgnoredFile flags COPY and ADD sources excluded by .dockerignore.
-type CopyIgnoredFile struct{}
+// copyIgnoredFile (CopyIgnoredFile) flags COPY and ADD sources excluded by .dockerignore.
+type copyIgnoredFile struct{}
 
 var metaCopyIgnoredFile = Meta{Rule: report.Rule{
 	ID:       "CopyIgnoredFile",
@@ -295,8 +295,8 @@ var metaCopyIgnoredFile = Meta{Rule: report.Rule{
 	Good:     "FROM debian:12\nCOPY src/a.txt /\n",
 }, Needs: "a .dockerignore next to the Dockerfile"}
 
-func (CopyIgnoredFile) Meta() *Meta { return &metaCopyIgnoredFile }
-func (CopyIgnoredFile) Check(in *Input) []Problem {
+func (copyIgnoredFile) Meta() *Meta { return &metaCopyIgnoredFile }
+func (copyIgnoredFile) Check(in *Input) []Problem {
 	pats := in.Config.Dockerignore
 	if len(pats) == 0 {
 		return nil

@@ -41,9 +41,9 @@ func distrolessFor(ref imageRef) string {
 	return ""
 }
 
-// HD001 flags a final stage on a full OS image where a distroless base
+// fullOSBase (HD001) flags a final stage on a full OS image where a distroless base
 // exists for its runtime.
-type HD001 struct{}
+type fullOSBase struct{}
 
 var metaHD001 = Meta{Rule: report.Rule{
 	ID:       "HD001",
@@ -55,8 +55,8 @@ var metaHD001 = Meta{Rule: report.Rule{
 	Good:     "FROM node:20 AS build\nWORKDIR /app\nCOPY . .\nFROM gcr.io/distroless/nodejs20-debian12\nCOPY --from=build /app /app\nCMD [\"/app/index.js\"]\n",
 }}
 
-func (HD001) Meta() *Meta { return &metaHD001 }
-func (HD001) Check(in *Input) []Problem {
+func (fullOSBase) Meta() *Meta { return &metaHD001 }
+func (fullOSBase) Check(in *Input) []Problem {
 	final := in.File.Final()
 	if final == nil {
 		return nil
@@ -103,9 +103,9 @@ func isShellName(s string) bool {
 	return b == "sh" || b == "bash" || b == "ash" || b == "dash" || b == "zsh"
 }
 
-// HD004 flags a final stage on a general-purpose OS image whose entry
+// finalKeepsShell (HD004) flags a final stage on a general-purpose OS image whose entry
 // point does not need a shell.
-type HD004 struct{}
+type finalKeepsShell struct{}
 
 var metaHD004 = Meta{Rule: report.Rule{
 	ID:       "HD004",
@@ -117,8 +117,8 @@ var metaHD004 = Meta{Rule: report.Rule{
 	Good:     "FROM golang:1.22 AS build\nRUN go build -o /app .\nFROM gcr.io/distroless/static-debian12\nCOPY --from=build /app /app\nENTRYPOINT [\"/app\"]\n",
 }}
 
-func (HD004) Meta() *Meta { return &metaHD004 }
-func (HD004) Check(in *Input) []Problem {
+func (finalKeepsShell) Meta() *Meta { return &metaHD004 }
+func (finalKeepsShell) Check(in *Input) []Problem {
 	final := in.File.Final()
 	if final == nil {
 		return nil
@@ -175,9 +175,9 @@ func buildStep(c *dockerfile.Command) string {
 	return ""
 }
 
-// HD002 flags a single-stage build that builds (or installs build tools
+// singleStage (HD002) flags a single-stage build that builds (or installs build tools
 // and dev dependencies) in the image that ships.
-type HD002 struct{}
+type singleStage struct{}
 
 var metaHD002 = Meta{Rule: report.Rule{
 	ID:       "HD002",
@@ -189,8 +189,8 @@ var metaHD002 = Meta{Rule: report.Rule{
 	Good:     "FROM node:20 AS build\nCOPY . .\nRUN npm ci --omit=dev\nFROM gcr.io/distroless/nodejs20-debian12\nCOPY --from=build /app /app\n",
 }}
 
-func (HD002) Meta() *Meta { return &metaHD002 }
-func (HD002) Check(in *Input) []Problem {
+func (singleStage) Meta() *Meta { return &metaHD002 }
+func (singleStage) Check(in *Input) []Problem {
 	f := in.File
 	final := f.Final()
 	if final == nil {
@@ -219,8 +219,8 @@ func (HD002) Check(in *Input) []Problem {
 	return nil
 }
 
-// HD005 flags base images not pinned by digest.
-type HD005 struct{}
+// baseNotDigestPinned (HD005) flags base images not pinned by digest.
+type baseNotDigestPinned struct{}
 
 var metaHD005 = Meta{Rule: report.Rule{
 	ID:       "HD005",
@@ -233,8 +233,8 @@ var metaHD005 = Meta{Rule: report.Rule{
 	Good:     "FROM debian:12@sha256:2171c87301e5ea528cee5c2308a4589f8f2ac819d4d434b679b7cb1dc8de6912\n",
 }}
 
-func (HD005) Meta() *Meta { return &metaHD005 }
-func (HD005) Check(in *Input) []Problem {
+func (baseNotDigestPinned) Meta() *Meta { return &metaHD005 }
+func (baseNotDigestPinned) Check(in *Input) []Problem {
 	var out []Problem
 	for _, s := range in.File.Stages {
 		ref, ok := baseImage(s)

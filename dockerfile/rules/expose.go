@@ -17,8 +17,8 @@ func exposedPorts(in *dockerfile.Instruction) []string {
 	return nil
 }
 
-// DL3011 flags ports above 65535.
-type DL3011 struct{}
+// portOutOfRange (DL3011) flags ports above 65535.
+type portOutOfRange struct{}
 
 var metaDL3011 = Meta{Rule: report.Rule{
 	ID:       "DL3011",
@@ -31,8 +31,8 @@ var metaDL3011 = Meta{Rule: report.Rule{
 	Good:     "FROM debian:12\nEXPOSE 8080\n",
 }}
 
-func (DL3011) Meta() *Meta { return &metaDL3011 }
-func (DL3011) Check(in *Input) []Problem {
+func (portOutOfRange) Meta() *Meta { return &metaDL3011 }
+func (portOutOfRange) Check(in *Input) []Problem {
 	var out []Problem
 	instructionsOf(in.File, "expose", true, func(top, inst *dockerfile.Instruction) {
 		for _, p := range exposedPorts(inst) {
@@ -51,8 +51,8 @@ func (DL3011) Check(in *Input) []Problem {
 	return out
 }
 
-// DS004 flags exposing the SSH port.
-type DS004 struct{}
+// sshPortExposed (DS004) flags exposing the SSH port.
+type sshPortExposed struct{}
 
 var metaDS004 = Meta{Rule: report.Rule{
 	ID:       "DS004",
@@ -64,8 +64,8 @@ var metaDS004 = Meta{Rule: report.Rule{
 	Good:     "FROM debian:12\nEXPOSE 8080\n",
 }}
 
-func (DS004) Meta() *Meta { return &metaDS004 }
-func (DS004) Check(in *Input) []Problem {
+func (sshPortExposed) Meta() *Meta { return &metaDS004 }
+func (sshPortExposed) Check(in *Input) []Problem {
 	var out []Problem
 	instructionsOf(in.File, "expose", true, func(top, inst *dockerfile.Instruction) {
 		for _, p := range exposedPorts(inst) {
@@ -78,8 +78,8 @@ func (DS004) Check(in *Input) []Problem {
 	return out
 }
 
-// ExposeProtoCasing flags upper-case protocols in EXPOSE.
-type ExposeProtoCasing struct{}
+// exposeProtoCasing (ExposeProtoCasing) flags upper-case protocols in EXPOSE.
+type exposeProtoCasing struct{}
 
 var metaExposeProtoCasing = Meta{Rule: report.Rule{
 	ID:       "ExposeProtoCasing",
@@ -91,8 +91,8 @@ var metaExposeProtoCasing = Meta{Rule: report.Rule{
 	Good:     "FROM debian:12\nEXPOSE 80/tcp\n",
 }}
 
-func (ExposeProtoCasing) Meta() *Meta { return &metaExposeProtoCasing }
-func (ExposeProtoCasing) Check(in *Input) []Problem {
+func (exposeProtoCasing) Meta() *Meta { return &metaExposeProtoCasing }
+func (exposeProtoCasing) Check(in *Input) []Problem {
 	var out []Problem
 	instructionsOf(in.File, "expose", false, func(top, inst *dockerfile.Instruction) {
 		for _, p := range exposedPorts(inst) {
@@ -104,8 +104,8 @@ func (ExposeProtoCasing) Check(in *Input) []Problem {
 	return out
 }
 
-// ExposeInvalidFormat flags IP addresses and host-port mappings in EXPOSE.
-type ExposeInvalidFormat struct{}
+// exposeHostMapping (ExposeInvalidFormat) flags IP addresses and host-port mappings in EXPOSE.
+type exposeHostMapping struct{}
 
 var metaExposeInvalidFormat = Meta{Rule: report.Rule{
 	ID:       "ExposeInvalidFormat",
@@ -117,8 +117,8 @@ var metaExposeInvalidFormat = Meta{Rule: report.Rule{
 	Good:     "FROM debian:12\nEXPOSE 80\n",
 }}
 
-func (ExposeInvalidFormat) Meta() *Meta { return &metaExposeInvalidFormat }
-func (ExposeInvalidFormat) Check(in *Input) []Problem {
+func (exposeHostMapping) Meta() *Meta { return &metaExposeInvalidFormat }
+func (exposeHostMapping) Check(in *Input) []Problem {
 	var out []Problem
 	instructionsOf(in.File, "expose", false, func(top, inst *dockerfile.Instruction) {
 		for _, p := range exposedPorts(inst) {

@@ -8,8 +8,8 @@ import (
 	"github.com/harden-dev/harden/report"
 )
 
-// DL3006 flags FROM images without a tag.
-type DL3006 struct{}
+// baseUntagged (DL3006) flags FROM images without a tag.
+type baseUntagged struct{}
 
 var metaDL3006 = Meta{Rule: report.Rule{
 	ID:       "DL3006",
@@ -22,8 +22,8 @@ var metaDL3006 = Meta{Rule: report.Rule{
 	Good:     "FROM debian:12.5\n",
 }}
 
-func (DL3006) Meta() *Meta { return &metaDL3006 }
-func (DL3006) Check(in *Input) []Problem {
+func (baseUntagged) Meta() *Meta { return &metaDL3006 }
+func (baseUntagged) Check(in *Input) []Problem {
 	var out []Problem
 	for _, s := range in.File.Stages {
 		if ref, ok := resolvedImage(in.File, s); ok && ref.Tag == "" && ref.Digest == "" {
@@ -33,8 +33,8 @@ func (DL3006) Check(in *Input) []Problem {
 	return out
 }
 
-// DL3007 flags the latest tag.
-type DL3007 struct{}
+// baseLatest (DL3007) flags the latest tag.
+type baseLatest struct{}
 
 var metaDL3007 = Meta{Rule: report.Rule{
 	ID:       "DL3007",
@@ -47,8 +47,8 @@ var metaDL3007 = Meta{Rule: report.Rule{
 	Good:     "FROM debian:12.5\n",
 }}
 
-func (DL3007) Meta() *Meta { return &metaDL3007 }
-func (DL3007) Check(in *Input) []Problem {
+func (baseLatest) Meta() *Meta { return &metaDL3007 }
+func (baseLatest) Check(in *Input) []Problem {
 	var out []Problem
 	for _, s := range in.File.Stages {
 		if ref, ok := resolvedImage(in.File, s); ok && ref.Tag == "latest" && ref.Digest == "" {
@@ -62,8 +62,8 @@ func (DL3007) Check(in *Input) []Problem {
 	return out
 }
 
-// DL3026 flags base images from registries not in the trusted list.
-type DL3026 struct{}
+// untrustedRegistry (DL3026) flags base images from registries not in the trusted list.
+type untrustedRegistry struct{}
 
 var metaDL3026 = Meta{Rule: report.Rule{
 	ID:       "DL3026",
@@ -76,8 +76,8 @@ var metaDL3026 = Meta{Rule: report.Rule{
 	Good:     "FROM docker.io/debian:12\n",
 }, Needs: "trustedRegistries"}
 
-func (DL3026) Meta() *Meta { return &metaDL3026 }
-func (DL3026) Check(in *Input) []Problem {
+func (untrustedRegistry) Meta() *Meta { return &metaDL3026 }
+func (untrustedRegistry) Check(in *Input) []Problem {
 	trusted := in.Config.TrustedRegistries
 	if len(trusted) == 0 {
 		return nil
@@ -129,8 +129,8 @@ func registryAllowed(reg string, trusted []string) bool {
 	return false
 }
 
-// DL3029 flags a constant FROM --platform.
-type DL3029 struct{}
+// fromPlatform (DL3029) flags a constant FROM --platform.
+type fromPlatform struct{}
 
 var metaDL3029 = Meta{Rule: report.Rule{
 	ID:       "DL3029",
@@ -143,8 +143,8 @@ var metaDL3029 = Meta{Rule: report.Rule{
 	Good:     "FROM --platform=$BUILDPLATFORM debian:12\n",
 }}
 
-func (DL3029) Meta() *Meta { return &metaDL3029 }
-func (DL3029) Check(in *Input) []Problem {
+func (fromPlatform) Meta() *Meta { return &metaDL3029 }
+func (fromPlatform) Check(in *Input) []Problem {
 	var out []Problem
 	for _, s := range in.File.Stages {
 		p := s.Platform
@@ -155,8 +155,8 @@ func (DL3029) Check(in *Input) []Problem {
 	return out
 }
 
-// DL3065 flags --platform=$TARGETPLATFORM, which is the default anyway.
-type DL3065 struct{}
+// redundantTargetPlatform (DL3065) flags --platform=$TARGETPLATFORM, which is the default anyway.
+type redundantTargetPlatform struct{}
 
 var metaDL3065 = Meta{Rule: report.Rule{
 	ID:       "DL3065",
@@ -169,8 +169,8 @@ var metaDL3065 = Meta{Rule: report.Rule{
 	Good:     "FROM alpine:3.20\n",
 }}
 
-func (DL3065) Meta() *Meta { return &metaDL3065 }
-func (DL3065) Check(in *Input) []Problem {
+func (redundantTargetPlatform) Meta() *Meta { return &metaDL3065 }
+func (redundantTargetPlatform) Check(in *Input) []Problem {
 	var out []Problem
 	for _, s := range in.File.Stages {
 		if p := unquote(s.Platform); p == "$TARGETPLATFORM" || p == "${TARGETPLATFORM}" {
@@ -180,8 +180,8 @@ func (DL3065) Check(in *Input) []Problem {
 	return out
 }
 
-// DL3063 flags reserved stage names.
-type DL3063 struct{}
+// reservedStageName (DL3063) flags reserved stage names.
+type reservedStageName struct{}
 
 var metaDL3063 = Meta{Rule: report.Rule{
 	ID:       "DL3063",
@@ -194,8 +194,8 @@ var metaDL3063 = Meta{Rule: report.Rule{
 	Good:     "FROM alpine:3.20 AS base\n",
 }}
 
-func (DL3063) Meta() *Meta { return &metaDL3063 }
-func (DL3063) Check(in *Input) []Problem {
+func (reservedStageName) Meta() *Meta { return &metaDL3063 }
+func (reservedStageName) Check(in *Input) []Problem {
 	var out []Problem
 	for _, s := range in.File.Stages {
 		if n := strings.ToLower(s.Name); n == "scratch" || n == "context" {
@@ -205,8 +205,8 @@ func (DL3063) Check(in *Input) []Problem {
 	return out
 }
 
-// DL3024 flags duplicate stage names.
-type DL3024 struct{}
+// duplicateStageName (DL3024) flags duplicate stage names.
+type duplicateStageName struct{}
 
 var metaDL3024 = Meta{Rule: report.Rule{
 	ID:       "DL3024",
@@ -219,8 +219,8 @@ var metaDL3024 = Meta{Rule: report.Rule{
 	Good:     "FROM node:20 AS build\nFROM node:20 AS test\n",
 }}
 
-func (DL3024) Meta() *Meta { return &metaDL3024 }
-func (DL3024) Check(in *Input) []Problem {
+func (duplicateStageName) Meta() *Meta { return &metaDL3024 }
+func (duplicateStageName) Check(in *Input) []Problem {
 	var out []Problem
 	seen := map[string]bool{}
 	for _, s := range in.File.Stages {
@@ -236,8 +236,8 @@ func (DL3024) Check(in *Input) []Problem {
 	return out
 }
 
-// StageNameCasing reports BuildKit's warning for upper-case stage names.
-type StageNameCasing struct{}
+// stageNameCasing (StageNameCasing) reports BuildKit's warning for upper-case stage names.
+type stageNameCasing struct{}
 
 var metaStageNameCasing = Meta{Rule: report.Rule{
 	ID:       "StageNameCasing",
@@ -249,13 +249,13 @@ var metaStageNameCasing = Meta{Rule: report.Rule{
 	Good:     "FROM alpine:3.20 AS builder-base\n",
 }}
 
-func (StageNameCasing) Meta() *Meta { return &metaStageNameCasing }
-func (StageNameCasing) Check(in *Input) []Problem {
+func (stageNameCasing) Meta() *Meta { return &metaStageNameCasing }
+func (stageNameCasing) Check(in *Input) []Problem {
 	return buildkitWarnings(in.File, "StageNameCasing")
 }
 
-// FromAsCasing reports BuildKit's warning for "FROM x as y".
-type FromAsCasing struct{}
+// fromAsCasing (FromAsCasing) reports BuildKit's warning for "FROM x as y".
+type fromAsCasing struct{}
 
 var metaFromAsCasing = Meta{Rule: report.Rule{
 	ID:       "FromAsCasing",
@@ -267,8 +267,8 @@ var metaFromAsCasing = Meta{Rule: report.Rule{
 	Good:     "FROM debian:12 AS builder\n",
 }}
 
-func (FromAsCasing) Meta() *Meta               { return &metaFromAsCasing }
-func (FromAsCasing) Check(in *Input) []Problem { return buildkitWarnings(in.File, "FromAsCasing") }
+func (fromAsCasing) Meta() *Meta               { return &metaFromAsCasing }
+func (fromAsCasing) Check(in *Input) []Problem { return buildkitWarnings(in.File, "FromAsCasing") }
 
 func buildkitWarnings(f *dockerfile.File, rule string) []Problem {
 	var out []Problem
@@ -284,8 +284,8 @@ func buildkitWarnings(f *dockerfile.File, rule string) []Problem {
 	return out
 }
 
-// DL3061 flags instructions before the first FROM other than ARG.
-type DL3061 struct{}
+// fromNotFirst (DL3061) flags instructions before the first FROM other than ARG.
+type fromNotFirst struct{}
 
 var metaDL3061 = Meta{Rule: report.Rule{
 	ID:       "DL3061",
@@ -297,8 +297,8 @@ var metaDL3061 = Meta{Rule: report.Rule{
 	Good:     "ARG V=3.20\nFROM alpine:${V}\n",
 }}
 
-func (DL3061) Meta() *Meta { return &metaDL3061 }
-func (DL3061) Check(in *Input) []Problem {
+func (fromNotFirst) Meta() *Meta { return &metaDL3061 }
+func (fromNotFirst) Check(in *Input) []Problem {
 	for _, inst := range in.File.Instructions {
 		if inst.Cmd == "from" {
 			return nil
@@ -317,8 +317,8 @@ var platformArgs = map[string]bool{
 	"TARGETSTAGE": true, "BUILDKIT_SYNTAX": true,
 }
 
-// UndefinedArgInFrom flags FROM variables not declared as global ARGs.
-type UndefinedArgInFrom struct{}
+// undefinedArgInFrom (UndefinedArgInFrom) flags FROM variables not declared as global ARGs.
+type undefinedArgInFrom struct{}
 
 var metaUndefinedArgInFrom = Meta{Rule: report.Rule{
 	ID:       "UndefinedArgInFrom",
@@ -330,8 +330,8 @@ var metaUndefinedArgInFrom = Meta{Rule: report.Rule{
 	Good:     "ARG VARIANT=-alpine\nFROM node:22${VARIANT}\n",
 }}
 
-func (UndefinedArgInFrom) Meta() *Meta { return &metaUndefinedArgInFrom }
-func (UndefinedArgInFrom) Check(in *Input) []Problem {
+func (undefinedArgInFrom) Meta() *Meta { return &metaUndefinedArgInFrom }
+func (undefinedArgInFrom) Check(in *Input) []Problem {
 	meta := in.File.MetaArgs()
 	var out []Problem
 	for _, s := range in.File.Stages {
@@ -348,9 +348,9 @@ func (UndefinedArgInFrom) Check(in *Input) []Problem {
 	return out
 }
 
-// InvalidDefaultArgInFrom flags FROM references that are invalid with only
+// invalidDefaultArgInFrom (InvalidDefaultArgInFrom) flags FROM references that are invalid with only
 // the global ARG defaults.
-type InvalidDefaultArgInFrom struct{}
+type invalidDefaultArgInFrom struct{}
 
 var metaInvalidDefaultArgInFrom = Meta{Rule: report.Rule{
 	ID:       "InvalidDefaultArgInFrom",
@@ -362,8 +362,8 @@ var metaInvalidDefaultArgInFrom = Meta{Rule: report.Rule{
 	Good:     "ARG TAG=1.36\nFROM busybox:${TAG}\n",
 }}
 
-func (InvalidDefaultArgInFrom) Meta() *Meta { return &metaInvalidDefaultArgInFrom }
-func (InvalidDefaultArgInFrom) Check(in *Input) []Problem {
+func (invalidDefaultArgInFrom) Meta() *Meta { return &metaInvalidDefaultArgInFrom }
+func (invalidDefaultArgInFrom) Check(in *Input) []Problem {
 	f := in.File
 	meta := f.MetaArgs()
 	var out []Problem

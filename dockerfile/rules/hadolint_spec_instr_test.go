@@ -5,19 +5,19 @@ import "testing"
 // TestHadolintSpecsInstructions continues TestHadolintSpecs with the rules
 // on FROM, COPY, ENV, LABEL, USER, WORKDIR, SHELL and CMD.
 func TestHadolintSpecsInstructions(t *testing.T) {
-	checkSpec(t, DL3025{}, []specCase{
+	checkSpec(t, shellFormCmd{}, []specCase{
 		{"FROM node as foo\nENTRYPOINT something\n", true},
 		{"FROM scratch as build\nENTRYPOINT [\"foo\", \"bar\"]\n", false},
 		{"FROM node as foo\nCMD something\n", true},
 		{"FROM scratch as build\nCMD [\"foo\", \"bar\"]\nCMD [ \"foo\", \"bar\" ]\n", false},
 	})
-	checkSpec(t, DL3057{}, []specCase{
+	checkSpec(t, noHealthcheck{}, []specCase{
 		{"FROM scratch\n", true},
 		{"FROM scratch\nHEALTHCHECK CMD /bin/bla\n", false},
 		{"FROM scratch AS base\nHEALTHCHECK CMD /bin/bla\nFROM base\n", false},
 		{"FROM scratch AS base\nHEALTHCHECK CMD /bin/bla\nFROM scratch\n", true},
 	})
-	checkSpec(t, DL3006{}, []specCase{
+	checkSpec(t, baseUntagged{}, []specCase{
 		{"FROM debian\n", true},
 		{"FROM debian AS builder\n", true},
 		{"FROM ruby@sha256:f1dbca0f5dbc9\n", false},
@@ -27,7 +27,7 @@ func TestHadolintSpecsInstructions(t *testing.T) {
 		{"FROM golang:1.9.3-alpine3.7 AS build\nRUN foo\nFROM node as unit-test\nRUN bar\nFROM alpine:3.7\nRUN baz\n", true},
 		{"FROM scratch\n", false},
 	})
-	checkSpec(t, DL3044{}, []specCase{
+	checkSpec(t, envSelfRef{}, []specCase{
 		{"ENV BLA=\"blubb\"\nENV BLUBB=\"${BLA}/blubb\"\n", false},
 		{"ENV BLA=\"blubb\" BLUBB=\"${FOOBLA}/blubb\"\n", false},
 		{"ENV BLA=\"blubb\" BLUBB=\"${BLAFOO}/blubb\"\n", false},
@@ -45,7 +45,7 @@ func TestHadolintSpecsInstructions(t *testing.T) {
 		{"ENV BLA=\"blubb\" BLUBB=\"${BLA}\"\n", true},
 	})
 	wc := "RUN wget -O - https://some.site | wc -l file > /number\n"
-	checkSpec(t, DL4006{}, []specCase{
+	checkSpec(t, pipeWithoutPipefail{}, []specCase{
 		{"FROM scratch\nRUN wget -O - https://some.site | wc -l > /number\n", true},
 		{"FROM scratch as build\nRUN wget -O - https://some.site && wc -l file > /number\n", false},
 		{"FROM scratch as build\nSHELL [\"/bin/bash\", \"-eo\", \"pipefail\", \"-c\"]\n" + wc, false},
@@ -61,7 +61,7 @@ func TestHadolintSpecsInstructions(t *testing.T) {
 		{"FROM mcr.microsoft.com/powershell:ubuntu-16.04\nSHELL [ \"powershell.exe\" ]\nRUN Get-Variable PSVersionTable | Select-Object -ExpandProperty Value\n", false},
 		{"FROM mcr.microsoft.com/powershell:ubuntu-16.04\nSHELL [ \"cmd.exe\", \"/c\" ]\nRUN Get-Variable PSVersionTable | Select-Object -ExpandProperty Value\n", false},
 	})
-	checkSpec(t, DL3020{}, []specCase{
+	checkSpec(t, addInsteadOfCopy{}, []specCase{
 		{"ADD file.tar /usr/src/app/\n", false},
 		{"ADD file.gz /usr/src/app/\n", false},
 		{"ADD file.bz2 /usr/src/app/\n", false},
@@ -74,25 +74,25 @@ func TestHadolintSpecsInstructions(t *testing.T) {
 		{"ADD \"http://file.com\" /usr/src/app/\n", false},
 		{"ADD \"file.zip\" /usr/src/app/\n", true},
 	})
-	checkSpec(t, DL3061{}, []specCase{
+	checkSpec(t, fromNotFirst{}, []specCase{
 		{"LABEL foo=bar\nFROM foo\n", true},
 		{"FROM foo\nLABEL foo=bar\n", false},
 		{"ARG A=B\nFROM foo\nLABEL foo=bar\n", false},
 		{"# syntax = docker/dockerfile:1.0-experimental\nFROM node:16-alpine3.13\n", false},
 		{"FROM foo\nARG A=B\nRUN echo bla\n", false},
 	})
-	checkSpec(t, DL3029{}, []specCase{
+	checkSpec(t, fromPlatform{}, []specCase{
 		{"FROM --platform=linux debian:jessie\n", true},
 		{"FROM debian:jessie\n", false},
 	})
-	checkSpec(t, DL3007{}, []specCase{
+	checkSpec(t, baseLatest{}, []specCase{
 		{"FROM debian:latest\n", true},
 		{"FROM debian:latest AS builder\n", true},
 		{"FROM debian:jessie\n", false},
 		{"FROM hub.docker.io/debian@sha256:7959ed6f7e35f8b1aaa06d1d8259d4ee25aa85a086d5c125480c333183f9deeb\n", false},
 		{"FROM debian:jessie AS builder\n", false},
 	})
-	checkSpec(t, DL3014{}, []specCase{
+	checkSpec(t, aptNoYes{}, []specCase{
 		{"RUN apt-get install python", true},
 		{"RUN apt-get install -yq python", false},
 		{"RUN apt-get install -qq python", false},
@@ -102,18 +102,18 @@ func TestHadolintSpecsInstructions(t *testing.T) {
 		{"RUN apt-get --assume-yes install python", false},
 	})
 	reg := func(r ...string) Config { return Config{TrustedRegistries: r} }
-	checkSpec(t, DL3026{}, []specCase{{"FROM random.com/debian\n", false}})
-	checkSpecWith(t, DL3026{}, reg("docker.io"), []specCase{
+	checkSpec(t, untrustedRegistry{}, []specCase{{"FROM random.com/debian\n", false}})
+	checkSpecWith(t, untrustedRegistry{}, reg("docker.io"), []specCase{
 		{"FROM random.com/debian\n", true},
 		{"FROM scratch\n", false},
 		{"FROM ubuntu:18.04 AS builder1\nFROM zemanlx/ubuntu:18.04 AS builder2\nFROM docker.io/zemanlx/ubuntu:18.04 AS builder3\n", false},
 	})
-	checkSpecWith(t, DL3026{}, reg("x.com", "random.com"), []specCase{{"FROM random.com/debian\n", false}})
-	checkSpecWith(t, DL3026{}, reg("random.com"), []specCase{{"FROM random.com/foo AS builder1\nFROM builder1 AS builder2\n", false}})
-	checkSpecWith(t, DL3026{}, reg("*.random.com"), []specCase{{"FROM x.com/debian\n", true}})
-	checkSpecWith(t, DL3026{}, reg("x.com", "*.random.com"), []specCase{{"FROM foo.random.com/debian\n", false}})
-	checkSpecWith(t, DL3026{}, reg("*"), []specCase{{"FROM ubuntu:18.04 AS b1\nFROM zemanlx/ubuntu:18.04 AS b2\nFROM docker.io/zemanlx/ubuntu:18.04 AS b3\n", false}})
-	checkSpec(t, DL3048{}, []specCase{
+	checkSpecWith(t, untrustedRegistry{}, reg("x.com", "random.com"), []specCase{{"FROM random.com/debian\n", false}})
+	checkSpecWith(t, untrustedRegistry{}, reg("random.com"), []specCase{{"FROM random.com/foo AS builder1\nFROM builder1 AS builder2\n", false}})
+	checkSpecWith(t, untrustedRegistry{}, reg("*.random.com"), []specCase{{"FROM x.com/debian\n", true}})
+	checkSpecWith(t, untrustedRegistry{}, reg("x.com", "*.random.com"), []specCase{{"FROM foo.random.com/debian\n", false}})
+	checkSpecWith(t, untrustedRegistry{}, reg("*"), []specCase{{"FROM ubuntu:18.04 AS b1\nFROM zemanlx/ubuntu:18.04 AS b2\nFROM docker.io/zemanlx/ubuntu:18.04 AS b3\n", false}})
+	checkSpec(t, invalidLabelKey{}, []specCase{
 		{"LABEL com.docker.label=\"foo\"\n", true},
 		{"LABEL io.docker.label=\"foo\"\n", true},
 		{"LABEL org.dockerproject.label=\"foo\"\n", true},
@@ -127,17 +127,17 @@ func TestHadolintSpecsInstructions(t *testing.T) {
 		{"LABEL validlabel=\"foo\"\n", false},
 		{"FROM scratch\nONBUILD LABEL com.docker.label=\"foo\"\n", true},
 	})
-	checkSpec(t, DL4001{}, []specCase{
+	checkSpec(t, wgetAndCurl{}, []specCase{
 		{"FROM node as foo\nRUN wget my.xyz\nRUN curl localhost\n", true},
 		{"FROM node as foo\nRUN wget my.xyz && curl localhost\n", true},
 		{"FROM node as foo\nRUN wget my.xyz\n", false},
 		{"FROM node as foo\nRUN wget my.xyz\nFROM scratch\nRUN curl localhost\n", false},
 		{"FROM node as foo\nRUN wget my.xyz\nRUN curl localhost\nFROM scratch\nRUN curl localhost\n", true},
 	})
-	if n := len((DL4001{}).Check(&Input{File: mustParse(t, "FROM node as foo\nRUN wget my.xyz\nRUN curl my.xyz\nRUN echo hello\nRUN wget foo.com\n")})); n != 2 {
+	if n := len((wgetAndCurl{}).Check(&Input{File: mustParse(t, "FROM node as foo\nRUN wget my.xyz\nRUN curl my.xyz\nRUN echo hello\nRUN wget foo.com\n")})); n != 2 {
 		t.Errorf("DL4001 reports %d RUNs, hadolint's spec says 2", n)
 	}
-	checkSpec(t, DL3000{}, []specCase{
+	checkSpec(t, workdirNotAbsolute{}, []specCase{
 		{"WORKDIR relative/dir\n", true},
 		{"WORKDIR /usr/local\n", false},
 		{"WORKDIR ${work}\n", false},
@@ -150,18 +150,18 @@ func TestHadolintSpecsInstructions(t *testing.T) {
 		{"WORKDIR C:/\n", false},
 		{"WORKDIR \"C:/\"\n", false},
 	})
-	checkSpec(t, DL3021{}, []specCase{
+	checkSpec(t, copyManyNoDirSlash{}, []specCase{
 		{"COPY foo bar\n", false},
 		{"COPY foo bar baz\n", true},
 		{"COPY foo bar baz/\n", false},
 	})
-	checkSpec(t, DL3066{}, []specCase{
+	checkSpec(t, nonNumericUser{}, []specCase{
 		{"USER 12345\n", false},
 		{"USER 1234:5678\n", false},
 		{"USER foobar\n", true},
 		{"USER foobar:barfoo\n", true},
 	})
-	checkSpec(t, DL3002{}, []specCase{
+	checkSpec(t, lastUserRoot{}, []specCase{
 		{"FROM scratch\nUSER root\n", true},
 		{"FROM scratch\nUSER foo\n", false},
 		{"FROM scratch\nUSER 0\n", true},
@@ -172,23 +172,23 @@ func TestHadolintSpecsInstructions(t *testing.T) {
 		{"FROM debian as base\nUSER root\nRUN something\nFROM scratch\nUSER foo\nRUN something else\n", true},
 		{"FROM debian as base\nUSER root\nRUN something\nUSER foo\nFROM scratch\nRUN something else\n", false},
 	})
-	checkSpec(t, DL3023{}, []specCase{
+	checkSpec(t, copyFromOwnStage{}, []specCase{
 		{"FROM node as foo\nCOPY --from=foo bar .\n", true},
 		{"FROM scratch as build\nRUN foo\nFROM node as run\nCOPY --from=build foo .\nRUN baz\n", false},
 	})
-	checkSpec(t, DL3038{}, []specCase{
+	checkSpec(t, dnfNoYes{}, []specCase{
 		{"RUN dnf install httpd-2.4.24 && dnf clean all", true},
 		{"RUN dnf install -y httpd-2.4.24 && dnf clean all", false},
 		{"RUN notdnf install httpd", false},
 	})
-	checkSpec(t, DL3034{}, []specCase{
+	checkSpec(t, zypperNoYes{}, []specCase{
 		{"RUN zypper install httpd=2.4.24 && zypper clean", true},
 		{"RUN zypper install -n httpd=2.4.24 && zypper clean", false},
 		{"RUN zypper install --non-interactive httpd=2.4.24 && zypper clean", false},
 		{"RUN zypper install -y httpd=2.4.24 && zypper clean", false},
 		{"RUN zypper install --no-confirm httpd=2.4.24 && zypper clean", false},
 	})
-	checkSpec(t, DL3037{}, []specCase{
+	checkSpec(t, zypperUnpinned{}, []specCase{
 		{"RUN zypper install -y tomcat && zypper clean", true},
 		{"RUN zypper install -y tomcat=9.0.39 && zypper clean", false},
 		{"RUN zypper install -y tomcat\\>=9.0 && zypper clean", false},
@@ -197,7 +197,7 @@ func TestHadolintSpecsInstructions(t *testing.T) {
 		{"RUN zypper install -y tomcat\\<9.0 && zypper clean", false},
 		{"RUN zypper install -y tomcat-9.0.39-1.rpm && zypper clean", false},
 	})
-	checkSpec(t, DL3015{}, []specCase{
+	checkSpec(t, aptRecommends{}, []specCase{
 		{"RUN apt-get install --no-install-recommends python", false},
 		{"RUN apt-get install python", true},
 		{"RUN apt-get -y install python", true},

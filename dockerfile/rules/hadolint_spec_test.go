@@ -36,7 +36,7 @@ func checkSpecWith(t *testing.T, r Rule, cfg Config, cases []specCase) {
 }
 
 func TestHadolintSpecs(t *testing.T) {
-	checkSpec(t, DL3009{}, []specCase{
+	checkSpec(t, aptListsKept{}, []specCase{
 		{"FROM scratch\nRUN apt-get update && apt-get install python\n", true},
 		{"FROM ubuntu as foo\nRUN apt-get update && apt-get install python\nFROM scratch\nRUN echo hey!\n", false},
 		{"FROM ubuntu as foo\nRUN apt-get update && apt-get install python\nFROM foo\nRUN hey!\n", true},
@@ -45,7 +45,7 @@ func TestHadolintSpecs(t *testing.T) {
 		{"RUN --mount=type=cache,target=/var/lib/apt --mount=type=cache,target=/var/cache/apt apt-get update && apt-get install python", false},
 		{"RUN --mount=type=cache,target=/var/cache/apt rm -f /etc/apt/apt.conf.d/docker-clean && apt-get update && apt-get install python", true},
 	})
-	checkSpec(t, DL3013{}, []specCase{
+	checkSpec(t, pipUnpinned{}, []specCase{
 		{"RUN pip2 install MySQL_python", true},
 		{"RUN pip3 install MySQL_python==1.2.2", false},
 		{"RUN pip3 install mypkg.whl", false},
@@ -74,7 +74,7 @@ func TestHadolintSpecs(t *testing.T) {
 		{"RUN pip install pykafka -c http://foo.bar.baz", false},
 		{"RUN pip install --index-url https://user:pass@eg.com/foo foobar==1.0.0", false},
 	})
-	checkSpec(t, DL3018{}, []specCase{
+	checkSpec(t, apkUnpinned{}, []specCase{
 		{"RUN apk add flex", true},
 		{"RUN apk add flex=2.6.4-r1", false},
 		{"RUN apk add --no-cache git~2.52.0", false},
@@ -86,12 +86,12 @@ func TestHadolintSpecs(t *testing.T) {
 		{"RUN apk add --no-cache -X https://nl.alpinelinux.org/alpine/edge/testing flow=0.78.0-r0", false},
 		{"RUN apk add mypackage-1.1.1.apk", false},
 	})
-	checkSpec(t, DL3022{}, []specCase{
+	checkSpec(t, copyFromUnknownStage{}, []specCase{
 		{"FROM scratch\nCOPY --from=foo bar .\n", true},
 		{"FROM scratch\nCOPY --from=build foo .\nFROM node as build\nRUN baz\n", true},
 		{"FROM scratch as build\nRUN foo\nFROM node\nCOPY --from=build foo .\nRUN baz\n", false},
 	})
-	checkSpec(t, DL3040{}, []specCase{
+	checkSpec(t, dnfCacheKept{}, []specCase{
 		{"RUN dnf install -y mariadb-10.4", true},
 		{"RUN microdnf install -y mariadb-10.4", true},
 		{"RUN dnf install -y mariadb-10.4 && dnf clean all", false},
@@ -99,7 +99,7 @@ func TestHadolintSpecs(t *testing.T) {
 		{"RUN notdnf install mariadb", false},
 		{"RUN dnf install -y mariadb-10.4 && rm -rf /var/cache/yum/*", false},
 	})
-	checkSpec(t, DL3045{}, []specCase{
+	checkSpec(t, copyRelativeNoWorkdir{}, []specCase{
 		{"FROM scratch\nCOPY bla.sh /usr/local/bin/blubb.sh\n", false},
 		{"FROM scratch\nCOPY bla.sh \"/usr/local/bin/blubb.sh\"\n", false},
 		{"FROM scratch\nCOPY bla.sh c:\\system32\\blubb.sh\n", false},
@@ -120,7 +120,7 @@ func TestHadolintSpecs(t *testing.T) {
 		{"COPY src.sh $SRC_BASE_ENV\n", false},
 		{"WORKDIR /usr\nCOPY bla.sh blubb.sh\n", false},
 	})
-	checkSpec(t, DL3047{}, []specCase{
+	checkSpec(t, wgetProgressBar{}, []specCase{
 		{"FROM node as foo\nRUN wget my.xyz\n", true},
 		{"FROM node as foo\nRUN wget --progress=dot:giga my.xyz\n", false},
 		{"FROM node as foo\nRUN wget -q my.xyz\n", false},
@@ -132,7 +132,7 @@ func TestHadolintSpecs(t *testing.T) {
 		{"FROM node as foo\nRUN wget --append-output=/tmp/wget.log my.xyz\n", false},
 		{"FROM node as foo\nRUN wget -a /tmp/wget.log my.xyz\n", false},
 	})
-	checkSpec(t, DL3059{}, []specCase{
+	checkSpec(t, consecutiveRuns{}, []specCase{
 		{"FROM debian:10\n", false},
 		{"RUN /foo.sh\nWORKDIR /\nRUN /bar.sh\n", false},
 		{"RUN /foo.sh\nRUN /bar.sh\n", true},
@@ -144,7 +144,7 @@ func TestHadolintSpecs(t *testing.T) {
 		{"RUN foo; bar\nRUN foobar\n", false},
 		{"RUN foo && bar\nRUN foo\nRUN bar\n", true},
 	})
-	checkSpec(t, DL3060{}, []specCase{
+	checkSpec(t, yarnCacheKept{}, []specCase{
 		{"RUN foo", false},
 		{"RUN yarn install foo", true},
 		{"RUN yarn install bar && yarn cache clean", false},
@@ -153,7 +153,7 @@ func TestHadolintSpecs(t *testing.T) {
 		{"FROM node:lts-alpine as foo\nRUN yarn install && yarn cache clean\nFROM foo\nRUN hey!\n", false},
 		{"FROM node:lts-alpine as foo\nRUN yarn install foo\nFROM scratch\nRUN hey!\n", false},
 	})
-	checkSpec(t, DL3033{}, []specCase{
+	checkSpec(t, yumUnpinned{}, []specCase{
 		{"RUN yum install -y tomcat && yum clean all", true},
 		{"RUN yum install -y tomcat-9.2 && yum clean all", false},
 		{"RUN bash -c `# not even a yum command`", false},
@@ -166,7 +166,7 @@ func TestHadolintSpecs(t *testing.T) {
 		{"RUN yum install -y \"which-${WHICH_VERSION}\" && yum clean all", false},
 		{"RUN yum install -y tomcat-$VERSION && yum clean all", false},
 	})
-	checkSpec(t, DL3042{}, []specCase{
+	checkSpec(t, pipCacheKept{}, []specCase{
 		{"RUN pip2 install MySQL_python", true},
 		{"RUN pip install MySQL_python", true},
 		{"RUN pip2 install MySQL_python --no-cache-dir", false},
@@ -190,7 +190,7 @@ func TestHadolintSpecs(t *testing.T) {
 		{"FROM debian:buster as base\nENV PIP_NO_CACHE_DIR=1\nFROM base\nRUN pip install six\n", false},
 		{"FROM debian:buster as base\nENV PIP_NO_CACHE_DIR=1\nFROM debian:buster\nRUN pip install six\n", true},
 	})
-	checkSpec(t, DL3016{}, []specCase{
+	checkSpec(t, npmUnpinned{}, []specCase{
 		{"RUN npm install", false},
 		{"RUN npm install --progress=false", false},
 		{"RUN npm install express@4.1.1", false},
@@ -221,7 +221,7 @@ func TestHadolintSpecs(t *testing.T) {
 		{"RUN npm install --registry https://example.com express", true},
 		{"RUN npm install --registry=https://example.com express", true},
 	})
-	checkSpec(t, DL3028{}, []specCase{
+	checkSpec(t, gemUnpinned{}, []specCase{
 		{"RUN gem i bundler", true},
 		{"RUN gem i bundler:1", false},
 		{"RUN gem i bunlder:1 nokogiri", true},
@@ -235,17 +235,17 @@ func TestHadolintSpecs(t *testing.T) {
 		{"RUN gem install bundler:2.0.1 --use-system-libraries true", false},
 		{"RUN gem install bundler:2.0.1 --use-system-libraries=true", false},
 	})
-	checkSpec(t, DL3032{}, []specCase{
+	checkSpec(t, yumCacheKept{}, []specCase{
 		{"RUN yum install -y mariadb-10.4", true},
 		{"RUN yum install -y mariadb-10.4 && yum clean all", false},
 		{"RUN bash -c `# not even a yum command`", false},
 	})
-	checkSpec(t, DL3036{}, []specCase{
+	checkSpec(t, zypperCacheKept{}, []specCase{
 		{"RUN zypper install -y mariadb=10.4", true},
 		{"RUN zypper install -y mariadb=10.4 && zypper clean", false},
 		{"RUN zypper install -y mariadb=10.4 && zypper cc", false},
 	})
-	checkSpec(t, DL3008{}, []specCase{
+	checkSpec(t, aptUnpinned{}, []specCase{
 		{"RUN apt-get update && apt-get install python", true},
 		{"RUN apt-get update \\\n && apt-get -yqq --no-install-recommends install nodejs=0.10 \\\n && rm -rf /var/lib/apt/lists/*\n", false},
 		{"RUN apt-get update && apt-get install --no-install-recommends -y python-demjson=2.2.2* wget=1.16.1* git=1:2.5.0* ruby=1:2.1.*", false},
@@ -254,7 +254,7 @@ func TestHadolintSpecs(t *testing.T) {
 		{"RUN apt-get -y --no-install-recommends install nodejs=0.10", false},
 		{"RUN apt-get install -y --no-install-recommends -t jessie-backports openjdk-8-jdk=8u131-b11-1~bpo8+1", false},
 	})
-	checkSpec(t, DL3019{}, []specCase{
+	checkSpec(t, apkCacheKept{}, []specCase{
 		{"RUN apk add flex=2.6.4-r1", true},
 		{"RUN apk add --no-cache flex=2.6.4-r1", false},
 		{"RUN --mount=type=cache,target=/var/cache/apk apk add -U curl=7.77.0", false},
@@ -265,7 +265,7 @@ func TestHadolintSpecs(t *testing.T) {
 
 // DL1001 flags inline (next-instruction) pragmas only, as hadolint does.
 func TestDL1001InlineOnly(t *testing.T) {
-	checkSpec(t, DL1001{}, []specCase{
+	checkSpec(t, inlineIgnorePragma{}, []specCase{
 		{"FROM debian:12\n# hadolint ignore=DL3003\nRUN foo bar\n", true},
 		{"FROM debian:12\n# hadolint shell=powershell\nRUN foo bar\n", false},
 		{"FROM debian:12\n# foobar\nRUN foo bar\n", false},

@@ -10,8 +10,8 @@ import (
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 )
 
-// DL3025 flags shell-form CMD, ENTRYPOINT and HEALTHCHECK CMD.
-type DL3025 struct{}
+// shellFormCmd (DL3025) flags shell-form CMD, ENTRYPOINT and HEALTHCHECK CMD.
+type shellFormCmd struct{}
 
 var metaDL3025 = Meta{Rule: report.Rule{
 	ID:       "DL3025",
@@ -24,8 +24,8 @@ var metaDL3025 = Meta{Rule: report.Rule{
 	Good:     "FROM node:20\nCMD [\"node\", \"index.js\"]\n",
 }}
 
-func (DL3025) Meta() *Meta { return &metaDL3025 }
-func (DL3025) Check(in *Input) []Problem {
+func (shellFormCmd) Meta() *Meta { return &metaDL3025 }
+func (shellFormCmd) Check(in *Input) []Problem {
 	var out []Problem
 	for _, inst := range in.File.Instructions {
 		for _, c := range []*dockerfile.Instruction{inst, inst.Trigger} {
@@ -51,8 +51,8 @@ func (DL3025) Check(in *Input) []Problem {
 	return out
 }
 
-// DL3043 flags ONBUILD triggers that are not allowed.
-type DL3043 struct{}
+// onbuildForbidden (DL3043) flags ONBUILD triggers that are not allowed.
+type onbuildForbidden struct{}
 
 var metaDL3043 = Meta{Rule: report.Rule{
 	ID:       "DL3043",
@@ -64,8 +64,8 @@ var metaDL3043 = Meta{Rule: report.Rule{
 	Good:     "FROM debian:12\nONBUILD COPY . /app\n",
 }}
 
-func (DL3043) Meta() *Meta { return &metaDL3043 }
-func (DL3043) Check(in *Input) []Problem {
+func (onbuildForbidden) Meta() *Meta { return &metaDL3043 }
+func (onbuildForbidden) Check(in *Input) []Problem {
 	var out []Problem
 	for _, inst := range in.File.Instructions {
 		if inst.Trigger != nil && forbiddenTrigger(inst.Trigger.Cmd) {
@@ -79,8 +79,8 @@ func forbiddenTrigger(cmd string) bool {
 	return cmd == "onbuild" || cmd == "from" || cmd == "maintainer"
 }
 
-// DL3044 flags ENV values that use a variable defined in the same ENV.
-type DL3044 struct{}
+// envSelfRef (DL3044) flags ENV values that use a variable defined in the same ENV.
+type envSelfRef struct{}
 
 var metaDL3044 = Meta{Rule: report.Rule{
 	ID:       "DL3044",
@@ -92,8 +92,8 @@ var metaDL3044 = Meta{Rule: report.Rule{
 	Good:     "FROM debian:12\nENV A=1\nENV B=${A}/x\n",
 }}
 
-func (DL3044) Meta() *Meta { return &metaDL3044 }
-func (DL3044) Check(in *Input) []Problem {
+func (envSelfRef) Meta() *Meta { return &metaDL3044 }
+func (envSelfRef) Check(in *Input) []Problem {
 	var out []Problem
 	for _, s := range in.File.Blocks() {
 		defined := map[string]bool{}
@@ -147,8 +147,8 @@ func envSelfReference(kvs []dockerfile.KeyValue, defined map[string]bool) string
 
 var labelKey = regexp.MustCompile(`^[a-z]([a-z0-9._/-]*[a-z0-9])?$`)
 
-// DL3048 flags invalid label keys.
-type DL3048 struct{}
+// invalidLabelKey (DL3048) flags invalid label keys.
+type invalidLabelKey struct{}
 
 var metaDL3048 = Meta{Rule: report.Rule{
 	ID:       "DL3048",
@@ -160,8 +160,8 @@ var metaDL3048 = Meta{Rule: report.Rule{
 	Good:     "FROM debian:12\nLABEL org.opencontainers.image.authors=me\n",
 }}
 
-func (DL3048) Meta() *Meta { return &metaDL3048 }
-func (DL3048) Check(in *Input) []Problem {
+func (invalidLabelKey) Meta() *Meta { return &metaDL3048 }
+func (invalidLabelKey) Check(in *Input) []Problem {
 	var out []Problem
 	instructionsOf(in.File, "label", true, func(top, inst *dockerfile.Instruction) {
 		for _, kv := range inst.KeyValues() {
@@ -175,8 +175,8 @@ func (DL3048) Check(in *Input) []Problem {
 	return out
 }
 
-// DL4000 flags MAINTAINER and fixes it into a LABEL.
-type DL4000 struct{}
+// maintainerDeprecated (DL4000) flags MAINTAINER and fixes it into a LABEL.
+type maintainerDeprecated struct{}
 
 var metaDL4000 = Meta{Rule: report.Rule{
 	ID:       "DL4000",
@@ -189,8 +189,8 @@ var metaDL4000 = Meta{Rule: report.Rule{
 	Good:     "FROM debian:12\nLABEL org.opencontainers.image.authors=\"me@example.com\"\n",
 }, Fixable: true}
 
-func (DL4000) Meta() *Meta { return &metaDL4000 }
-func (DL4000) Check(in *Input) []Problem {
+func (maintainerDeprecated) Meta() *Meta { return &metaDL4000 }
+func (maintainerDeprecated) Check(in *Input) []Problem {
 	var out []Problem
 	f := in.File
 	for _, inst := range f.Instructions {
@@ -217,8 +217,8 @@ func (DL4000) Check(in *Input) []Problem {
 	return out
 }
 
-// LegacyKeyValueFormat flags "ENV key value" and "LABEL key value".
-type LegacyKeyValueFormat struct{}
+// legacyKeyValue (LegacyKeyValueFormat) flags "ENV key value" and "LABEL key value".
+type legacyKeyValue struct{}
 
 var metaLegacyKeyValueFormat = Meta{Rule: report.Rule{
 	ID:       "LegacyKeyValueFormat",
@@ -230,8 +230,8 @@ var metaLegacyKeyValueFormat = Meta{Rule: report.Rule{
 	Good:     "FROM debian:12\nENV key=value\n",
 }}
 
-func (LegacyKeyValueFormat) Meta() *Meta { return &metaLegacyKeyValueFormat }
-func (LegacyKeyValueFormat) Check(in *Input) []Problem {
+func (legacyKeyValue) Meta() *Meta { return &metaLegacyKeyValueFormat }
+func (legacyKeyValue) Check(in *Input) []Problem {
 	var out []Problem
 	for _, inst := range in.File.Instructions {
 		if inst.Cmd != "env" && inst.Cmd != "label" {
@@ -246,8 +246,8 @@ func (LegacyKeyValueFormat) Check(in *Input) []Problem {
 	return out
 }
 
-// ConsistentInstructionCasing flags keywords not in the file's majority case.
-type ConsistentInstructionCasing struct{}
+// mixedInstructionCasing (ConsistentInstructionCasing) flags keywords not in the file's majority case.
+type mixedInstructionCasing struct{}
 
 var metaConsistentInstructionCasing = Meta{Rule: report.Rule{
 	ID:       "ConsistentInstructionCasing",
@@ -259,8 +259,8 @@ var metaConsistentInstructionCasing = Meta{Rule: report.Rule{
 	Good:     "FROM debian:12\nRUN true\nRUN true\n",
 }}
 
-func (ConsistentInstructionCasing) Meta() *Meta { return &metaConsistentInstructionCasing }
-func (ConsistentInstructionCasing) Check(in *Input) []Problem {
+func (mixedInstructionCasing) Meta() *Meta { return &metaConsistentInstructionCasing }
+func (mixedInstructionCasing) Check(in *Input) []Problem {
 	lower, upper := 0, 0
 	for _, inst := range in.File.Instructions {
 		switch inst.Keyword {
@@ -284,8 +284,8 @@ func (ConsistentInstructionCasing) Check(in *Input) []Problem {
 	return out
 }
 
-// NoEmptyContinuation flags empty lines inside a continued instruction.
-type NoEmptyContinuation struct{}
+// emptyContinuation (NoEmptyContinuation) flags empty lines inside a continued instruction.
+type emptyContinuation struct{}
 
 var metaNoEmptyContinuation = Meta{Rule: report.Rule{
 	ID:       "NoEmptyContinuation",
@@ -297,8 +297,8 @@ var metaNoEmptyContinuation = Meta{Rule: report.Rule{
 	Good:     "FROM debian:12\nRUN echo a \\\n  && echo b\n",
 }}
 
-func (NoEmptyContinuation) Meta() *Meta { return &metaNoEmptyContinuation }
-func (NoEmptyContinuation) Check(in *Input) []Problem {
+func (emptyContinuation) Meta() *Meta { return &metaNoEmptyContinuation }
+func (emptyContinuation) Check(in *Input) []Problem {
 	var out []Problem
 	for _, l := range in.File.EmptyContinuations {
 		if inst := in.File.InstructionAt(l); inst != nil {
@@ -308,9 +308,9 @@ func (NoEmptyContinuation) Check(in *Input) []Problem {
 	return out
 }
 
-// InvalidDefinitionDescription reports BuildKit's experimental check of
+// badDescriptionComment (InvalidDefinitionDescription) reports BuildKit's experimental check of
 // stage and ARG description comments. Off by default, as in BuildKit.
-type InvalidDefinitionDescription struct{}
+type badDescriptionComment struct{}
 
 var metaInvalidDefinitionDescription = Meta{Rule: report.Rule{
 	ID:       "InvalidDefinitionDescription",
@@ -322,13 +322,13 @@ var metaInvalidDefinitionDescription = Meta{Rule: report.Rule{
 	Good:     "# base is the stage everything builds on\nFROM scratch AS base\n",
 }}
 
-func (InvalidDefinitionDescription) Meta() *Meta { return &metaInvalidDefinitionDescription }
-func (InvalidDefinitionDescription) Check(in *Input) []Problem {
+func (badDescriptionComment) Meta() *Meta { return &metaInvalidDefinitionDescription }
+func (badDescriptionComment) Check(in *Input) []Problem {
 	return buildkitWarnings(in.File, "InvalidDefinitionDescription")
 }
 
-// DL3057 flags final stages without a HEALTHCHECK.
-type DL3057 struct{}
+// noHealthcheck (DL3057) flags final stages without a HEALTHCHECK.
+type noHealthcheck struct{}
 
 var metaDL3057 = Meta{Rule: report.Rule{
 	ID:       "DL3057",
@@ -341,8 +341,8 @@ var metaDL3057 = Meta{Rule: report.Rule{
 	Good:     "FROM debian:12\nHEALTHCHECK NONE\nCMD [\"app\"]\n",
 }}
 
-func (DL3057) Meta() *Meta { return &metaDL3057 }
-func (DL3057) Check(in *Input) []Problem {
+func (noHealthcheck) Meta() *Meta { return &metaDL3057 }
+func (noHealthcheck) Check(in *Input) []Problem {
 	var out []Problem
 	f := in.File
 	for _, s := range f.Leaves() {
@@ -371,8 +371,8 @@ func hasCmd(ins []*dockerfile.Instruction, cmd string) bool {
 	return false
 }
 
-// DL1001 flags inline ignore pragmas. Off by default, as in hadolint.
-type DL1001 struct{}
+// inlineIgnorePragma (DL1001) flags inline ignore pragmas. Off by default, as in hadolint.
+type inlineIgnorePragma struct{}
 
 var metaDL1001 = Meta{Rule: report.Rule{
 	ID:       "DL1001",
@@ -384,8 +384,8 @@ var metaDL1001 = Meta{Rule: report.Rule{
 	Good:     "FROM debian:12\n# a comment\nRUN true\n",
 }}
 
-func (DL1001) Meta() *Meta { return &metaDL1001 }
-func (DL1001) Check(in *Input) []Problem {
+func (inlineIgnorePragma) Meta() *Meta { return &metaDL1001 }
+func (inlineIgnorePragma) Check(in *Input) []Problem {
 	// Like hadolint, only the inline (next-instruction) form: global and
 	// stage pragmas, and a check= parser directive, sit where reviewers look.
 	var out []Problem

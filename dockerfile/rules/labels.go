@@ -45,8 +45,8 @@ func schemaCheck(in *Input, typ string, valid func(string) bool, what string) []
 	return out
 }
 
-// DL3049 flags final stages missing a schema label.
-type DL3049 struct{}
+// missingLabel (DL3049) flags final stages missing a schema label.
+type missingLabel struct{}
 
 var metaDL3049 = Meta{Rule: report.Rule{
 	ID:       "DL3049",
@@ -58,8 +58,8 @@ var metaDL3049 = Meta{Rule: report.Rule{
 	Good:     "FROM debian:12\nLABEL org.opencontainers.image.source=https://example.com/repo\n",
 }, Needs: "labelSchema"}
 
-func (DL3049) Meta() *Meta { return &metaDL3049 }
-func (DL3049) Check(in *Input) []Problem {
+func (missingLabel) Meta() *Meta { return &metaDL3049 }
+func (missingLabel) Check(in *Input) []Problem {
 	if len(in.Config.LabelSchema) == 0 {
 		return nil
 	}
@@ -89,8 +89,8 @@ func (DL3049) Check(in *Input) []Problem {
 	return out
 }
 
-// DL3050 flags labels outside the schema when strict labels are on.
-type DL3050 struct{}
+// superfluousLabel (DL3050) flags labels outside the schema when strict labels are on.
+type superfluousLabel struct{}
 
 var metaDL3050 = Meta{Rule: report.Rule{
 	ID:       "DL3050",
@@ -102,8 +102,8 @@ var metaDL3050 = Meta{Rule: report.Rule{
 	Good:     "FROM debian:12\nLABEL org.opencontainers.image.source=https://example.com/repo\n",
 }, Needs: "labelSchema and strictLabels"}
 
-func (DL3050) Meta() *Meta { return &metaDL3050 }
-func (DL3050) Check(in *Input) []Problem {
+func (superfluousLabel) Meta() *Meta { return &metaDL3050 }
+func (superfluousLabel) Check(in *Input) []Problem {
 	if !in.Config.StrictLabels {
 		return nil
 	}
@@ -116,8 +116,8 @@ func (DL3050) Check(in *Input) []Problem {
 	return out
 }
 
-// DL3051 flags empty schema labels.
-type DL3051 struct{}
+// emptyLabel (DL3051) flags empty schema labels.
+type emptyLabel struct{}
 
 var metaDL3051 = Meta{Rule: report.Rule{
 	ID:       "DL3051",
@@ -129,8 +129,8 @@ var metaDL3051 = Meta{Rule: report.Rule{
 	Good:     "FROM debian:12\nLABEL org.opencontainers.image.source=https://example.com/repo\n",
 }, Needs: "labelSchema"}
 
-func (DL3051) Meta() *Meta { return &metaDL3051 }
-func (DL3051) Check(in *Input) []Problem {
+func (emptyLabel) Meta() *Meta { return &metaDL3051 }
+func (emptyLabel) Check(in *Input) []Problem {
 	var out []Problem
 	for _, l := range allLabels(in.File) {
 		if _, ok := in.Config.LabelSchema[l.key]; ok && strings.TrimSpace(l.value) == "" {
@@ -140,8 +140,8 @@ func (DL3051) Check(in *Input) []Problem {
 	return out
 }
 
-// DL3052 flags schema url labels that are not URLs.
-type DL3052 struct{}
+// labelNotURL (DL3052) flags schema url labels that are not URLs.
+type labelNotURL struct{}
 
 var metaDL3052 = Meta{Rule: report.Rule{
 	ID:       "DL3052",
@@ -153,16 +153,16 @@ var metaDL3052 = Meta{Rule: report.Rule{
 	Good:     "FROM debian:12\nLABEL org.opencontainers.image.source=https://example.com/repo\n",
 }, Needs: "labelSchema"}
 
-func (DL3052) Meta() *Meta { return &metaDL3052 }
-func (DL3052) Check(in *Input) []Problem {
+func (labelNotURL) Meta() *Meta { return &metaDL3052 }
+func (labelNotURL) Check(in *Input) []Problem {
 	return schemaCheck(in, "url", func(v string) bool {
 		u, err := url.Parse(v)
 		return err == nil && u.Scheme != "" && (u.Host != "" || u.Opaque != "")
 	}, "a valid URL")
 }
 
-// DL3053 flags schema rfc3339 labels that are not RFC 3339 times.
-type DL3053 struct{}
+// labelNotRFC3339 (DL3053) flags schema rfc3339 labels that are not RFC 3339 times.
+type labelNotRFC3339 struct{}
 
 var metaDL3053 = Meta{Rule: report.Rule{
 	ID:       "DL3053",
@@ -174,8 +174,8 @@ var metaDL3053 = Meta{Rule: report.Rule{
 	Good:     "FROM debian:12\nLABEL org.opencontainers.image.created=2024-05-01T12:00:00Z\n",
 }, Needs: "labelSchema"}
 
-func (DL3053) Meta() *Meta { return &metaDL3053 }
-func (DL3053) Check(in *Input) []Problem {
+func (labelNotRFC3339) Meta() *Meta { return &metaDL3053 }
+func (labelNotRFC3339) Check(in *Input) []Problem {
 	return schemaCheck(in, "rfc3339", func(v string) bool { _, err := time.Parse(time.RFC3339Nano, v); return err == nil }, "an RFC 3339 time")
 }
 
@@ -197,8 +197,8 @@ func spdxSet() map[string]bool {
 var spdxKnown = spdxSet()
 var spdxOps = regexp.MustCompile(`(?i)\s+(AND|OR|WITH)\s+|[()]`)
 
-// DL3054 flags schema spdx labels that are not SPDX expressions.
-type DL3054 struct{}
+// labelNotSPDX (DL3054) flags schema spdx labels that are not SPDX expressions.
+type labelNotSPDX struct{}
 
 var metaDL3054 = Meta{Rule: report.Rule{
 	ID:       "DL3054",
@@ -210,8 +210,8 @@ var metaDL3054 = Meta{Rule: report.Rule{
 	Good:     "FROM debian:12\nLABEL org.opencontainers.image.licenses=BSD-3-Clause\n",
 }, Needs: "labelSchema"}
 
-func (DL3054) Meta() *Meta { return &metaDL3054 }
-func (DL3054) Check(in *Input) []Problem {
+func (labelNotSPDX) Meta() *Meta { return &metaDL3054 }
+func (labelNotSPDX) Check(in *Input) []Problem {
 	return schemaCheck(in, "spdx", func(v string) bool {
 		for _, id := range strings.Fields(spdxOps.ReplaceAllString(v, " ")) {
 			id = strings.TrimSuffix(id, "+")
@@ -225,8 +225,8 @@ func (DL3054) Check(in *Input) []Problem {
 
 var gitHash = regexp.MustCompile(`^(?:[0-9a-f]{7}|[0-9a-f]{40})$`)
 
-// DL3055 flags schema hash labels that are not git hashes.
-type DL3055 struct{}
+// labelNotGitHash (DL3055) flags schema hash labels that are not git hashes.
+type labelNotGitHash struct{}
 
 var metaDL3055 = Meta{Rule: report.Rule{
 	ID:       "DL3055",
@@ -238,15 +238,15 @@ var metaDL3055 = Meta{Rule: report.Rule{
 	Good:     "FROM debian:12\nLABEL org.opencontainers.image.revision=2dbfae9\n",
 }, Needs: "labelSchema"}
 
-func (DL3055) Meta() *Meta { return &metaDL3055 }
-func (DL3055) Check(in *Input) []Problem {
+func (labelNotGitHash) Meta() *Meta { return &metaDL3055 }
+func (labelNotGitHash) Check(in *Input) []Problem {
 	return schemaCheck(in, "hash", gitHash.MatchString, "a git hash")
 }
 
 var semverRe = regexp.MustCompile(`^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$`)
 
-// DL3056 flags schema semver labels that are not semantic versions.
-type DL3056 struct{}
+// labelNotSemver (DL3056) flags schema semver labels that are not semantic versions.
+type labelNotSemver struct{}
 
 var metaDL3056 = Meta{Rule: report.Rule{
 	ID:       "DL3056",
@@ -258,13 +258,13 @@ var metaDL3056 = Meta{Rule: report.Rule{
 	Good:     "FROM debian:12\nLABEL org.opencontainers.image.version=1.0.0\n",
 }, Needs: "labelSchema"}
 
-func (DL3056) Meta() *Meta { return &metaDL3056 }
-func (DL3056) Check(in *Input) []Problem {
+func (labelNotSemver) Meta() *Meta { return &metaDL3056 }
+func (labelNotSemver) Check(in *Input) []Problem {
 	return schemaCheck(in, "semver", semverRe.MatchString, "a semantic version")
 }
 
-// DL3058 flags schema email labels that are not addresses.
-type DL3058 struct{}
+// labelNotEmail (DL3058) flags schema email labels that are not addresses.
+type labelNotEmail struct{}
 
 var metaDL3058 = Meta{Rule: report.Rule{
 	ID:       "DL3058",
@@ -276,8 +276,8 @@ var metaDL3058 = Meta{Rule: report.Rule{
 	Good:     "FROM debian:12\nLABEL maintainer=team@example.com\n",
 }, Needs: "labelSchema"}
 
-func (DL3058) Meta() *Meta { return &metaDL3058 }
-func (DL3058) Check(in *Input) []Problem {
+func (labelNotEmail) Meta() *Meta { return &metaDL3058 }
+func (labelNotEmail) Check(in *Input) []Problem {
 	return schemaCheck(in, "email", func(v string) bool { _, err := mail.ParseAddress(v); return err == nil }, "an e-mail address")
 }
 

@@ -8,8 +8,8 @@ import (
 	"github.com/harden-dev/harden/report"
 )
 
-// DL3028 flags gem install without versions.
-type DL3028 struct{}
+// gemUnpinned (DL3028) flags gem install without versions.
+type gemUnpinned struct{}
 
 var metaDL3028 = Meta{Rule: report.Rule{
 	ID:       "DL3028",
@@ -21,8 +21,8 @@ var metaDL3028 = Meta{Rule: report.Rule{
 	Good:     "FROM ruby:3.3\nRUN gem install bundler:2.5.11\n",
 }}
 
-func (DL3028) Meta() *Meta { return &metaDL3028 }
-func (DL3028) Check(in *Input) []Problem {
+func (gemUnpinned) Meta() *Meta { return &metaDL3028 }
+func (gemUnpinned) Check(in *Input) []Problem {
 	var out []Problem
 	runs(in.File, func(inst *dockerfile.Instruction, s *dockerfile.Script) {
 		scope := newVarScope(in.File, inst, s)
@@ -64,8 +64,8 @@ func (DL3028) Check(in *Input) []Problem {
 	return out
 }
 
-// DL3062 flags go install/get/run of unpinned modules.
-type DL3062 struct{}
+// goInstallUnpinned (DL3062) flags go install/get/run of unpinned modules.
+type goInstallUnpinned struct{}
 
 var metaDL3062 = Meta{Rule: report.Rule{
 	ID:       "DL3062",
@@ -77,8 +77,8 @@ var metaDL3062 = Meta{Rule: report.Rule{
 	Good:     "FROM golang:1.22\nRUN go install example.com/tool@v1.2.3\n",
 }}
 
-func (DL3062) Meta() *Meta { return &metaDL3062 }
-func (DL3062) Check(in *Input) []Problem {
+func (goInstallUnpinned) Meta() *Meta { return &metaDL3062 }
+func (goInstallUnpinned) Check(in *Input) []Problem {
 	var out []Problem
 	runs(in.File, func(inst *dockerfile.Instruction, s *dockerfile.Script) {
 		scope := newVarScope(in.File, inst, s)

@@ -27,8 +27,8 @@ func duplicates(f *dockerfile.File, cmd string) []Problem {
 	return out
 }
 
-// DL4003 flags several CMD in one stage.
-type DL4003 struct{}
+// multipleCmd (DL4003) flags several CMD in one stage.
+type multipleCmd struct{}
 
 var metaDL4003 = Meta{Rule: report.Rule{
 	ID:       "DL4003",
@@ -41,11 +41,11 @@ var metaDL4003 = Meta{Rule: report.Rule{
 	Good:     "FROM debian:12\nCMD [\"b\"]\n",
 }}
 
-func (DL4003) Meta() *Meta               { return &metaDL4003 }
-func (DL4003) Check(in *Input) []Problem { return duplicates(in.File, "cmd") }
+func (multipleCmd) Meta() *Meta               { return &metaDL4003 }
+func (multipleCmd) Check(in *Input) []Problem { return duplicates(in.File, "cmd") }
 
-// DL4004 flags several ENTRYPOINT in one stage.
-type DL4004 struct{}
+// multipleEntrypoint (DL4004) flags several ENTRYPOINT in one stage.
+type multipleEntrypoint struct{}
 
 var metaDL4004 = Meta{Rule: report.Rule{
 	ID:       "DL4004",
@@ -58,11 +58,11 @@ var metaDL4004 = Meta{Rule: report.Rule{
 	Good:     "FROM debian:12\nENTRYPOINT [\"b\"]\n",
 }}
 
-func (DL4004) Meta() *Meta               { return &metaDL4004 }
-func (DL4004) Check(in *Input) []Problem { return duplicates(in.File, "entrypoint") }
+func (multipleEntrypoint) Meta() *Meta               { return &metaDL4004 }
+func (multipleEntrypoint) Check(in *Input) []Problem { return duplicates(in.File, "entrypoint") }
 
-// DL3012 flags several HEALTHCHECK in one stage.
-type DL3012 struct{}
+// multipleHealthcheck (DL3012) flags several HEALTHCHECK in one stage.
+type multipleHealthcheck struct{}
 
 var metaDL3012 = Meta{Rule: report.Rule{
 	ID:       "DL3012",
@@ -75,5 +75,5 @@ var metaDL3012 = Meta{Rule: report.Rule{
 	Good:     "FROM debian:12\nHEALTHCHECK CMD [\"b\"]\n",
 }}
 
-func (DL3012) Meta() *Meta               { return &metaDL3012 }
-func (DL3012) Check(in *Input) []Problem { return duplicates(in.File, "healthcheck") }
+func (multipleHealthcheck) Meta() *Meta               { return &metaDL3012 }
+func (multipleHealthcheck) Check(in *Input) []Problem { return duplicates(in.File, "healthcheck") }

@@ -35,8 +35,8 @@ func npmPinned(p string) bool {
 	return strings.Contains(name, "@")
 }
 
-// DL3016 flags npm install of unpinned packages.
-type DL3016 struct{}
+// npmUnpinned (DL3016) flags npm install of unpinned packages.
+type npmUnpinned struct{}
 
 var metaDL3016 = Meta{Rule: report.Rule{
 	ID:       "DL3016",
@@ -48,8 +48,8 @@ var metaDL3016 = Meta{Rule: report.Rule{
 	Good:     "FROM node:20\nRUN npm install -g express@4.19.2\n",
 }}
 
-func (DL3016) Meta() *Meta { return &metaDL3016 }
-func (DL3016) Check(in *Input) []Problem {
+func (npmUnpinned) Meta() *Meta { return &metaDL3016 }
+func (npmUnpinned) Check(in *Input) []Problem {
 	var out []Problem
 	runs(in.File, func(inst *dockerfile.Instruction, s *dockerfile.Script) {
 		scope := newVarScope(in.File, inst, s)
@@ -72,8 +72,8 @@ func (DL3016) Check(in *Input) []Problem {
 	return out
 }
 
-// DL3060 flags yarn install without yarn cache clean.
-type DL3060 struct{}
+// yarnCacheKept (DL3060) flags yarn install without yarn cache clean.
+type yarnCacheKept struct{}
 
 var metaDL3060 = Meta{Rule: report.Rule{
 	ID:       "DL3060",
@@ -85,8 +85,8 @@ var metaDL3060 = Meta{Rule: report.Rule{
 	Good:     "FROM node:20\nRUN yarn install && yarn cache clean\n",
 }}
 
-func (DL3060) Meta() *Meta { return &metaDL3060 }
-func (DL3060) Check(in *Input) []Problem {
+func (yarnCacheKept) Meta() *Meta { return &metaDL3060 }
+func (yarnCacheKept) Check(in *Input) []Problem {
 	f := in.File
 	return perRun(f, func(inst *dockerfile.Instruction, s *dockerfile.Script) string {
 		if !lastOrBase(f, inst) || cacheMounted(inst, ".cache/yarn") {
@@ -111,8 +111,8 @@ func (DL3060) Check(in *Input) []Problem {
 	})
 }
 
-// HD007 flags npm install in the final image and fixes it to npm ci --omit=dev.
-type HD007 struct{}
+// npmInstallShipped (HD007) flags npm install in the final image and fixes it to npm ci --omit=dev.
+type npmInstallShipped struct{}
 
 var metaHD007 = Meta{Rule: report.Rule{
 	ID:       "HD007",
@@ -124,8 +124,8 @@ var metaHD007 = Meta{Rule: report.Rule{
 	Good:     "FROM node:20\nCOPY package*.json ./\nRUN npm ci --omit=dev\n",
 }, Fixable: true}
 
-func (HD007) Meta() *Meta { return &metaHD007 }
-func (HD007) Check(in *Input) []Problem {
+func (npmInstallShipped) Meta() *Meta { return &metaHD007 }
+func (npmInstallShipped) Check(in *Input) []Problem {
 	f := in.File
 	final := f.Final()
 	if final == nil {

@@ -38,8 +38,8 @@ var pipValued = []string{"index-url", "i", "extra-index-url", "f", "find-links",
 
 var pipVersioned = regexp.MustCompile(`==|>=|<=|>|<|!=|~=|===`)
 
-// DL3013 flags pip install without pinned versions.
-type DL3013 struct{}
+// pipUnpinned (DL3013) flags pip install without pinned versions.
+type pipUnpinned struct{}
 
 var metaDL3013 = Meta{Rule: report.Rule{
 	ID:       "DL3013",
@@ -51,8 +51,8 @@ var metaDL3013 = Meta{Rule: report.Rule{
 	Good:     "FROM python:3.12\nRUN pip install --no-cache-dir flask==3.0.3\n",
 }}
 
-func (DL3013) Meta() *Meta { return &metaDL3013 }
-func (DL3013) Check(in *Input) []Problem {
+func (pipUnpinned) Meta() *Meta { return &metaDL3013 }
+func (pipUnpinned) Check(in *Input) []Problem {
 	var out []Problem
 	runs(in.File, func(inst *dockerfile.Instruction, s *dockerfile.Script) {
 		scope := newVarScope(in.File, inst, s)
@@ -97,8 +97,8 @@ var truthy = map[string]bool{"1": true, "true": true, "True": true, "TRUE": true
 
 var pipNoCacheInText = regexp.MustCompile(`PIP_NO_CACHE_DIR=["']?(1|[Tt]rue|TRUE|[Oo]n|ON|[Yy]es|YES)\b`)
 
-// DL3042 flags pip install without --no-cache-dir.
-type DL3042 struct{}
+// pipCacheKept (DL3042) flags pip install without --no-cache-dir.
+type pipCacheKept struct{}
 
 var metaDL3042 = Meta{Rule: report.Rule{
 	ID:       "DL3042",
@@ -110,8 +110,8 @@ var metaDL3042 = Meta{Rule: report.Rule{
 	Good:     "FROM python:3.12\nRUN pip install --no-cache-dir flask==3.0.3\n",
 }, Fixable: true}
 
-func (DL3042) Meta() *Meta { return &metaDL3042 }
-func (DL3042) Check(in *Input) []Problem {
+func (pipCacheKept) Meta() *Meta { return &metaDL3042 }
+func (pipCacheKept) Check(in *Input) []Problem {
 	find := func(c *dockerfile.Command) int { return pipInstall(c, false) }
 	return missingOption(in.File, find, func(c *dockerfile.Command) bool { return c.HasFlag("no-cache-dir") },
 		func(inst *dockerfile.Instruction, s *dockerfile.Script) bool {

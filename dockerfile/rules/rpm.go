@@ -35,8 +35,8 @@ func noConfirm(f *dockerfile.File, tools, subs []string, flags ...string) []Prob
 	return perCommand(f, func(c *dockerfile.Command) bool { return subIs(c, tools, subs) >= 0 && !c.HasFlag(flags...) })
 }
 
-// DL3030 flags yum install without -y.
-type DL3030 struct{}
+// yumNoYes (DL3030) flags yum install without -y.
+type yumNoYes struct{}
 
 var metaDL3030 = Meta{Rule: report.Rule{
 	ID:       "DL3030",
@@ -48,13 +48,13 @@ var metaDL3030 = Meta{Rule: report.Rule{
 	Good:     "FROM centos:7\nRUN yum install -y httpd-2.4.6 && yum clean all\n",
 }}
 
-func (DL3030) Meta() *Meta { return &metaDL3030 }
-func (DL3030) Check(in *Input) []Problem {
+func (yumNoYes) Meta() *Meta { return &metaDL3030 }
+func (yumNoYes) Check(in *Input) []Problem {
 	return noConfirm(in.File, []string{"yum"}, []string{"install", "groupinstall", "localinstall"}, "y", "assumeyes")
 }
 
-// DL3038 flags dnf install without -y.
-type DL3038 struct{}
+// dnfNoYes (DL3038) flags dnf install without -y.
+type dnfNoYes struct{}
 
 var metaDL3038 = Meta{Rule: report.Rule{
 	ID:       "DL3038",
@@ -66,13 +66,13 @@ var metaDL3038 = Meta{Rule: report.Rule{
 	Good:     "FROM fedora:40\nRUN dnf install -y httpd-2.4.62 && dnf clean all\n",
 }}
 
-func (DL3038) Meta() *Meta { return &metaDL3038 }
-func (DL3038) Check(in *Input) []Problem {
+func (dnfNoYes) Meta() *Meta { return &metaDL3038 }
+func (dnfNoYes) Check(in *Input) []Problem {
 	return noConfirm(in.File, []string{"dnf", "microdnf"}, []string{"install", "groupinstall", "localinstall"}, "y", "assumeyes")
 }
 
-// DL3034 flags zypper without a non-interactive switch.
-type DL3034 struct{}
+// zypperNoYes (DL3034) flags zypper without a non-interactive switch.
+type zypperNoYes struct{}
 
 var metaDL3034 = Meta{Rule: report.Rule{
 	ID:       "DL3034",
@@ -84,13 +84,13 @@ var metaDL3034 = Meta{Rule: report.Rule{
 	Good:     "FROM opensuse/leap:15.6\nRUN zypper install -y httpd=2.4 && zypper clean\n",
 }}
 
-func (DL3034) Meta() *Meta { return &metaDL3034 }
-func (DL3034) Check(in *Input) []Problem {
+func (zypperNoYes) Meta() *Meta { return &metaDL3034 }
+func (zypperNoYes) Check(in *Input) []Problem {
 	return noConfirm(in.File, []string{"zypper"}, []string{"install", "in", "remove", "rm", "source-install", "si", "patch"}, "non-interactive", "n", "no-confirm", "y")
 }
 
-// DL3035 flags zypper dist-upgrade.
-type DL3035 struct{}
+// zypperDistUpgrade (DL3035) flags zypper dist-upgrade.
+type zypperDistUpgrade struct{}
 
 var metaDL3035 = Meta{Rule: report.Rule{
 	ID:       "DL3035",
@@ -102,8 +102,8 @@ var metaDL3035 = Meta{Rule: report.Rule{
 	Good:     "FROM opensuse/leap:15.6\nRUN zypper -n install httpd=2.4 && zypper clean\n",
 }}
 
-func (DL3035) Meta() *Meta { return &metaDL3035 }
-func (DL3035) Check(in *Input) []Problem {
+func (zypperDistUpgrade) Meta() *Meta { return &metaDL3035 }
+func (zypperDistUpgrade) Check(in *Input) []Problem {
 	return perCommand(in.File, func(c *dockerfile.Command) bool {
 		return subIs(c, []string{"zypper"}, []string{"dist-upgrade", "dup"}) >= 0
 	})
@@ -133,8 +133,8 @@ func cleanMissing(f *dockerfile.File, tools, installs []string, mounts []string,
 	})
 }
 
-// DL3032 flags yum install without yum clean all.
-type DL3032 struct{}
+// yumCacheKept (DL3032) flags yum install without yum clean all.
+type yumCacheKept struct{}
 
 var metaDL3032 = Meta{Rule: report.Rule{
 	ID:       "DL3032",
@@ -147,15 +147,15 @@ var metaDL3032 = Meta{Rule: report.Rule{
 	Good:     "FROM centos:7\nRUN yum install -y httpd-2.4.6 && yum clean all\n",
 }}
 
-func (DL3032) Meta() *Meta { return &metaDL3032 }
-func (DL3032) Check(in *Input) []Problem {
+func (yumCacheKept) Meta() *Meta { return &metaDL3032 }
+func (yumCacheKept) Check(in *Input) []Problem {
 	return cleanMissing(in.File, []string{"yum"}, []string{"install", "groupinstall", "localinstall"}, nil, func(c *dockerfile.Command, tool string) bool {
 		return c.Is(tool) && c.HasArg("clean", "all") || c.Is("rm") && (c.HasFlag("r") && c.HasFlag("f") || c.HasArg("/var/cache/yum/*", "/var/cache/yum"))
 	})
 }
 
-// DL3036 flags zypper install without zypper clean.
-type DL3036 struct{}
+// zypperCacheKept (DL3036) flags zypper install without zypper clean.
+type zypperCacheKept struct{}
 
 var metaDL3036 = Meta{Rule: report.Rule{
 	ID:       "DL3036",
@@ -168,15 +168,15 @@ var metaDL3036 = Meta{Rule: report.Rule{
 	Good:     "FROM opensuse/leap:15.6\nRUN zypper install -y mariadb=10.4 && zypper clean\n",
 }}
 
-func (DL3036) Meta() *Meta { return &metaDL3036 }
-func (DL3036) Check(in *Input) []Problem {
+func (zypperCacheKept) Meta() *Meta { return &metaDL3036 }
+func (zypperCacheKept) Check(in *Input) []Problem {
 	return cleanMissing(in.File, []string{"zypper"}, []string{"install", "in"}, []string{"/var/cache/zypp"}, func(c *dockerfile.Command, tool string) bool {
 		return c.Is(tool) && c.HasArg("clean", "cc")
 	})
 }
 
-// DL3040 flags dnf/microdnf install without dnf clean all.
-type DL3040 struct{}
+// dnfCacheKept (DL3040) flags dnf/microdnf install without dnf clean all.
+type dnfCacheKept struct{}
 
 var metaDL3040 = Meta{Rule: report.Rule{
 	ID:       "DL3040",
@@ -189,8 +189,8 @@ var metaDL3040 = Meta{Rule: report.Rule{
 	Good:     "FROM fedora:40\nRUN dnf install -y mariadb-10.4 && dnf clean all\n",
 }}
 
-func (DL3040) Meta() *Meta { return &metaDL3040 }
-func (DL3040) Check(in *Input) []Problem {
+func (dnfCacheKept) Meta() *Meta { return &metaDL3040 }
+func (dnfCacheKept) Check(in *Input) []Problem {
 	return cleanMissing(in.File, []string{"dnf", "microdnf"}, []string{"install", "in", "upgrade", "up", "upgrade-minimal", "up-min", "reinstall", "rei"},
 		[]string{"/var/cache/libdnf5", ".cache/libdnf5"}, func(c *dockerfile.Command, tool string) bool {
 			return c.Is(tool) && c.HasArg("clean", "all") || c.Is("rm") && (c.HasFlag("r") && c.HasFlag("f") || c.HasArg("/var/cache/libdnf5/*", "/var/cache/dnf/*"))
@@ -239,8 +239,8 @@ func rpmUnpinned(f *dockerfile.File, tools []string) []Problem {
 	return out
 }
 
-// DL3033 flags yum install without versions.
-type DL3033 struct{}
+// yumUnpinned (DL3033) flags yum install without versions.
+type yumUnpinned struct{}
 
 var metaDL3033 = Meta{Rule: report.Rule{
 	ID:       "DL3033",
@@ -252,11 +252,11 @@ var metaDL3033 = Meta{Rule: report.Rule{
 	Good:     "FROM centos:7\nRUN yum install -y tomcat-9.2 && yum clean all\n",
 }}
 
-func (DL3033) Meta() *Meta               { return &metaDL3033 }
-func (DL3033) Check(in *Input) []Problem { return rpmUnpinned(in.File, []string{"yum"}) }
+func (yumUnpinned) Meta() *Meta               { return &metaDL3033 }
+func (yumUnpinned) Check(in *Input) []Problem { return rpmUnpinned(in.File, []string{"yum"}) }
 
-// DL3041 flags dnf install without versions.
-type DL3041 struct{}
+// dnfUnpinned (DL3041) flags dnf install without versions.
+type dnfUnpinned struct{}
 
 var metaDL3041 = Meta{Rule: report.Rule{
 	ID:       "DL3041",
@@ -268,11 +268,13 @@ var metaDL3041 = Meta{Rule: report.Rule{
 	Good:     "FROM fedora:40\nRUN dnf install -y tomcat-9.0.1 && dnf clean all\n",
 }}
 
-func (DL3041) Meta() *Meta               { return &metaDL3041 }
-func (DL3041) Check(in *Input) []Problem { return rpmUnpinned(in.File, []string{"dnf", "microdnf"}) }
+func (dnfUnpinned) Meta() *Meta { return &metaDL3041 }
+func (dnfUnpinned) Check(in *Input) []Problem {
+	return rpmUnpinned(in.File, []string{"dnf", "microdnf"})
+}
 
-// DL3037 flags zypper install without versions.
-type DL3037 struct{}
+// zypperUnpinned (DL3037) flags zypper install without versions.
+type zypperUnpinned struct{}
 
 var metaDL3037 = Meta{Rule: report.Rule{
 	ID:       "DL3037",
@@ -284,8 +286,8 @@ var metaDL3037 = Meta{Rule: report.Rule{
 	Good:     "FROM opensuse/leap:15.6\nRUN zypper install -y tomcat=9.0.39 && zypper clean\n",
 }}
 
-func (DL3037) Meta() *Meta { return &metaDL3037 }
-func (DL3037) Check(in *Input) []Problem {
+func (zypperUnpinned) Meta() *Meta { return &metaDL3037 }
+func (zypperUnpinned) Check(in *Input) []Problem {
 	var out []Problem
 	runs(in.File, func(inst *dockerfile.Instruction, s *dockerfile.Script) {
 		scope := newVarScope(in.File, inst, s)

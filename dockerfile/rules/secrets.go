@@ -50,8 +50,8 @@ func secretName(k string) bool {
 	return secretToken.MatchString(k)
 }
 
-// DL3064 flags ARG and ENV names that look like secrets.
-type DL3064 struct{}
+// secretInArgEnv (DL3064) flags ARG and ENV names that look like secrets.
+type secretInArgEnv struct{}
 
 var metaDL3064 = Meta{Rule: report.Rule{
 	ID:       "DL3064",
@@ -64,8 +64,8 @@ var metaDL3064 = Meta{Rule: report.Rule{
 	Good:     "FROM debian:12\nRUN --mount=type=secret,id=gh_token true\n",
 }}
 
-func (DL3064) Meta() *Meta { return &metaDL3064 }
-func (DL3064) Check(in *Input) []Problem {
+func (secretInArgEnv) Meta() *Meta { return &metaDL3064 }
+func (secretInArgEnv) Check(in *Input) []Problem {
 	var out []Problem
 	for _, inst := range in.File.Instructions {
 		for _, c := range []*dockerfile.Instruction{inst, inst.Trigger} {
@@ -86,9 +86,9 @@ var credentialFileVars = []string{"AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FIL
 
 var credentialCLI = regexp.MustCompile(`aws\s+configure\s+set\s+aws_(access_key_id|secret_access_key)|gcloud\s+auth\s+activate-service-account|az\s+login\b.*\s(-p|--password|--federated-token)\b|doctl\s+auth\s+init\b.*\s(-t|--access-token)\b|docker\s+login\b.*\s(-p|--password)\s`)
 
-// DS031 flags credential files copied into the image and credential CLIs
+// secretInBuild (DS031) flags credential files copied into the image and credential CLIs
 // run without a secret mount.
-type DS031 struct{}
+type secretInBuild struct{}
 
 var metaDS031 = Meta{Rule: report.Rule{
 	ID:       "DS031",
@@ -101,8 +101,8 @@ var metaDS031 = Meta{Rule: report.Rule{
 	Good:     "FROM amazon/aws-cli:2.15.0\nRUN --mount=type=secret,id=aws,target=/root/.aws/credentials aws s3 ls\n",
 }}
 
-func (DS031) Meta() *Meta { return &metaDS031 }
-func (DS031) Check(in *Input) []Problem {
+func (secretInBuild) Meta() *Meta { return &metaDS031 }
+func (secretInBuild) Check(in *Input) []Problem {
 	final := in.File.Final()
 	if final == nil {
 		return nil

@@ -3,7 +3,7 @@ package rules
 import "testing"
 
 func TestDL3064(t *testing.T) {
-	runCases(t, DL3064{}, []ruleCase{
+	runCases(t, secretInArgEnv{}, []ruleCase{
 		{"names", deb + "ARG AWS_ACCESS_KEY_ID\nARG openai_api_key\nENV my_password=x\nENV SUPER_Secret=foo\nARG DB_USERNAME\nENV apikey=bar\n", []int{2, 3, 4, 5, 6, 7}, nil},
 		{"two in one ENV", deb + "ENV password=bar secret=baz\n", []int{2, 2}, nil},
 		{"not secrets", deb + "ARG foobar\nENV PUBLIC_KEY=x\nARG public_token\nARG SECRET_PASSPHRASE_FILE\nARG AUTH_MODULE_VERSION\nENV GPG_KEY=ABC\n", nil, nil},
@@ -12,7 +12,7 @@ func TestDL3064(t *testing.T) {
 }
 
 func TestDS031(t *testing.T) {
-	runCases(t, DS031{}, []ruleCase{
+	runCases(t, secretInBuild{}, []ruleCase{
 		{"copy to config var", deb + "COPY ./config $AWS_CONFIG_FILE\n", []int{2}, nil},
 		{"env points at copied file", deb + "COPY /src /app/\nENV GOOGLE_APPLICATION_CREDENTIALS=./app/x.json\n", []int{3}, nil},
 		{"cli", deb + "RUN aws configure set aws_access_key_id $KEY\n", []int{2}, nil},
@@ -28,16 +28,16 @@ func TestLabelRules(t *testing.T) {
 	strict.StrictLabels = true
 	bad := deb + "LABEL a=not-url b=not-date c=not-spdx d=not-git-hash e=not-sem-ver f=not-email\n"
 	good := deb + "LABEL a=http://example.com b=2021-03-10T10:26:33.564595127+01:00 c=\"MIT OR Apache-2.0\" d=2dbfae9 e=1.0.0 f=abcd@google.com g=\"\"\n"
-	for _, r := range []Rule{DL3052{}, DL3053{}, DL3054{}, DL3055{}, DL3056{}, DL3058{}} {
+	for _, r := range []Rule{labelNotURL{}, labelNotRFC3339{}, labelNotSPDX{}, labelNotGitHash{}, labelNotSemver{}, labelNotEmail{}} {
 		runCases(t, r, []ruleCase{{"bad", bad, []int{2}, &schema}, {"good", good, nil, &schema}, {"no schema", bad, nil, &Config{}}})
 	}
-	runCases(t, DL3051{}, []ruleCase{{"empty", deb + "LABEL g=\"\"\n", []int{2}, &schema}, {"not in schema", deb + "LABEL x=\"\"\n", nil, &schema}})
-	runCases(t, DL3050{}, []ruleCase{
+	runCases(t, emptyLabel{}, []ruleCase{{"empty", deb + "LABEL g=\"\"\n", []int{2}, &schema}, {"not in schema", deb + "LABEL x=\"\"\n", nil, &schema}})
+	runCases(t, superfluousLabel{}, []ruleCase{
 		{"superfluous", deb + "LABEL other=bar a=http://x\n", []int{2}, &strict},
 		{"not strict", deb + "LABEL other=bar\n", nil, &schema},
 	})
 	one := Config{LabelSchema: map[string]string{"foo": "text"}}
-	runCases(t, DL3049{}, []ruleCase{
+	runCases(t, missingLabel{}, []ruleCase{
 		{"missing", "FROM baseimage\n", []int{1}, &one},
 		{"two final stages", "FROM a:1 AS x\nFROM b:1\n", []int{1, 2}, &one},
 		{"present and inherited", "FROM a:1 AS base\nLABEL foo=bar\nFROM base\n", nil, &one},

@@ -11,8 +11,8 @@ import (
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 )
 
-// DL3001 flags commands that make no sense in a container.
-type DL3001 struct{}
+// pointlessCommand (DL3001) flags commands that make no sense in a container.
+type pointlessCommand struct{}
 
 var metaDL3001 = Meta{Rule: report.Rule{
 	ID:       "DL3001",
@@ -24,15 +24,15 @@ var metaDL3001 = Meta{Rule: report.Rule{
 	Good:     "FROM debian:12\nRUN apt-get install -y ssh\n",
 }}
 
-func (DL3001) Meta() *Meta { return &metaDL3001 }
-func (DL3001) Check(in *Input) []Problem {
+func (pointlessCommand) Meta() *Meta { return &metaDL3001 }
+func (pointlessCommand) Check(in *Input) []Problem {
 	return perCommand(in.File, func(c *dockerfile.Command) bool {
 		return c.Is("free", "kill", "mount", "ps", "service", "shutdown", "ssh", "top", "vim", "ifconfig")
 	})
 }
 
-// DL3003 flags cd in RUN.
-type DL3003 struct{}
+// cdInsteadOfWorkdir (DL3003) flags cd in RUN.
+type cdInsteadOfWorkdir struct{}
 
 var metaDL3003 = Meta{Rule: report.Rule{
 	ID:       "DL3003",
@@ -45,13 +45,13 @@ var metaDL3003 = Meta{Rule: report.Rule{
 	Good:     "FROM debian:12\nWORKDIR /tmp\nRUN make\n",
 }}
 
-func (DL3003) Meta() *Meta { return &metaDL3003 }
-func (DL3003) Check(in *Input) []Problem {
+func (cdInsteadOfWorkdir) Meta() *Meta { return &metaDL3003 }
+func (cdInsteadOfWorkdir) Check(in *Input) []Problem {
 	return perCommand(in.File, func(c *dockerfile.Command) bool { return c.Name == "cd" })
 }
 
-// DL3004 flags sudo.
-type DL3004 struct{}
+// sudoInRun (DL3004) flags sudo.
+type sudoInRun struct{}
 
 var metaDL3004 = Meta{Rule: report.Rule{
 	ID:       "DL3004",
@@ -64,13 +64,13 @@ var metaDL3004 = Meta{Rule: report.Rule{
 	Good:     "FROM debian:12\nRUN apt-get update\n",
 }}
 
-func (DL3004) Meta() *Meta { return &metaDL3004 }
-func (DL3004) Check(in *Input) []Problem {
+func (sudoInRun) Meta() *Meta { return &metaDL3004 }
+func (sudoInRun) Check(in *Input) []Problem {
 	return perCommand(in.File, func(c *dockerfile.Command) bool { return c.Is("sudo") })
 }
 
-// DL3059 flags consecutive single-command RUNs.
-type DL3059 struct{}
+// consecutiveRuns (DL3059) flags consecutive single-command RUNs.
+type consecutiveRuns struct{}
 
 var metaDL3059 = Meta{Rule: report.Rule{
 	ID:       "DL3059",
@@ -82,8 +82,8 @@ var metaDL3059 = Meta{Rule: report.Rule{
 	Good:     "FROM debian:12\nRUN /a.sh && /b.sh\n",
 }}
 
-func (DL3059) Meta() *Meta { return &metaDL3059 }
-func (DL3059) Check(in *Input) []Problem {
+func (consecutiveRuns) Meta() *Meta { return &metaDL3059 }
+func (consecutiveRuns) Check(in *Input) []Problem {
 	var out []Problem
 	for _, s := range in.File.Blocks() {
 		for i := 1; i < len(s.Instructions); i++ {
@@ -100,8 +100,8 @@ func (DL3059) Check(in *Input) []Problem {
 	return out
 }
 
-// DL4001 flags using both wget and curl in one stage.
-type DL4001 struct{}
+// wgetAndCurl (DL4001) flags using both wget and curl in one stage.
+type wgetAndCurl struct{}
 
 var metaDL4001 = Meta{Rule: report.Rule{
 	ID:       "DL4001",
@@ -114,8 +114,8 @@ var metaDL4001 = Meta{Rule: report.Rule{
 	Good:     "FROM debian:12\nRUN curl -fsSO http://a/x\nRUN curl -fsSO http://a/y\n",
 }}
 
-func (DL4001) Meta() *Meta { return &metaDL4001 }
-func (DL4001) Check(in *Input) []Problem {
+func (wgetAndCurl) Meta() *Meta { return &metaDL4001 }
+func (wgetAndCurl) Check(in *Input) []Problem {
 	var out []Problem
 	for _, s := range in.File.Blocks() {
 		wget, curl := false, false
@@ -137,8 +137,8 @@ func (DL4001) Check(in *Input) []Problem {
 	return out
 }
 
-// DL4005 flags replacing /bin/sh with ln.
-type DL4005 struct{}
+// shellLinked (DL4005) flags replacing /bin/sh with ln.
+type shellLinked struct{}
 
 var metaDL4005 = Meta{Rule: report.Rule{
 	ID:       "DL4005",
@@ -150,13 +150,13 @@ var metaDL4005 = Meta{Rule: report.Rule{
 	Good:     "FROM debian:12\nSHELL [\"/bin/bash\", \"-c\"]\n",
 }}
 
-func (DL4005) Meta() *Meta { return &metaDL4005 }
-func (DL4005) Check(in *Input) []Problem {
+func (shellLinked) Meta() *Meta { return &metaDL4005 }
+func (shellLinked) Check(in *Input) []Problem {
 	return perCommand(in.File, func(c *dockerfile.Command) bool { return c.Is("ln") && c.HasArg("/bin/sh") })
 }
 
-// DL4006 flags pipes without pipefail.
-type DL4006 struct{}
+// pipeWithoutPipefail (DL4006) flags pipes without pipefail.
+type pipeWithoutPipefail struct{}
 
 var metaDL4006 = Meta{Rule: report.Rule{
 	ID:       "DL4006",
@@ -168,8 +168,8 @@ var metaDL4006 = Meta{Rule: report.Rule{
 	Good:     "FROM debian:12\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nRUN wget -O - https://x | wc -l\n",
 }}
 
-func (DL4006) Meta() *Meta { return &metaDL4006 }
-func (DL4006) Check(in *Input) []Problem {
+func (pipeWithoutPipefail) Meta() *Meta { return &metaDL4006 }
+func (pipeWithoutPipefail) Check(in *Input) []Problem {
 	var out []Problem
 	for _, s := range in.File.Blocks() {
 		ok := false
@@ -204,8 +204,8 @@ func pipefailShell(sh []string) bool {
 	return false
 }
 
-// DL3047 flags wget without a progress option.
-type DL3047 struct{}
+// wgetProgressBar (DL3047) flags wget without a progress option.
+type wgetProgressBar struct{}
 
 var metaDL3047 = Meta{Rule: report.Rule{
 	ID:       "DL3047",
@@ -217,8 +217,8 @@ var metaDL3047 = Meta{Rule: report.Rule{
 	Good:     "FROM debian:12\nRUN wget -q https://x/y\n",
 }}
 
-func (DL3047) Meta() *Meta { return &metaDL3047 }
-func (DL3047) Check(in *Input) []Problem {
+func (wgetProgressBar) Meta() *Meta { return &metaDL3047 }
+func (wgetProgressBar) Check(in *Input) []Problem {
 	return perCommand(in.File, func(c *dockerfile.Command) bool {
 		if !c.Is("wget") {
 			return false

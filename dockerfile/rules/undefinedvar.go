@@ -16,8 +16,8 @@ import (
 var commonEnv = map[string]bool{"PATH": true, "HOME": true, "HOSTNAME": true, "LANG": true, "USER": true, "JAVA_HOME": true,
 	"GOPATH": true, "GOROOT": true, "NODE_VERSION": true, "PYTHON_VERSION": true, "NODE_ENV": true, "PWD": true}
 
-// UndefinedVar flags variables used before any ARG or ENV defines them.
-type UndefinedVar struct{}
+// undefinedVar (UndefinedVar) flags variables used before any ARG or ENV defines them.
+type undefinedVar struct{}
 
 var metaUndefinedVar = Meta{Rule: report.Rule{
 	ID:       "UndefinedVar",
@@ -29,8 +29,8 @@ var metaUndefinedVar = Meta{Rule: report.Rule{
 	Good:     "FROM scratch\nARG foo=app\nCOPY $foo .\n",
 }}
 
-func (UndefinedVar) Meta() *Meta { return &metaUndefinedVar }
-func (UndefinedVar) Check(in *Input) []Problem {
+func (undefinedVar) Meta() *Meta { return &metaUndefinedVar }
+func (undefinedVar) Check(in *Input) []Problem {
 	f := in.File
 	global := f.MetaArgs()
 	var out []Problem

@@ -21,8 +21,8 @@ func isRootUser(u string) bool {
 	return name == "root" || name == "0"
 }
 
-// DL3002 flags stages whose last USER is root.
-type DL3002 struct{}
+// lastUserRoot (DL3002) flags stages whose last USER is root.
+type lastUserRoot struct{}
 
 var metaDL3002 = Meta{Rule: report.Rule{
 	ID:       "DL3002",
@@ -35,8 +35,8 @@ var metaDL3002 = Meta{Rule: report.Rule{
 	Good:     "FROM debian:12\nUSER root\nRUN true\nUSER 10001\n",
 }}
 
-func (DL3002) Meta() *Meta { return &metaDL3002 }
-func (DL3002) Check(in *Input) []Problem {
+func (lastUserRoot) Meta() *Meta { return &metaDL3002 }
+func (lastUserRoot) Check(in *Input) []Problem {
 	var out []Problem
 	for _, s := range in.File.Stages {
 		var last *dockerfile.Instruction
@@ -56,8 +56,8 @@ func (DL3002) Check(in *Input) []Problem {
 	return out
 }
 
-// DL3066 flags non-numeric users.
-type DL3066 struct{}
+// nonNumericUser (DL3066) flags non-numeric users.
+type nonNumericUser struct{}
 
 var metaDL3066 = Meta{Rule: report.Rule{
 	ID:       "DL3066",
@@ -69,8 +69,8 @@ var metaDL3066 = Meta{Rule: report.Rule{
 	Good:     "FROM debian:12\nUSER 10001:10001\n",
 }}
 
-func (DL3066) Meta() *Meta { return &metaDL3066 }
-func (DL3066) Check(in *Input) []Problem {
+func (nonNumericUser) Meta() *Meta { return &metaDL3066 }
+func (nonNumericUser) Check(in *Input) []Problem {
 	var out []Problem
 	instructionsOf(in.File, "user", true, func(top, inst *dockerfile.Instruction) {
 		u, ok := userOf(inst)
@@ -98,8 +98,8 @@ func isDigits(s string) bool {
 	return true
 }
 
-// DL3046 flags useradd with a high UID and no -l.
-type DL3046 struct{}
+// useraddHighUID (DL3046) flags useradd with a high UID and no -l.
+type useraddHighUID struct{}
 
 var metaDL3046 = Meta{Rule: report.Rule{
 	ID:       "DL3046",
@@ -111,8 +111,8 @@ var metaDL3046 = Meta{Rule: report.Rule{
 	Good:     "FROM debian:12\nRUN useradd -l -u 123456 app\n",
 }}
 
-func (DL3046) Meta() *Meta { return &metaDL3046 }
-func (DL3046) Check(in *Input) []Problem {
+func (useraddHighUID) Meta() *Meta { return &metaDL3046 }
+func (useraddHighUID) Check(in *Input) []Problem {
 	return perCommand(in.File, func(c *dockerfile.Command) bool {
 		if !c.Is("useradd") || c.HasFlag("l", "no-log-init") {
 			return false
@@ -146,8 +146,8 @@ func optionValue(c *dockerfile.Command, short, long string) string {
 	return ""
 }
 
-// HD003 flags a final stage that never sets a USER, so runs as root.
-type HD003 struct{}
+// noUser (HD003) flags a final stage that never sets a USER, so runs as root.
+type noUser struct{}
 
 var metaHD003 = Meta{Rule: report.Rule{
 	ID:       "HD003",
@@ -160,8 +160,8 @@ var metaHD003 = Meta{Rule: report.Rule{
 	Good:     "FROM node:20\nUSER 1000:1000\nCMD [\"node\",\"index.js\"]\n",
 }}
 
-func (HD003) Meta() *Meta { return &metaHD003 }
-func (HD003) Check(in *Input) []Problem {
+func (noUser) Meta() *Meta { return &metaHD003 }
+func (noUser) Check(in *Input) []Problem {
 	final := in.File.Final()
 	if final == nil {
 		return nil

@@ -20,8 +20,8 @@ func absWorkdir(p string) bool {
 	return strings.HasPrefix(p, "/") || strings.HasPrefix(p, "$") || isWindowsAbs(p)
 }
 
-// DL3000 flags relative WORKDIR paths.
-type DL3000 struct{}
+// workdirNotAbsolute (DL3000) flags relative WORKDIR paths.
+type workdirNotAbsolute struct{}
 
 var metaDL3000 = Meta{Rule: report.Rule{
 	ID:       "DL3000",
@@ -34,8 +34,8 @@ var metaDL3000 = Meta{Rule: report.Rule{
 	Good:     "FROM debian:12\nWORKDIR /app\n",
 }}
 
-func (DL3000) Meta() *Meta { return &metaDL3000 }
-func (DL3000) Check(in *Input) []Problem {
+func (workdirNotAbsolute) Meta() *Meta { return &metaDL3000 }
+func (workdirNotAbsolute) Check(in *Input) []Problem {
 	var out []Problem
 	instructionsOf(in.File, "workdir", true, func(top, inst *dockerfile.Instruction) {
 		if p, ok := workdirOf(inst); ok && !absWorkdir(p) {
@@ -45,9 +45,9 @@ func (DL3000) Check(in *Input) []Problem {
 	return out
 }
 
-// WorkdirRelativePath flags the first relative WORKDIR of a stage chain
+// workdirRelativeToBase (WorkdirRelativePath) flags the first relative WORKDIR of a stage chain
 // that set no absolute one before.
-type WorkdirRelativePath struct{}
+type workdirRelativeToBase struct{}
 
 var metaWorkdirRelativePath = Meta{Rule: report.Rule{
 	ID:       "WorkdirRelativePath",
@@ -59,8 +59,8 @@ var metaWorkdirRelativePath = Meta{Rule: report.Rule{
 	Good:     "FROM scratch\nWORKDIR /app\nWORKDIR sub/\n",
 }}
 
-func (WorkdirRelativePath) Meta() *Meta { return &metaWorkdirRelativePath }
-func (WorkdirRelativePath) Check(in *Input) []Problem {
+func (workdirRelativeToBase) Meta() *Meta { return &metaWorkdirRelativePath }
+func (workdirRelativeToBase) Check(in *Input) []Problem {
 	var out []Problem
 	for _, s := range in.File.Stages {
 		abs := false
@@ -89,8 +89,8 @@ func (WorkdirRelativePath) Check(in *Input) []Problem {
 	return out
 }
 
-// DS030 flags WORKDIR in system directories.
-type DS030 struct{}
+// workdirSystemDir (DS030) flags WORKDIR in system directories.
+type workdirSystemDir struct{}
 
 var metaDS030 = Meta{Rule: report.Rule{
 	ID:       "DS030",
@@ -102,8 +102,8 @@ var metaDS030 = Meta{Rule: report.Rule{
 	Good:     "FROM debian:12\nWORKDIR /app\n",
 }}
 
-func (DS030) Meta() *Meta { return &metaDS030 }
-func (DS030) Check(in *Input) []Problem {
+func (workdirSystemDir) Meta() *Meta { return &metaDS030 }
+func (workdirSystemDir) Check(in *Input) []Problem {
 	var out []Problem
 	instructionsOf(in.File, "workdir", true, func(top, inst *dockerfile.Instruction) {
 		p, _ := workdirOf(inst)
@@ -117,8 +117,8 @@ func (DS030) Check(in *Input) []Problem {
 	return out
 }
 
-// DKLDI0002 flags VOLUME on kernel interfaces.
-type DKLDI0002 struct{}
+// sensitiveVolume (DKLDI0002) flags VOLUME on kernel interfaces.
+type sensitiveVolume struct{}
 
 var metaDKLDI0002 = Meta{Rule: report.Rule{
 	ID:       "DKL-DI-0002",
@@ -130,8 +130,8 @@ var metaDKLDI0002 = Meta{Rule: report.Rule{
 	Good:     "FROM debian:12\nVOLUME /data\n",
 }}
 
-func (DKLDI0002) Meta() *Meta { return &metaDKLDI0002 }
-func (DKLDI0002) Check(in *Input) []Problem {
+func (sensitiveVolume) Meta() *Meta { return &metaDKLDI0002 }
+func (sensitiveVolume) Check(in *Input) []Problem {
 	var out []Problem
 	instructionsOf(in.File, "volume", true, func(top, inst *dockerfile.Instruction) {
 		v, ok := inst.Command.(*instructions.VolumeCommand)
