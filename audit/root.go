@@ -9,7 +9,7 @@ import (
 	"github.com/harden-dev/harden/report"
 )
 
-// runsAsRoot reports an image whose container starts as uid 0: no USER,
+// runsAsRootCheck reports an image whose container starts as uid 0: no USER,
 // USER root or 0, or a user name that /etc/passwd maps to uid 0
 // (CIS-DI-0001; Dockle only fails "" and "root").
 type runsAsRootCheck struct{ noContent }

@@ -79,7 +79,10 @@ type Section struct {
 // Measurer adds to a profile from the shared index: the SBOM and scan,
 // the lint of a Dockerfile. Wants says what it needs kept during the walk.
 type Measurer interface {
+	// Wants lists the files the measurer needs kept during the walk.
 	Wants() []fsindex.Want
+	// Measure reads the index built with those wants and adds its figures
+	// or sections to p.
 	Measure(ctx context.Context, x *fsindex.Index, p *Profile) error
 }
 

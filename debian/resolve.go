@@ -24,6 +24,7 @@ type UnsatisfiedError struct {
 	Reason string
 }
 
+// Error names the package, the relation and why nothing satisfies it.
 func (e *UnsatisfiedError) Error() string {
 	if e.Package == "" {
 		return fmt.Sprintf("requested %s: %s", e.Relation, e.Reason)
@@ -53,6 +54,7 @@ type Cut struct {
 	Excluded string // the excluded package that satisfied it
 }
 
+// String says which relation the exclusion cut.
 func (c Cut) String() string {
 	return fmt.Sprintf("%s depends on %s, satisfied only by excluded %s", c.Package, c.Relation, c.Excluded)
 }
@@ -331,8 +333,9 @@ func versionOK(rel *dependency.VersionRelation, v version.Version) bool {
 	return rel == nil || rel.SatisfiedBy(v)
 }
 
-// providesOK: an unversioned dependency is met by any provider; a versioned
-// one only by a versioned Provides that satisfies it (Debian policy 7.5).
+// providesOK reports whether a Provides meets a dependency: an unversioned
+// dependency is met by any provider, a versioned one only by a versioned
+// Provides that satisfies it (Debian policy 7.5).
 func providesOK(rel *dependency.VersionRelation, provided *version.Version) bool {
 	if rel == nil {
 		return true

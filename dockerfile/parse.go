@@ -25,6 +25,7 @@ type ParseError struct {
 	Err error
 }
 
+// Error is "file:line: cause", or "file: cause" when the line is unknown.
 func (e *ParseError) Error() string {
 	if e.Line > 0 {
 		return fmt.Sprintf("%s:%d: %v", e.File, e.Line, e.Err)
@@ -32,6 +33,7 @@ func (e *ParseError) Error() string {
 	return fmt.Sprintf("%s: %v", e.File, e.Err)
 }
 
+// Unwrap returns the parser's error.
 func (e *ParseError) Unwrap() error { return e.Err }
 
 var _ error = (*ParseError)(nil)

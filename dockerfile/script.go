@@ -195,7 +195,7 @@ func (c *Command) Span(i int) Span {
 	return Span{-1, -1}
 }
 
-// Commands returns the script's commands whose base name is one of names.
+// Find returns the script's commands whose base name is one of names.
 func (s *Script) Find(names ...string) []*Command {
 	if s == nil {
 		return nil

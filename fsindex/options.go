@@ -27,8 +27,11 @@ const (
 // (compressed where the source is). Start is called once with the total, or
 // -1 when it is unknown; Add as bytes are read; Done at the end.
 type Progress interface {
+	// Start is called once, before the walk, with the total bytes or -1.
 	Start(total int64)
+	// Add reports n more bytes read.
 	Add(n int64)
+	// Done is called once when the walk ends.
 	Done()
 }
 

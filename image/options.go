@@ -33,11 +33,17 @@ type options struct {
 // DaemonClient is the part of the Docker Engine API harden uses. The moby
 // client satisfies it; tests pass a fake.
 type DaemonClient interface {
+	// Ping checks that the engine answers.
 	Ping(ctx context.Context, options client.PingOptions) (client.PingResult, error)
+	// ImageInspect returns an image's config and metadata.
 	ImageInspect(ctx context.Context, image string, _ ...client.ImageInspectOption) (client.ImageInspectResult, error)
+	// ImageSave streams images as a docker-save tarball.
 	ImageSave(ctx context.Context, images []string, _ ...client.ImageSaveOption) (client.ImageSaveResult, error)
+	// ImageLoad loads a docker-save tarball into the engine.
 	ImageLoad(ctx context.Context, input io.Reader, _ ...client.ImageLoadOption) (client.ImageLoadResult, error)
+	// ImageTag gives an image another name.
 	ImageTag(ctx context.Context, options client.ImageTagOptions) (client.ImageTagResult, error)
+	// ImageHistory returns the steps that built an image.
 	ImageHistory(ctx context.Context, image string, _ ...client.ImageHistoryOption) (client.ImageHistoryResult, error)
 }
 

@@ -18,6 +18,7 @@ type Reason struct {
 	Why string `json:"why"`
 }
 
+// String is "rule: why".
 func (r Reason) String() string { return r.Rule + ": " + r.Why }
 
 // Item is one path of the new filesystem.

@@ -91,6 +91,7 @@ type ScriptError struct {
 	Reason string
 }
 
+// Error names the script, the line when known, and what blocked it.
 func (e *ScriptError) Error() string {
 	if e.Line == 0 {
 		return fmt.Sprintf("%s: %s", e.Script, e.Reason)

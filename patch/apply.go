@@ -22,6 +22,7 @@ import (
 // Fetcher downloads a package's .deb and checks it against its checksum
 // (a *debian.Client is one).
 type Fetcher interface {
+	// Fetch downloads p's .deb, verifies it and returns the local path.
 	Fetch(ctx context.Context, p *debian.Package) (string, error)
 }
 

@@ -243,7 +243,7 @@ func (w *layerWriter) removedFiles(old []string, shipped map[string]bool, others
 	return out
 }
 
-// debControlFields returns the control stanza with dpkg's Status line
+// statusStanza returns the control stanza with dpkg's Status line
 // after Package (status file layout) and the conffiles' md5s.
 func statusStanza(d *debian.Deb, withStatus bool, conffiles []string, md5s map[string]string) string {
 	text := strings.TrimRight(string(d.Control), "\n")

@@ -16,6 +16,7 @@ import (
 
 // Resolver returns the digest a tag points to now.
 type Resolver interface {
+	// Digest returns the "sha256:…" digest ref resolves to.
 	Digest(ctx context.Context, ref string) (string, error)
 }
 

@@ -13,14 +13,14 @@ import (
 	"github.com/harden-dev/harden/report"
 )
 
-// labelValues returns every LABEL of the file: key → the instructions that
-// set it, with the (unquoted) value.
+// labelSet is one key=value of a LABEL instruction, unquoted.
 type labelSet struct {
 	inst  *dockerfile.Instruction
 	key   string
 	value string
 }
 
+// allLabels returns every label of the file's LABEL instructions, in order.
 func allLabels(f *dockerfile.File) []labelSet {
 	var out []labelSet
 	for _, inst := range f.Instructions {

@@ -143,7 +143,7 @@ func perCommand(f *dockerfile.File, bad func(c *dockerfile.Command) bool) []Prob
 	})
 }
 
-// instructions calls fn for every instruction with the given lower-case
+// instructionsOf calls fn for every instruction with the given lower-case
 // keyword, including ONBUILD triggers when onbuild is true.
 func instructionsOf(f *dockerfile.File, cmd string, onbuild bool, fn func(top, in *dockerfile.Instruction)) {
 	for _, in := range f.Instructions {

@@ -26,14 +26,26 @@ type File struct {
 	Xattr map[string]string
 }
 
-// Reg, Dir, Symlink, Hardlink, Whiteout and Opaque build common entries.
-func Reg(name, body string) File        { return File{Name: name, Body: body} }
-func Exe(name, body string) File        { return File{Name: name, Body: body, Mode: 0o755} }
-func Dir(name string) File              { return File{Name: name, Type: tar.TypeDir} }
-func Symlink(name, target string) File  { return File{Name: name, Type: tar.TypeSymlink, Link: target} }
+// Reg is a regular file with the given content.
+func Reg(name, body string) File { return File{Name: name, Body: body} }
+
+// Exe is an executable file (mode 0755) with the given content.
+func Exe(name, body string) File { return File{Name: name, Body: body, Mode: 0o755} }
+
+// Dir is a directory.
+func Dir(name string) File { return File{Name: name, Type: tar.TypeDir} }
+
+// Symlink is a symbolic link to target.
+func Symlink(name, target string) File { return File{Name: name, Type: tar.TypeSymlink, Link: target} }
+
+// Hardlink is a hard link to target, an earlier entry.
 func Hardlink(name, target string) File { return File{Name: name, Type: tar.TypeLink, Link: target} }
-func Whiteout(dir, name string) File    { return File{Name: joinName(dir, ".wh."+name)} }
-func Opaque(dir string) File            { return File{Name: joinName(dir, ".wh..wh..opq")} }
+
+// Whiteout deletes name in dir from the layers below.
+func Whiteout(dir, name string) File { return File{Name: joinName(dir, ".wh."+name)} }
+
+// Opaque hides everything the layers below have in dir.
+func Opaque(dir string) File { return File{Name: joinName(dir, ".wh..wh..opq")} }
 
 func joinName(dir, name string) string {
 	if dir == "" || dir == "." {

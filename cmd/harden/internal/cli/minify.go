@@ -148,7 +148,7 @@ func (f *minifyFlags) options(g *globals, cmd *cobra.Command) ([]minify.Option, 
 	return opts, p, nil
 }
 
-// helper returns the static harden binary put into images (the healthcheck
+// minifyHelper returns the static harden binary put into images (the healthcheck
 // probe) or bind-mounted into them (--trace).
 func (g *globals) minifyHelper(arch string) (string, int64, error) {
 	p := g.getenv("HARDEN_PROBE_BINARY")
