@@ -98,10 +98,11 @@ func pythonVersion(data []byte, mm string) string {
 	return ""
 }
 
-// javaVersion turns the launcher's or the release file's full version
-// ("17.0.12+7", "17.0.19+10-1-deb12u2-Debian") into the feature version.
+// javaNumber is the dotted number at the start of a Java version.
 var javaNumber = regexp.MustCompile(`^[0-9]+(?:\.[0-9]+)*`)
 
+// javaVersion turns the launcher's or the release file's full version
+// ("17.0.12+7", "17.0.19+10-1-deb12u2-Debian") into the feature version.
 func javaVersion(patterns ...string) func([]byte, string) string {
 	find := firstMatch(patterns...)
 	return func(data []byte, n string) string {
