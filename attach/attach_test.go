@@ -100,6 +100,9 @@ func TestPushListFetch(t *testing.T) {
 			if d, _ := img.Digest(); sub.Descriptor.Digest != d {
 				t.Fatalf("Resolve: %s, want the image's %s", sub.Descriptor.Digest, d)
 			}
+			if c, _ := img.ConfigName(); sub.Config != c {
+				t.Fatalf("Resolve: config %s, want %s", sub.Config, c)
+			}
 			if fromImg, err := attach.SubjectOf(ref, img, opts...); err != nil || fromImg.Descriptor.Digest != sub.Descriptor.Digest || fromImg.Descriptor.Size != sub.Descriptor.Size || fromImg.Descriptor.MediaType != sub.Descriptor.MediaType {
 				t.Fatalf("SubjectOf: %+v %v, want %+v", fromImg, err, sub.Descriptor)
 			}

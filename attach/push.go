@@ -20,6 +20,9 @@ type Subject struct {
 	Repository name.Repository
 	// Descriptor is the image manifest's (media type, digest, size).
 	Descriptor v1.Descriptor
+	// Config is the image's config digest (its image ID), to check that
+	// the image results are attached to is the one that was read.
+	Config v1.Hash
 }
 
 // String is repository@digest.
@@ -55,7 +58,16 @@ func SubjectOf(repo string, img manifestSource, opts ...Option) (Subject, error)
 	if err != nil {
 		return Subject{}, err
 	}
-	return Subject{Repository: r.Context(), Descriptor: v1.Descriptor{MediaType: mt, Digest: h, Size: n}}, nil
+	return Subject{Repository: r.Context(), Descriptor: v1.Descriptor{MediaType: mt, Digest: h, Size: n}, Config: configOf(raw)}, nil
+}
+
+// configOf is the config digest an image manifest names (zero if none).
+func configOf(raw []byte) v1.Hash {
+	var m struct {
+		Config v1.Descriptor `json:"config"`
+	}
+	_ = json.Unmarshal(raw, &m)
+	return m.Config.Digest
 }
 
 // Resolve finds the image manifest ref names in its registry; for a
@@ -74,7 +86,7 @@ func Resolve(ctx context.Context, ref string, opts ...Option) (Subject, error) {
 		return Subject{}, fmt.Errorf("%s: %w", ref, err)
 	}
 	if !desc.MediaType.IsIndex() {
-		return Subject{Repository: r.Context(), Descriptor: desc.Descriptor}, nil
+		return Subject{Repository: r.Context(), Descriptor: desc.Descriptor, Config: configOf(desc.Manifest)}, nil
 	}
 	img, err := desc.Image() // picks the platform
 	if err != nil {
@@ -106,7 +118,8 @@ type Attached struct {
 	Format    string    `json:"format,omitempty"`
 	Created   time.Time `json:"created"`
 	Version   string    `json:"version,omitempty"`
-	Size      int64     `json:"size"`
+	// Size is the artifact manifest's.
+	Size int64 `json:"size"`
 	// Subject is the image, repository@digest.
 	Subject string `json:"subject"`
 }

@@ -35,6 +35,7 @@ var allowed = map[string][]string{
 	"pin":      {"dockerfile"},
 	"workload": {"report"},
 	"patch":    {"debian", "fsindex", "vuln"},
+	"attach":   {},
 }
 
 func TestLayering(t *testing.T) {
