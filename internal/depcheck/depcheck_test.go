@@ -36,6 +36,7 @@ var allowed = map[string][]string{
 	"workload": {"report"},
 	"patch":    {"debian", "fsindex", "vuln"},
 	"attach":   {},
+	"fleet":    {},
 }
 
 func TestLayering(t *testing.T) {
