@@ -48,7 +48,7 @@ contiguous shards, so tags of one repository (which share layers) share a
 pod's cache. Output: YAML (default) or --format json (a v1 List), for
 kubectl apply -f -. See docs/fleet.md for the cost model.`,
 		Example: `  harden fleet kubernetes --images-from images.txt --parallelism 8 \
-    --image ghcr.io/harden-dev/harden:v1@sha256:... --registry-secret regcred | kubectl apply -f -
+    --image ghcr.io/harden-dev/harden:v1@sha256:... | kubectl apply -f -
   harden fleet kubernetes --images-from - --parallelism 2 --shards 20 --jobs 4 --image harden:dev -o fleet.yaml`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
