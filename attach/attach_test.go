@@ -2,15 +2,19 @@ package attach_test
 
 import (
 	"context"
+	"encoding/base64"
 	"io"
 	"log"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/registry"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -270,3 +274,46 @@ func digests(as []attach.Attached) []string {
 }
 
 func equal(a, b []string) bool { return strings.Join(a, ",") == strings.Join(b, ",") }
+
+// TestCredentialsFromDockerConfig reaches a registry that wants a password
+// through the default keychain reading $DOCKER_CONFIG/config.json, the way
+// the fleet's pods get theirs from a mounted Secret.
+func TestCredentialsFromDockerConfig(t *testing.T) {
+	reg := registry.New(registry.WithReferrersSupport(false), registry.Logger(log.New(io.Discard, "", 0)))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if u, p, ok := r.BasicAuth(); !ok || u != "fleet" || p != "s3cret-pass" {
+			w.Header().Set("WWW-Authenticate", `Basic realm="test"`)
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+		reg.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	host := strings.TrimPrefix(srv.URL, "http://")
+	img, _ := random.Image(64, 1)
+	r, _ := name.ParseReference(host+"/app:1", name.Insecure)
+	if err := remote.Write(r, img, remote.WithAuth(&authn.Basic{Username: "fleet", Password: "s3cret-pass"})); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	t.Setenv("DOCKER_CONFIG", t.TempDir())
+	if _, err := attach.Resolve(ctx, host+"/app:1", attach.WithInsecure(true)); err == nil {
+		t.Fatal("resolved without credentials")
+	}
+	auth := base64.StdEncoding.EncodeToString([]byte("fleet:s3cret-pass"))
+	cfg := `{"auths":{"` + host + `":{"auth":"` + auth + `"}}}`
+	if err := os.WriteFile(filepath.Join(os.Getenv("DOCKER_CONFIG"), "config.json"), []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sub, err := attach.Resolve(ctx, host+"/app:1", attach.WithInsecure(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := attach.Push(ctx, sub, attach.Result{Kind: attach.Audit, Format: "json", MediaType: attach.TypeAudit, Body: []byte("{}")}, attach.WithInsecure(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if list, err := attach.List(ctx, sub, attach.Audit, attach.WithInsecure(true)); err != nil || len(list) != 1 || list[0].Digest != a.Digest {
+		t.Fatalf("List: %+v %v", list, err)
+	}
+}
