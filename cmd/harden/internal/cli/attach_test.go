@@ -196,3 +196,31 @@ func TestAttachNeedsRegistry(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
 }
+
+// TestAttachScan attaches a scan of the Alpine image in SARIF (as printed)
+// and as JSON (for the table), and reads both back by --type scan.
+func TestAttachScan(t *testing.T) {
+	reg := tu.StartRegistry(t)
+	ref := reg + "/alpine:3.10"
+	pushTo(t, ref, alpineBase(t))
+	db := filepath.Join(t.TempDir(), "db")
+	run(t, "db", "import", "--db", db, filepath.Join(tu.SharedDir(t), "vulndb", "osv", "Alpine"))
+	sarif, _ := run(t, "scan", "--db", db, "--insecure", "--attach", "--format", "sarif", "-q", "registry:"+ref)
+	run(t, "scan", "--db", db, "--insecure", "--attach", "-q", "registry:"+ref)
+	v := listResults(t, "--type", "scan", ref)
+	if len(v.Results) != 2 || v.Results[0].MediaType != attach.TypeScan || v.Results[1].MediaType != attach.TypeSARIF {
+		t.Fatalf("scan results: %+v, want the JSON then the SARIF", v.Results)
+	}
+	got, _ := run(t, "results", "--insecure", "--fetch", "--digest", v.Results[1].Digest, ref)
+	if got != sarif {
+		t.Fatal("the fetched SARIF is not what scan printed")
+	}
+	var res struct{ Findings []json.RawMessage }
+	got, _ = run(t, "results", "--insecure", "--fetch", "--type", "scan", ref)
+	if err := json.Unmarshal([]byte(got), &res); err != nil {
+		t.Fatalf("the attached scan JSON: %v\n%s", err, got)
+	}
+	if audits := listResults(t, "--type", "audit", ref).Results; len(audits) != 0 {
+		t.Fatalf("a scan counted as an audit: %+v", audits)
+	}
+}
