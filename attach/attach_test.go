@@ -3,6 +3,7 @@ package attach_test
 import (
 	"context"
 	"encoding/base64"
+	"fmt"
 	"io"
 	"log"
 	"net/http"
@@ -315,5 +316,74 @@ func TestCredentialsFromDockerConfig(t *testing.T) {
 	}
 	if list, err := attach.List(ctx, sub, attach.Audit, attach.WithInsecure(true)); err != nil || len(list) != 1 || list[0].Digest != a.Digest {
 		t.Fatalf("List: %+v %v", list, err)
+	}
+}
+
+// TestConcurrentPushes attaches eight results to one image at once (tags
+// naming the same image, audited with --jobs): on every registry all
+// eight are listed, none lost to the referrers tag's read-modify-write.
+func TestConcurrentPushes(t *testing.T) {
+	ctx := context.Background()
+	for regName, start := range registries(t) {
+		t.Run(regName, func(t *testing.T) {
+			host, _ := start(t)
+			pushImage(t, host+"/app:1")
+			opts := []attach.Option{attach.WithInsecure(true)}
+			sub, err := attach.Resolve(ctx, host+"/app:1", opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			errs := make(chan error, 8)
+			for i := range 8 {
+				go func() {
+					_, err := attach.Push(ctx, sub, attach.Result{Kind: attach.Audit, Format: "json", MediaType: attach.TypeAudit, Body: fmt.Appendf(nil, `{"n":%d}`, i)}, opts...)
+					errs <- err
+				}()
+			}
+			for range 8 {
+				if err := <-errs; err != nil {
+					t.Fatal(err)
+				}
+			}
+			if list, err := attach.List(ctx, sub, attach.Audit, opts...); err != nil || len(list) != 8 {
+				t.Fatalf("%d results listed (%v), want 8", len(list), err)
+			}
+		})
+	}
+}
+
+// TestPushRepairsLostUpdate simulates another process overwriting the
+// referrers tag between harden's read and write: the first write of the
+// tag is acknowledged but dropped, and Push pushes again until the result
+// is listed.
+func TestPushRepairsLostUpdate(t *testing.T) {
+	reg := registry.New(registry.Logger(log.New(io.Discard, "", 0)))
+	var tagPuts atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPut && strings.Contains(r.URL.Path, "/manifests/sha256-") && tagPuts.Add(1) == 1 {
+			io.Copy(io.Discard, r.Body)
+			w.WriteHeader(http.StatusCreated)
+			return
+		}
+		reg.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	host := strings.TrimPrefix(srv.URL, "http://")
+	pushImage(t, host+"/app:1")
+	ctx := context.Background()
+	opts := []attach.Option{attach.WithInsecure(true)}
+	sub, err := attach.Resolve(ctx, host+"/app:1", opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := attach.Push(ctx, sub, attach.Result{Kind: attach.SBOM, Format: "cyclonedx", MediaType: attach.TypeCycloneDX, Body: []byte("{}")}, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if list, err := attach.List(ctx, sub, "", opts...); err != nil || len(list) != 1 || list[0].Digest != a.Digest {
+		t.Fatalf("List: %+v %v", list, err)
+	}
+	if n := tagPuts.Load(); n != 2 {
+		t.Fatalf("the referrers tag was written %d times, want 2 (the lost write and the repair)", n)
 	}
 }

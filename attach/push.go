@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/google/go-containerregistry/pkg/name"
@@ -168,11 +169,57 @@ func Push(ctx context.Context, sub Subject, res Result, opts ...Option) (Attache
 	if err != nil {
 		return Attached{}, err
 	}
-	if err := remote.Put(sub.Repository.Digest(h.String()), rawManifest(raw), ropts...); err != nil {
+	if err := putListed(ctx, sub, h.String(), rawManifest(raw), ropts); err != nil {
 		return Attached{}, fmt.Errorf("%s: pushing the %s result: %w", sub, res.Kind, err)
 	}
 	return Attached{Digest: h.String(), Kind: res.Kind, MediaType: res.MediaType, Format: res.Format,
 		Created: created, Version: o.version, Size: n, Subject: sub.String()}, nil
+}
+
+// subjectLocks serializes the pushes to one subject within the process:
+// on a registry without the Referrers API each push rewrites the subject's
+// referrers tag (read, add, write back), and two at once would lose one.
+// Tags that name the same image, audited with --jobs, are such a pair.
+var subjectLocks sync.Map // repository@digest → *sync.Mutex
+
+// putRetries is how many times a result missing from the referrers list
+// after its push is pushed again.
+const putRetries = 3
+
+// putListed pushes the artifact manifest and checks that the subject's
+// referrers list names it; if another process rewrote the referrers tag
+// between our read and write (the tag schema has no compare-and-swap), the
+// push is done again, which adds the entry back.
+func putListed(ctx context.Context, sub Subject, digest string, m rawManifest, ropts []remote.Option) error {
+	mu, _ := subjectLocks.LoadOrStore(sub.String(), &sync.Mutex{})
+	mu.(*sync.Mutex).Lock()
+	defer mu.(*sync.Mutex).Unlock()
+	for try := 0; ; try++ {
+		if err := remote.Put(sub.Repository.Digest(digest), m, ropts...); err != nil {
+			return err
+		}
+		idx, err := remote.Referrers(sub.Repository.Digest(sub.Descriptor.Digest.String()), ropts...)
+		if err != nil {
+			return fmt.Errorf("listing referrers after the push: %w", err)
+		}
+		im, err := idx.IndexManifest()
+		if err != nil {
+			return fmt.Errorf("listing referrers after the push: %w", err)
+		}
+		for _, d := range im.Manifests {
+			if d.Digest.String() == digest {
+				return nil
+			}
+		}
+		if try == putRetries {
+			return fmt.Errorf("the registry does not list result %s among the image's referrers after %d pushes", digest, try+1)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Duration(try+1) * 100 * time.Millisecond):
+		}
+	}
 }
 
 // descriptorOf describes a static layer; data is embedded when given (the
