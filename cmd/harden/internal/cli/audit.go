@@ -94,8 +94,8 @@ that ran); --fail-on and --min-score then exit 1 unless --allow-incomplete.`,
 			if err := writeAudit(g, f, ref, res); err != nil {
 				return err
 			}
-			if id, err := img.ConfigName(); f.attach && err == nil {
-				if err := g.attachResult(cmd.Context(), &f.image, ref, id.String(), attach.Audit, func(w io.Writer, format string) error {
+			if f.attach {
+				if err := g.attachImage(cmd.Context(), &f.image, img, attach.Audit, func(w io.Writer, format string) error {
 					return writeAudit(g.withOutput(w, format), f, ref, res)
 				}); err != nil {
 					return err
