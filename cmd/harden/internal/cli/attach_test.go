@@ -224,3 +224,26 @@ func TestAttachScan(t *testing.T) {
 		t.Fatalf("a scan counted as an audit: %+v", audits)
 	}
 }
+
+// TestScanAttachRefusesSBOMFile: an SBOM file names an image, but that
+// image was not read, so nothing is attached to it.
+func TestScanAttachRefusesSBOMFile(t *testing.T) {
+	reg := tu.StartRegistry(t)
+	ref := reg + "/alpine:3.10"
+	pushTo(t, ref, alpineBase(t))
+	db := filepath.Join(t.TempDir(), "db")
+	run(t, "db", "import", "--db", db, filepath.Join(tu.SharedDir(t), "vulndb", "osv", "Alpine"))
+	bom := filepath.Join(t.TempDir(), "bom.json")
+	out, _ := run(t, "sbom", "--insecure", "--format", "json", "registry:"+ref)
+	if err := os.WriteFile(bom, []byte(out), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	code := Main(context.Background(), []string{"scan", "--db", db, "--insecure", "--attach", "-q", "sbom:" + bom}, nil, &stdout, &stderr)
+	if code == 0 || !strings.Contains(stderr.String(), "not an SBOM file") {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	if r := listResults(t, ref).Results; len(r) != 0 {
+		t.Fatalf("attached from an SBOM file: %+v", r)
+	}
+}

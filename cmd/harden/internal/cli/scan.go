@@ -102,6 +102,9 @@ func (g *globals) runScan(cmd *cobra.Command, f *scanFlags, arg string) error {
 	if err != nil {
 		return err
 	}
+	if f.attach && strings.HasPrefix(arg, "sbom:") { // the SBOM names an image, but not one that was read
+		return usageError{fmt.Errorf("--attach needs an image from a registry, not an SBOM file")}
+	}
 	cfg, err := policy.LoadFile(f.config, !cmd.Flags().Changed("config"))
 	if err != nil {
 		return usageError{err}
