@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/harden-dev/harden/fleet"
 )
 
 // TestFleetKubernetesPassesRuntimeCheck writes the Job for a list of
@@ -61,5 +63,48 @@ func TestFleetKubernetesPassesRuntimeCheck(t *testing.T) {
 	}
 	if code := Main(context.Background(), []string{"fleet", "kubernetes", "--parallelism", "1", "--image", img}, nil, &stdout, &errb); code == 0 {
 		t.Error("no --images-from: exit 0")
+	}
+}
+
+// TestFleetArgsAreAuditFlags parses the pods' command line with the real
+// audit command's flags, so a misspelt flag in the Job fails here rather
+// than in every pod. pending are the flags issue #18 §1-2 adds in other
+// branches; delete an entry once its flag is merged.
+func TestFleetArgsAreAuditFlags(t *testing.T) {
+	pending := map[string]bool{"jobs": true, "images-from": true, "cache-dir": true}
+	o, err := fleet.Build(fleet.Job{Image: "harden:dev", Images: []string{"r.example/a:1"}, Parallelism: 1, Insecure: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	args := o.Job.Spec.Template.Spec.Containers[0].Args
+	if args[0] != "audit" {
+		t.Fatalf("the pod runs %q, not audit", args[0])
+	}
+	root := New(&globals{stdin: strings.NewReader(""), stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}, getenv: func(string) string { return "" }})
+	audit, _, err := root.Find([]string{"audit"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := audit.Flags()
+	fs.AddFlagSet(root.PersistentFlags())
+	for i := 1; i < len(args); i++ {
+		name, ok := strings.CutPrefix(args[i], "--")
+		if !ok {
+			t.Fatalf("argument %q is not a flag (the images come from --images-from)", args[i])
+		}
+		fl := fs.Lookup(name)
+		if fl == nil {
+			if !pending[name] {
+				t.Errorf("audit has no flag --%s", name)
+			}
+			i++ // pending flags all take a value
+			continue
+		}
+		if fl.Value.Type() != "bool" {
+			i++
+			if name == "format" && args[i] != "jsonl" {
+				t.Errorf("--format %s, want jsonl (one line per image in the pod's log)", args[i])
+			}
+		}
 	}
 }
