@@ -203,19 +203,14 @@ func (j *Job) defaults() error {
 // Shard splits the references into at most n shards: duplicates dropped,
 // sorted so tags of one repository (which share most layers, and so the
 // pod's layer cache) land together, cut into contiguous runs whose sizes
-// differ by at most one.
+// differ by at most one (run i is refs[i·len/n : (i+1)·len/n], the cut
+// batch.Shard makes on the h-batch branch).
 func Shard(refs []string, n int) [][]string {
 	refs = slices.Compact(slices.Sorted(slices.Values(refs)))
 	n = max(1, min(n, len(refs)))
 	out := make([][]string, n)
-	start := 0
 	for i := range n {
-		size := len(refs) / n
-		if i < len(refs)%n {
-			size++
-		}
-		out[i] = refs[start : start+size]
-		start += size
+		out[i] = refs[i*len(refs)/n : (i+1)*len(refs)/n]
 	}
 	return out
 }

@@ -195,3 +195,27 @@ func bigList() []string {
 	}
 	return out
 }
+
+// TestShardSizes: for every list length and shard count, the shards are
+// non-empty, differ in size by at most one and concatenate to the sorted
+// list.
+func TestShardSizes(t *testing.T) {
+	for n := 1; n <= 40; n++ {
+		refs := images(n)
+		for s := 1; s <= 45; s++ {
+			shards := fleet.Shard(refs, s)
+			if len(shards) != min(n, s) {
+				t.Fatalf("%d refs in %d shards: %d shards", n, s, len(shards))
+			}
+			var all []string
+			lo, hi := n, 0
+			for _, sh := range shards {
+				lo, hi = min(lo, len(sh)), max(hi, len(sh))
+				all = append(all, sh...)
+			}
+			if lo == 0 || hi-lo > 1 || !slices.Equal(all, slices.Sorted(slices.Values(refs))) {
+				t.Fatalf("%d refs in %d shards: sizes %d..%d, %d refs in all", n, s, lo, hi, len(all))
+			}
+		}
+	}
+}
