@@ -83,11 +83,14 @@ var allowed = map[string][]string{
 	"pin":       {"dockerfile"},
 	// redact shares audit's secret detector, and nothing else of audit.
 	"redact": {"audit/secrets"},
+	// results in the registry and the Kubernetes objects of a fleet run
+	"attach": {},
+	"fleet":  {},
 
 	// 5. and 6. the CLI and its main
 	"cmd/harden": {"cmd/harden/internal/cli"},
-	"cmd/harden/internal/cli": {"audit", "base", "compare", "debian", "dockerfile", "dockerfile/lint", "dockerfile/rules",
-		"engine", "examples", "fsindex", "image", "layers", "minify", "patch", "pin", "policy", "redact", "report",
+	"cmd/harden/internal/cli": {"audit", "base", "attach", "compare", "debian", "dockerfile", "dockerfile/lint", "dockerfile/rules",
+		"engine", "examples", "fleet", "fsindex", "image", "layers", "minify", "patch", "pin", "policy", "redact", "report",
 		"runconfig", "sbom", "scripts", "vuln", "workload"},
 }
 
@@ -100,6 +103,7 @@ var floors = map[string]int{
 	"policy": 2, "dockerfile": 2,
 	"layers": 3, "audit": 3, "sbom": 3, "minify": 3, "vuln": 3, "dockerfile/lint": 3, "dockerfile/rules": 3, "workload": 3,
 	"runconfig": 4, "engine": 4, "compare": 4, "patch": 4, "base": 4, "pin": 4, "redact": 4,
+	"attach": 4, "fleet": 4,
 	"cmd/harden/internal/cli": 5,
 	"cmd/harden":              6,
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/harden-dev/harden/attach"
 	"github.com/harden-dev/harden/audit"
 	"github.com/harden-dev/harden/image"
 	"github.com/harden-dev/harden/policy"
@@ -28,6 +29,7 @@ type auditFlags struct {
 	// allowIncomplete lets --fail-on and --min-score pass an audit some
 	// of whose checks failed to run.
 	allowIncomplete bool
+	attach          bool
 }
 
 // auditJSON is the stable JSON shape of `harden audit`.
@@ -92,6 +94,13 @@ that ran); --fail-on and --min-score then exit 1 unless --allow-incomplete.`,
 			if err := writeAudit(g, f, ref, res); err != nil {
 				return err
 			}
+			if f.attach {
+				if err := g.attachImage(cmd.Context(), &f.image, img, attach.Audit, func(w io.Writer, format string) error {
+					return writeAudit(g.withOutput(w, format), f, ref, res)
+				}); err != nil {
+					return err
+				}
+			}
 			for _, c := range res.Checks {
 				if c.Status == audit.StatusError {
 					g.log.Warn("check failed", "check", c.ID, "error", c.Message)
@@ -117,6 +126,7 @@ that ran); --fail-on and --min-score then exit 1 unless --allow-incomplete.`,
 		},
 	}
 	addImageFlags(cmd, &f.image)
+	addAttachFlag(cmd, &f.attach)
 	fl := cmd.Flags()
 	fl.StringVar(&f.failOn, "fail-on", "", "exit 1 when a finding is at least this severe (low, medium, high, critical); default from .harden.yaml failOn")
 	fl.StringArrayVar(&f.ignore, "ignore", nil, "suppress findings with this ID: harden's, Dockle's or CIS's (repeatable)")

@@ -70,10 +70,11 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 // rawOutput reports whether cmd's standard output is the user's own
 // artifact, which redaction would corrupt: the Dockerfile fix writes, the
 // fixed Dockerfile or patch of lint --fix and --diff (none of them read
-// from an image), or debug's interactive session in the user's container.
+// from an image), debug's interactive session in the user's container,
+// or the Kubernetes objects fleet kubernetes makes from the user's flags.
 func rawOutput(cmd *cobra.Command) bool {
 	switch cmd.Name() {
-	case "debug", "fix":
+	case "debug", "fix", "kubernetes":
 		return true
 	case "lint":
 		return cmd.Flags().Changed("fix") || cmd.Flags().Changed("diff")

@@ -3,19 +3,22 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 
 	scalibrlog "github.com/google/osv-scalibr/log"
+	"github.com/harden-dev/harden/attach"
 	"github.com/harden-dev/harden/redact"
 	"github.com/harden-dev/harden/sbom"
 	"github.com/spf13/cobra"
 )
 
 type sbomFlags struct {
-	image imageFlags
+	image  imageFlags
+	attach bool
 }
 
 func newSbomCmd(g *globals) *cobra.Command {
@@ -48,19 +51,29 @@ JSON); cyclonedx-json and spdx-json are accepted as Syft spells them.`,
 				return err
 			}
 			redact.Value(s) // labels and properties, before the encoders copy them
-			switch format {
-			case "json":
-				return sbom.EncodeJSON(g.stdout, s)
-			case "cyclonedx":
-				return sbom.EncodeCycloneDX(g.stdout, s)
-			case "spdx":
-				return sbom.EncodeSPDX(g.stdout, s)
+			if err := writeSBOM(g.stdout, format, s); err != nil || !f.attach {
+				return err
 			}
-			return sbom.EncodeTable(g.stdout, s)
+			return g.attachResult(cmd.Context(), &f.image, s.Source.Name, s.Source.Digest, attach.SBOM, func(w io.Writer, format string) error {
+				return writeSBOM(w, format, s)
+			})
 		},
 	}
 	addImageFlags(cmd, &f.image)
+	addAttachFlag(cmd, &f.attach)
 	return cmd
+}
+
+func writeSBOM(w io.Writer, format string, s *sbom.SBOM) error {
+	switch format {
+	case "json":
+		return sbom.EncodeJSON(w, s)
+	case "cyclonedx":
+		return sbom.EncodeCycloneDX(w, s)
+	case "spdx":
+		return sbom.EncodeSPDX(w, s)
+	}
+	return sbom.EncodeTable(w, s)
 }
 
 // sbomFormat accepts sbom's formats and Syft's names for them.

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/harden-dev/harden/attach"
 	"github.com/harden-dev/harden/policy"
 	"github.com/harden-dev/harden/report"
 	"github.com/harden-dev/harden/sbom"
@@ -27,6 +28,7 @@ type scanFlags struct {
 	osOwned   bool
 	// allowIncomplete lets --fail-on pass a scan with unmatched packages.
 	allowIncomplete bool
+	attach          bool
 }
 
 func newScanCmd(g *globals) *cobra.Command {
@@ -70,6 +72,7 @@ the summary lists them) unless --allow-incomplete.`,
 		},
 	}
 	addImageFlags(cmd, &f.image)
+	addAttachFlag(cmd, &f.attach)
 	fl := cmd.Flags()
 	fl.StringVar(&f.db, "db", "", "database directory (default $XDG_CACHE_HOME/harden/db)")
 	fl.StringVar(&f.failOn, "fail-on", "", "exit 1 when a finding is at least this severe (low, medium, high, critical), or known exploited (kev)")
@@ -98,6 +101,9 @@ func (g *globals) runScan(cmd *cobra.Command, f *scanFlags, arg string) error {
 	format, err := scanFormat(g.format)
 	if err != nil {
 		return err
+	}
+	if f.attach && strings.HasPrefix(arg, "sbom:") { // the SBOM names an image, but not one that was read
+		return usageError{fmt.Errorf("--attach needs an image from a registry, not an SBOM file")}
 	}
 	cfg, err := policy.LoadFile(f.config, !cmd.Flags().Changed("config"))
 	if err != nil {
@@ -144,20 +150,14 @@ func (g *globals) runScan(cmd *cobra.Command, f *scanFlags, arg string) error {
 	for _, p := range res.Problems {
 		g.log.Debug("not matched", "package", p.Package, "record", p.Record, "err", p.Error)
 	}
-	switch format {
-	case "json":
-		err = report.WriteJSON(g.stdout, res)
-	case "sarif":
-		err = writeScanSARIF(g.stdout, res)
-	case "cyclonedx":
-		err = sbom.WriteCycloneDX(g.stdout, vuln.CycloneDX(s, res))
-	case "gitlab":
-		err = report.WriteJSON(g.stdout, vuln.GitLab(res, version, started, time.Now()))
-	default:
-		err = writeScanTable(g.stdout, res)
-	}
-	if err != nil {
+	render := func(w io.Writer, format string) error { return writeScan(w, format, s, res, started) }
+	if err := render(g.stdout, format); err != nil {
 		return err
+	}
+	if f.attach {
+		if err := g.attachResult(cmd.Context(), &f.image, s.Source.Name, s.Source.Digest, attach.Scan, render); err != nil {
+			return err
+		}
 	}
 	if failOnKEV && res.Summary.KEV > 0 {
 		return errPolicy("scan: %d findings, %d known exploited (CISA KEV)", len(res.Findings), res.Summary.KEV)
@@ -173,6 +173,20 @@ func (g *globals) runScan(cmd *cobra.Command, f *scanFlags, arg string) error {
 		}
 	}
 	return nil
+}
+
+func writeScan(w io.Writer, format string, s *sbom.SBOM, res *vuln.Result, started time.Time) error {
+	switch format {
+	case "json":
+		return report.WriteJSON(w, res)
+	case "sarif":
+		return writeScanSARIF(w, res)
+	case "cyclonedx":
+		return sbom.WriteCycloneDX(w, vuln.CycloneDX(s, res))
+	case "gitlab":
+		return report.WriteJSON(w, vuln.GitLab(res, version, started, time.Now()))
+	}
+	return writeScanTable(w, res)
 }
 
 // scanOptions turns flags and the policy into Match options.
