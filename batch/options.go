@@ -18,6 +18,7 @@ type options struct {
 	allTags    bool
 	imageOpts  []image.Option
 	log        *slog.Logger
+	pageSize   int // registry page size; 0 is go-containerregistry's default
 }
 
 func makeOptions(opts ...Option) (*options, error) {
@@ -78,4 +79,10 @@ func WithLogger(l *slog.Logger) Option {
 		}
 		return nil
 	}
+}
+
+// withPageSize asks registries for pages of n entries (tests use a small n
+// to walk the pagination).
+func withPageSize(n int) Option {
+	return func(o *options) error { o.pageSize = n; return nil }
 }

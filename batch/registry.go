@@ -2,13 +2,16 @@ package batch
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
 	"strings"
 
+	"github.com/distribution/reference"
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
 	"github.com/harden-dev/harden/image"
 )
 
@@ -34,6 +37,9 @@ func newWalker(ctx context.Context, o *options) (*walker, error) {
 	nopts, ropts, err := image.RegistryOptions(ctx, o.imageOpts...)
 	if err != nil {
 		return nil, err
+	}
+	if o.pageSize > 0 {
+		ropts = append(ropts, remote.WithPageSize(o.pageSize))
 	}
 	p, err := remote.NewPuller(ropts...)
 	if err != nil {
@@ -119,12 +125,19 @@ func (w *walker) catalog(ctx context.Context, reg name.Registry) ([]string, erro
 	repos = slices.Compact(repos)
 	var out []string
 	for _, rn := range repos {
-		repo, err := name.NewRepository(reg.Name()+"/"+rn, w.nameOpts...)
+		repo, err := validRepository(reg.Name()+"/"+rn, w.nameOpts)
 		if err != nil {
 			w.log.Warn("skipping a repository the catalog lists with a bad name", "registry", reg.Name(), "repository", rn, "error", err)
 			continue
 		}
 		refs, err := w.tags(ctx, repo)
+		var answered *transport.Error
+		if errors.As(err, &answered) {
+			// The registry answered for this repository alone (deleted
+			// since the catalog, no permission): the others still run.
+			w.log.Warn("skipping a repository whose tags the registry did not list", "repository", repo.Name(), "error", oneLine(err))
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -165,7 +178,7 @@ func (w *walker) tags(ctx context.Context, repo name.Repository) ([]string, erro
 	}
 	var out []string
 	for _, t := range tags {
-		tag, err := name.NewTag(repo.Name()+":"+t, w.nameOpts...)
+		tag, err := validTag(repo, t, w.nameOpts)
 		if err != nil {
 			w.log.Warn("skipping a tag the registry lists with a bad name", "repository", repo.Name(), "tag", t, "error", err)
 			continue
@@ -183,4 +196,26 @@ func (w *walker) page() error {
 		return fmt.Errorf("registry walk took more than %d pages", maxWalkPages)
 	}
 	return nil
+}
+
+// validRepository parses a repository name a registry gave. go-containerregistry
+// lets "../x" through; distribution's grammar (each path component
+// alphanumerics joined by single separators) does not.
+func validRepository(s string, opts []name.Option) (name.Repository, error) {
+	if _, err := reference.WithName(s); err != nil {
+		return name.Repository{}, err
+	}
+	return name.NewRepository(s, opts...)
+}
+
+// validTag parses a tag a registry gave, with distribution's grammar.
+func validTag(repo name.Repository, tag string, opts []name.Option) (name.Tag, error) {
+	n, err := reference.WithName(repo.Name())
+	if err == nil {
+		_, err = reference.WithTag(n, tag)
+	}
+	if err != nil {
+		return name.Tag{}, err
+	}
+	return name.NewTag(repo.Name()+":"+tag, opts...)
 }

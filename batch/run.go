@@ -2,7 +2,6 @@ package batch
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -177,11 +176,20 @@ func runOne(ctx context.Context, fn Func, ref string) (res Result) {
 	return res
 }
 
-// oneLine keeps the first line of an error: a result's error is one line.
+// oneLine keeps the first line of an error (a result's error is one
+// line), still wrapping it for errors.Is and errors.As.
 func oneLine(err error) error {
 	msg := err.Error()
 	if i := strings.IndexAny(msg, "\r\n"); i >= 0 {
-		return errors.New(strings.TrimSpace(msg[:i]))
+		return &firstLine{msg: strings.TrimSpace(msg[:i]), err: err}
 	}
 	return err
 }
+
+type firstLine struct {
+	msg string
+	err error
+}
+
+func (e *firstLine) Error() string { return e.msg }
+func (e *firstLine) Unwrap() error { return e.err }
