@@ -104,6 +104,14 @@ func Run(ctx context.Context, refs []string, jobs int, fn Func, sink Sink) (Summ
 	for range min(jobs, len(refs)) {
 		wg.Go(func() {
 			for ref := range work {
+				if ctx.Err() != nil {
+					// Handed over in the same instant the run was
+					// stopped: it does not start.
+					mu.Lock()
+					sum.NotStarted++
+					mu.Unlock()
+					continue
+				}
 				res := runOne(ctx, fn, ref)
 				mu.Lock()
 				switch res.Status {
@@ -124,7 +132,7 @@ func Run(ctx context.Context, refs []string, jobs int, fn Func, sink Sink) (Summ
 			}
 		})
 	}
-	started := 0
+	sent := 0
 feed:
 	for _, ref := range refs {
 		// Checked first so a done context never starts another image,
@@ -134,14 +142,14 @@ feed:
 		}
 		select {
 		case work <- ref:
-			started++
+			sent++
 		case <-ctx.Done():
 			break feed
 		}
 	}
 	close(work)
 	wg.Wait()
-	sum.NotStarted = len(refs) - started
+	sum.NotStarted += len(refs) - sent
 	if sinkErr != nil {
 		return sum, sinkErr
 	}
