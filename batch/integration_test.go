@@ -17,10 +17,8 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
-	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/harden-dev/harden/fsindex"
 	"github.com/harden-dev/harden/image"
 	"github.com/harden-dev/harden/internal/testutil"
@@ -193,7 +191,7 @@ func TestRegistryFleet(t *testing.T) {
 	for i := range 10 {
 		ref := fmt.Sprintf("fleet/app%d:v%d", i%4, i/4+1)
 		img := app(i)
-		pushTo(t, host, ref, img)
+		push(t, host, ref, img)
 		d, err := img.Digest()
 		if err != nil {
 			t.Fatal(err)
@@ -202,7 +200,7 @@ func TestRegistryFleet(t *testing.T) {
 	}
 	// An eleventh image whose own layer the registry then loses.
 	lost := app(99)
-	pushTo(t, host, "fleet/lost:v1", lost)
+	push(t, host, "fleet/lost:v1", lost)
 	ls, _ := lost.Layers()
 	top, _ := ls[len(ls)-1].Digest()
 	req, _ := http.NewRequest(http.MethodDelete, "http://"+host+"/v2/fleet/lost/blobs/"+top.String(), nil)
@@ -280,16 +278,5 @@ func TestRegistryFleet(t *testing.T) {
 	}
 	if names := listDir(t, outDir); len(names) != 11 {
 		t.Errorf("output dir = %v, want 11 files", names)
-	}
-}
-
-func pushTo(t *testing.T, host, ref string, img v1.Image) {
-	t.Helper()
-	tag, err := name.NewTag(host+"/"+ref, name.Insecure)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := remote.Write(tag, img); err != nil {
-		t.Fatalf("pushing %s: %v", tag, err)
 	}
 }

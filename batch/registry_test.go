@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -57,9 +58,10 @@ func push(t testing.TB, host, ref string, img v1.Image) {
 	}
 }
 
-// fleet pushes ten images sharing a base: five repositories with latest
-// and v1 (the same image under both tags), four with a v1 only... here as
-// refs under host, and returns every registry: reference it pushed.
+// fleet pushes ten images sharing a base to host: team/app0..app4 with a
+// v1 and a v2 each, five of them also tagged latest, and solo:edge (no
+// latest). It returns every registry: reference it pushed and the latest
+// ones, sorted.
 func fleet(t testing.TB, host string) (all, latest []string) {
 	t.Helper()
 	imgs := sharedBase(t, 10)
@@ -83,14 +85,8 @@ func fleet(t testing.TB, host string) (all, latest []string) {
 }
 
 func sorted(s []string) []string {
-	out := append([]string(nil), s...)
-	for i := range out {
-		for j := i + 1; j < len(out); j++ {
-			if out[j] < out[i] {
-				out[i], out[j] = out[j], out[i]
-			}
-		}
-	}
+	out := slices.Clone(s)
+	slices.Sort(out)
 	return out
 }
 
