@@ -26,10 +26,19 @@ const maxLine = 4096
 // Expand returns the image references a command runs over: args in order,
 // then the lines of the WithImagesFrom file, with each registry:HOST
 // argument (and, with WithAllTags, each registry:HOST/REPO) replaced by the
-// images its registry lists, repositories and tags sorted. A reference seen
-// twice is kept once, where it first appears, so the same inputs always give
-// the same list. A reference that is not well formed is an error naming it
-// (and its file and line).
+// images its registry lists, as registry:HOST/REPO:TAG references,
+// repositories and tags sorted. HOST is a registry alone when it has a dot,
+// is localhost or an IPv6 address in brackets (with an optional :PORT), or
+// ends in "/": registry:localhost:5000, registry:ghcr.io,
+// registry:myhost/; registry:node:18 stays an image. Without WithAllTags a
+// registry walk takes the latest tag of each repository (repositories
+// without one are logged and skipped). Only registry: references expand.
+//
+// A reference seen twice is kept once, where it first appears, so the same
+// inputs always give the same list. A reference that is not well formed is
+// an error naming it (and its file and line); so is a registry that cannot
+// be listed. A registry walk's names are checked with distribution's
+// grammar, and bounded (100000 images, 10000 pages).
 func Expand(ctx context.Context, args []string, opts ...Option) ([]string, error) {
 	o, err := makeOptions(opts...)
 	if err != nil {

@@ -33,9 +33,9 @@ const (
 type Result struct {
 	// Ref is the reference the image was run for, as Expand returned it.
 	Ref string `json:"ref"`
-	// Digest is the image's digest ("sha256:<hex>"): the manifest's for a
-	// registry image, else what the source gives (the config digest). It
-	// names the image's file in NewDir; empty when the image was not read.
+	// Digest is the image's manifest digest ("sha256:<hex>", what
+	// image.Image's Digest gives for any source). It names the image's
+	// file in NewDir; empty when the image could not be opened.
 	Digest string `json:"digest,omitempty"`
 	// Status is how the run ended; Error is why, on one line, when it is
 	// not StatusOK (a policy failure says which threshold).
@@ -48,9 +48,11 @@ type Result struct {
 
 // Func runs the command on one image. The runner fills Ref. A returned
 // error fails this image only: its first line goes to Error and Status
-// becomes StatusError unless the Func set StatusPolicy (a policy failure
-// keeps its Value). A Func must honour ctx: when the run is interrupted the
-// images already running see ctx done.
+// becomes StatusError unless the Func set StatusPolicy (the command worked
+// and the result crosses a threshold; the error says which). Digest and
+// Value are kept with an error, so a partial result is not lost. A Func
+// must honour ctx: when the run is interrupted the images already running
+// see ctx done. It runs concurrently with other images' Funcs.
 type Func func(ctx context.Context, ref string) (Result, error)
 
 // Summary counts the images of a run by status; NotStarted are those an
