@@ -85,6 +85,7 @@ var allowed = map[string][]string{
 	"redact": {"audit/secrets"},
 	// results in the registry and the Kubernetes objects of a fleet run
 	"attach": {},
+	"batch":  {"image"},
 	"fleet":  {},
 
 	// 5. and 6. the CLI and its main
@@ -103,7 +104,7 @@ var floors = map[string]int{
 	"policy": 2, "dockerfile": 2,
 	"layers": 3, "audit": 3, "sbom": 3, "minify": 3, "vuln": 3, "dockerfile/lint": 3, "dockerfile/rules": 3, "workload": 3,
 	"runconfig": 4, "engine": 4, "compare": 4, "patch": 4, "base": 4, "pin": 4, "redact": 4,
-	"attach": 4, "fleet": 4,
+	"attach": 4, "fleet": 4, "batch": 4,
 	"cmd/harden/internal/cli": 5,
 	"cmd/harden":              6,
 }
