@@ -10,9 +10,7 @@
 package attach
 
 import (
-	"crypto/tls"
 	"fmt"
-	"net/http"
 	"runtime"
 	"strings"
 	"time"
@@ -21,6 +19,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/harden-dev/harden/image"
 )
 
 // Kind is the harden command a result came from.
@@ -204,12 +203,15 @@ func (o *options) nameOptions() []name.Option {
 	return opts
 }
 
+// remoteOptions reaches the registry as image.Open does (the one
+// definition of --insecure's transport lives in package image).
 func (o *options) remoteOptions() []remote.Option {
 	opts := []remote.Option{remote.WithAuthFromKeychain(o.keychain), remote.WithPlatform(o.platform)}
 	if o.insecure {
-		t := remote.DefaultTransport.(*http.Transport).Clone()
-		t.TLSClientConfig = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // the user asked for --insecure
-		opts = append(opts, remote.WithTransport(t))
+		t, err := image.RegistryTransport(image.WithInsecure(true))
+		if err == nil {
+			opts = append(opts, remote.WithTransport(t))
+		}
 	}
 	return opts
 }
