@@ -90,7 +90,7 @@ var allowed = map[string][]string{
 
 	// 5. and 6. the CLI and its main
 	"cmd/harden": {"cmd/harden/internal/cli"},
-	"cmd/harden/internal/cli": {"audit", "base", "attach", "compare", "debian", "dockerfile", "dockerfile/lint", "dockerfile/rules",
+	"cmd/harden/internal/cli": {"attach", "audit", "base", "batch", "compare", "debian", "dockerfile", "dockerfile/lint", "dockerfile/rules",
 		"engine", "examples", "fleet", "fsindex", "image", "layers", "minify", "patch", "pin", "policy", "redact", "report",
 		"runconfig", "sbom", "scripts", "vuln", "workload"},
 }

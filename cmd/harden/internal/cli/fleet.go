@@ -1,20 +1,16 @@
 package cli
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 
+	"github.com/harden-dev/harden/batch"
 	"github.com/harden-dev/harden/fleet"
 	"github.com/spf13/cobra"
 )
-
-// maxImageList bounds an --images-from file.
-const maxImageList = 16 << 20
 
 func newFleetCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
@@ -102,31 +98,16 @@ kubectl apply -f -. See docs/fleet.md for the cost model.`,
 	return cmd
 }
 
-// readImageList reads references one a line from a file or stdin (-).
+// readImageList reads --images-from (a file, or - for stdin) as batch
+// reads every image list.
 func (g *globals) readImageList(from string) ([]string, error) {
-	var r io.Reader
 	if from == "-" {
-		r = g.stdin
-	} else {
-		f, err := os.Open(from)
-		if err != nil {
-			return nil, fmt.Errorf("--images-from: %w", err)
-		}
-		defer f.Close()
-		r = f
+		return batch.ReadList(g.stdin, "standard input")
 	}
-	data, err := io.ReadAll(io.LimitReader(r, maxImageList+1))
+	f, err := os.Open(from)
 	if err != nil {
 		return nil, fmt.Errorf("--images-from: %w", err)
 	}
-	if len(data) > maxImageList {
-		return nil, fmt.Errorf("--images-from: larger than %d bytes", maxImageList)
-	}
-	var refs []string
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 64<<10), maxImageList)
-	for sc.Scan() {
-		refs = append(refs, sc.Text())
-	}
-	return refs, sc.Err()
+	defer f.Close()
+	return batch.ReadList(f, from)
 }
