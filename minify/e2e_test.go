@@ -66,7 +66,7 @@ func minifyFixture(t *testing.T, ref string, opts ...minify.Option) *minified {
 	if err := image.Write(ctx, m.out, "docker-daemon:"+m.tag); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { tu.Docker("rmi", "--no-prune", m.tag) })
+	t.Cleanup(func() { engine.New().RemoveImage(context.Background(), m.tag) })
 	ox, err := fsindex.Build(ctx, m.out, fsindex.WithWants(append(minify.SummaryWants(), audit.Wants()...)...))
 	if err != nil {
 		t.Fatal(err)
