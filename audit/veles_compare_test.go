@@ -77,6 +77,16 @@ func velesDetectors() []veles.Detector {
 	}
 }
 
+// adoptedDetectors are the detectors audit/secrets runs (veles.go), here
+// over whole files.
+func adoptedDetectors() []veles.Detector {
+	return []veles.Detector{stripeapikeys.NewSecretKeyDetector(), stripeapikeys.NewRestrictedKeyDetector(),
+		stripeapikeys.NewWebhookSecretDetector(), npmjsaccesstoken.NewDetector(), pypiapitoken.NewDetector(),
+		rubygemsapikey.NewDetector(), slacktoken.NewAppLevelTokenDetector(), slacktoken.NewAppConfigAccessTokenDetector(),
+		slacktoken.NewAppConfigRefreshTokenDetector(), anthropicapikey.NewDetector(), openai.NewDetector(),
+		huggingfaceapikey.NewDetector(), sendgrid.NewDetector(), dockerhubpat.NewDetector(), digitaloceanapikey.NewDetector()}
+}
+
 // velesKind names a veles secret by its package: "github", "jwt", ….
 func velesKind(s veles.Secret) string {
 	t := reflect.TypeOf(s)
@@ -295,10 +305,12 @@ func TestVelesCompareImage(t *testing.T) {
 		for _, scope := range []string{"audit", "all"} {
 			hc, vc := map[string]int{}, map[string]int{}
 			var ht, vt time.Duration
+			var files, scopeSize int
 			for _, p := range paths {
 				if scope == "audit" && !scanTarget(p) {
 					continue
 				}
+				files, scopeSize = files+1, scopeSize+len(all[p])
 				start := time.Now()
 				for _, m := range secrets.Scan(p, all[p]) {
 					hc[m.Rule]++
@@ -313,7 +325,8 @@ func TestVelesCompareImage(t *testing.T) {
 					t.Logf("  %s veles %s: %s", scope, velesKind(s), p)
 				}
 			}
-			t.Logf("%s scope %s: harden %v in %s, veles %v in %s", ref, scope, fmtCounts(hc), ht.Round(time.Millisecond), fmtCounts(vc), vt.Round(time.Millisecond))
+			t.Logf("%s scope %s (%d files, %.1f MB): harden %v in %s, veles %v in %s", ref, scope, files, float64(scopeSize)/1e6,
+				fmtCounts(hc), ht.Round(time.Millisecond), fmtCounts(vc), vt.Round(time.Millisecond))
 		}
 	}
 }
@@ -331,8 +344,10 @@ func fmtCounts(m map[string]int) string {
 	return "[" + strings.TrimSpace(b.String()) + "]"
 }
 
-// BenchmarkVelesCompare: harden's scan and the veles engine over the text
-// files of node18 that audit reads.
+// BenchmarkVelesCompare: harden's scan (veles detectors gated by its
+// keyword pass), the veles engine with every detector, and with only the
+// detectors harden adopted, each over the text files of node18 that
+// audit reads.
 func BenchmarkVelesCompare(b *testing.B) {
 	files := imageText(b, tu.Node18Image, func(c *fsindex.Candidate) bool { return scanTarget(c.Path) })
 	var size int64
@@ -347,13 +362,18 @@ func BenchmarkVelesCompare(b *testing.B) {
 			}
 		}
 	})
-	b.Run("veles", func(b *testing.B) {
-		e := newVelesEngine(b)
-		b.SetBytes(size)
-		for b.Loop() {
-			for _, d := range files {
-				e.Detect(context.Background(), bytes.NewReader(d))
+	adopted, err := veles.NewDetectionEngine(adoptedDetectors())
+	if err != nil {
+		b.Fatal(err)
+	}
+	for name, e := range map[string]*veles.DetectionEngine{"veles-all": newVelesEngine(b), "veles-adopted": adopted} {
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(size)
+			for b.Loop() {
+				for _, d := range files {
+					e.Detect(context.Background(), bytes.NewReader(d))
+				}
 			}
-		}
-	})
+		})
+	}
 }

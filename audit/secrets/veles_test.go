@@ -2,6 +2,7 @@ package secrets
 
 import (
 	"math/rand/v2"
+	"os"
 	"strings"
 	"testing"
 
@@ -65,4 +66,17 @@ func ruleTitle(id string) string {
 		}
 	}
 	return ""
+}
+
+// TestDocsListEveryRule: docs/secrets.md has a row for every rule ID.
+func TestDocsListEveryRule(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/secrets.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range Rules() {
+		if !strings.Contains(string(doc), "| `"+r.ID+"` |") {
+			t.Errorf("docs/secrets.md has no row for %s", r.ID)
+		}
+	}
 }
