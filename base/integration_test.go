@@ -8,7 +8,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"github.com/harden-dev/harden/internal/layerfile"
 	"io"
 	"net/http"
 	"os"
@@ -18,13 +17,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
 	"github.com/google/go-containerregistry/pkg/v1/validate"
 	"github.com/harden-dev/harden/debian"
+	"github.com/harden-dev/harden/engine"
+	"github.com/harden-dev/harden/internal/layerfile"
 	"github.com/harden-dev/harden/internal/testutil"
+	"github.com/harden-dev/harden/runconfig"
 )
 
 // These tests build real bases from the Debian mirror this machine's apt
@@ -133,40 +134,37 @@ func withApp(t testing.TB, img v1.Image, files map[string][]byte, mode int64, se
 	return img
 }
 
-// load writes img as a docker-archive and loads it; the image is removed
+// load loads img into the engine under a fresh tag; the image is removed
 // when the test ends.
-func load(t testing.TB, docker string, img v1.Image, repo string) string {
+func load(t testing.TB, img v1.Image, repo string) string {
 	t.Helper()
 	suffix := make([]byte, 4)
 	rand.Read(suffix)
 	ref := "harden-test/" + repo + ":" + hex.EncodeToString(suffix)
-	tag, err := name.NewTag(ref)
-	if err != nil {
+	e := engine.New()
+	if err := e.Load(context.Background(), img, ref); err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(t.TempDir(), "image.tar")
-	if err := tarball.WriteToFile(path, tag, img); err != nil {
-		t.Fatal(err)
-	}
-	if out, err := exec.Command(docker, "load", "-i", path).CombinedOutput(); err != nil {
-		t.Fatalf("docker load: %v\n%s", err, out)
-	}
-	t.Cleanup(func() { exec.Command(docker, "rmi", "-f", ref).Run() })
+	t.Cleanup(func() { e.RemoveImage(context.Background(), ref) })
 	return ref
 }
 
 // serve runs ref hardened, publishing its port on 127.0.0.1, and returns
 // the body of GET / once it answers.
-func serve(t testing.TB, docker, ref string, port int, args ...string) string {
+func serve(t testing.TB, ref string, port int, args ...string) string {
 	t.Helper()
-	host := testutil.FreePort(t)
-	cname := strings.NewReplacer("/", "-", ":", "-").Replace(ref)
-	run := append([]string{"run", "-d", "--name", cname, "--read-only", "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
-		"--user", "65532:65532", "-p", fmt.Sprintf("127.0.0.1:%d:%d", host, port), ref}, args...)
-	if out, err := exec.Command(docker, run...).CombinedOutput(); err != nil {
-		t.Fatalf("docker %s: %v\n%s", strings.Join(run, " "), err, out)
+	ctx := context.Background()
+	e := engine.New()
+	spec := engine.Spec{Image: ref, Name: engine.UniqueName("test-base"), Args: args, Publish: []int{port},
+		Hardened: &runconfig.Settings{ReadOnly: true, CapDrop: []string{"ALL"}, NoNewPrivileges: true, User: "65532:65532"}}
+	t.Cleanup(func() { e.Remove(context.Background(), spec.Name) })
+	if _, err := e.Start(ctx, spec); err != nil {
+		t.Fatal(err)
 	}
-	t.Cleanup(func() { exec.Command(docker, "rm", "-f", cname).Run() })
+	host, err := e.Port(ctx, spec.Name, port)
+	if err != nil {
+		t.Fatal(err)
+	}
 	url := fmt.Sprintf("http://127.0.0.1:%d/", host)
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
@@ -180,14 +178,14 @@ func serve(t testing.TB, docker, ref string, port int, args ...string) string {
 		}
 		time.Sleep(300 * time.Millisecond)
 	}
-	logs, _ := exec.Command(docker, "logs", cname).CombinedOutput()
+	logs, _ := e.Logs(ctx, spec.Name)
 	t.Fatalf("%s did not answer on %s in 60s; logs:\n%s", ref, url, logs)
 	return ""
 }
 
 func TestIntegrationNodejs(t *testing.T) {
 	src := realSource(t)
-	docker := testutil.RequireDocker(t)
+	testutil.RequireDocker(t)
 	img, r := realBuild(t, "nodejs", src)
 	auditBase(t, "nodejs", img, r)
 
@@ -209,7 +207,7 @@ func TestIntegrationNodejs(t *testing.T) {
 		c.WorkingDir = "/app"
 		c.Cmd = []string{"index.js"}
 	})
-	body := serve(t, docker, load(t, docker, app, "node-app"), 3000)
+	body := serve(t, load(t, app, "node-app"), 3000)
 	if !strings.Contains(body, `"uid":65532`) || !strings.Contains(body, "hello from harden") {
 		t.Errorf("GET / = %q, want the app's JSON as uid 65532", body)
 	}
@@ -219,11 +217,11 @@ func TestIntegrationNodejs(t *testing.T) {
 
 func TestIntegrationPython3(t *testing.T) {
 	src := realSource(t)
-	docker := testutil.RequireDocker(t)
+	testutil.RequireDocker(t)
 	img, r := realBuild(t, "python3", src)
 	auditBase(t, "python3", img, r)
-	ref := load(t, docker, img, "python3")
-	body := serve(t, docker, ref, 8000, "-m", "http.server", "8000", "--directory", "/etc")
+	ref := load(t, img, "python3")
+	body := serve(t, ref, 8000, "-m", "http.server", "8000", "--directory", "/etc")
 	if !strings.Contains(body, "os-release") || !strings.Contains(body, "passwd") {
 		t.Errorf("python3 -m http.server listing of /etc = %q, want os-release and passwd", body)
 	}
@@ -231,7 +229,7 @@ func TestIntegrationPython3(t *testing.T) {
 
 func TestIntegrationStatic(t *testing.T) {
 	src := realSource(t)
-	docker := testutil.RequireDocker(t)
+	testutil.RequireDocker(t)
 	dir := t.TempDir()
 	code := `package main
 
@@ -267,7 +265,7 @@ func main() {
 	img, r := realBuild(t, "static", src)
 	auditBase(t, "static", img, r)
 	app := withApp(t, img, map[string][]byte{"server": exe}, 0o755, func(c *v1.Config) { c.Entrypoint = []string{"/server"} })
-	body := serve(t, docker, load(t, docker, app, "static"), 8080)
+	body := serve(t, load(t, app, "static"), 8080)
 	if strings.TrimSpace(body) != "static uid=65532 certs=true" {
 		t.Errorf("GET / = %q, want static uid=65532 certs=true", body)
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/mutate"
 	"github.com/harden-dev/harden/audit"
 	"github.com/harden-dev/harden/engine"
 	"github.com/harden-dev/harden/fsindex"
@@ -66,7 +67,7 @@ func minifyFixture(t *testing.T, ref string, opts ...minify.Option) *minified {
 	if err := image.Write(ctx, m.out, "docker-daemon:"+m.tag); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { tu.Docker("rmi", "--no-prune", m.tag) })
+	t.Cleanup(func() { engine.New().RemoveImage(context.Background(), m.tag) })
 	ox, err := fsindex.Build(ctx, m.out, fsindex.WithWants(append(minify.SummaryWants(), audit.Wants()...)...))
 	if err != nil {
 		t.Fatal(err)
@@ -192,22 +193,39 @@ func TestTraceAndHealthcheck(t *testing.T) {
 		Open: func() (io.ReadCloser, error) { return os.Open(helper) }, Size: size, Args: []string{"probe", "http", fmt.Sprintf("http://127.0.0.1:%d/healthz", port)},
 	}))
 	m.checkHardenedNoSize(t)
-	// The exec-form HEALTHCHECK runs the probe in the hardened container.
-	name := "harden-test-health-" + strings.Split(m.tag, ":")[1]
-	if _, err := tu.Docker("run", "-d", "--name", name, "--read-only", "--cap-drop", "ALL",
-		"--security-opt", "no-new-privileges", "--health-interval", "1s",
-		"-e", fmt.Sprintf("PORT=%d", port), m.tag); err != nil {
+	// The exec-form HEALTHCHECK runs the probe in the hardened container,
+	// here every second (a copy of the image with that interval).
+	cf, err := m.out.ConfigFile()
+	if err != nil || cf.Config.Healthcheck == nil {
+		t.Fatalf("the minified image has no HEALTHCHECK (%v)", err)
+	}
+	cfg := cf.Config
+	hc := *cfg.Healthcheck
+	hc.Interval = time.Second
+	cfg.Healthcheck = &hc
+	fast, err := mutate.Config(m.out, cfg)
+	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { tu.Docker("rm", "-f", name) })
+	e := engine.New()
+	tag := randomTag("health")
+	if err := e.Load(ctx, fast, tag); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.RemoveImage(context.Background(), tag) })
+	name := engine.UniqueName("test-health")
+	t.Cleanup(func() { e.Remove(context.Background(), name) })
+	if _, err := e.Start(ctx, engine.Spec{Image: tag, Name: name, Env: []string{fmt.Sprintf("PORT=%d", port)},
+		Hardened: &runconfig.Settings{ReadOnly: true, CapDrop: []string{"ALL"}, NoNewPrivileges: true}}); err != nil {
+		t.Fatal(err)
+	}
 	status := ""
 	for i := 0; i < 60 && status != "healthy"; i++ {
 		time.Sleep(500 * time.Millisecond)
-		b, _ := tu.Docker("inspect", "--format", "{{.State.Health.Status}}", name)
-		status = strings.TrimSpace(string(b))
+		status, _ = e.Health(ctx, name)
 	}
 	if status != "healthy" {
-		logs, _ := tu.Docker("logs", name)
+		logs, _ := e.Logs(ctx, name)
 		t.Fatalf("health status %q, want healthy; logs:\n%s", status, logs)
 	}
 }

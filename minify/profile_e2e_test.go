@@ -2,17 +2,19 @@ package minify_test
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/harden-dev/harden/engine"
 	tu "github.com/harden-dev/harden/internal/testutil"
 	"github.com/harden-dev/harden/minify"
+	"github.com/harden-dev/harden/runconfig"
 )
 
 // The server fixtures scripts/fixtures.sh builds from Debian packages
@@ -30,39 +32,33 @@ const (
 // harden runtime mounts), and returns the container's id and address.
 func runMinified(t *testing.T, m *minified, detach bool) (id, ip string, out []byte) {
 	t.Helper()
-	args := []string{"run", "--read-only", "--cap-drop", "ALL", "--security-opt", "no-new-privileges"}
-	for _, w := range m.sel.Writable {
-		args = append(args, "--tmpfs", w+":uid=65532,gid=65532")
-	}
-	if detach {
-		args = append(args, "-d")
-	} else {
-		args = append(args, "--rm")
-	}
-	args = append(args, m.tag)
-	out, err := exec.Command("docker", args...).CombinedOutput()
+	ctx := context.Background()
+	e := engine.New()
+	spec := engine.Spec{Image: m.tag, Name: engine.UniqueName("test-profile"),
+		Hardened: &runconfig.Settings{ReadOnly: true, Tmpfs: m.sel.Writable, CapDrop: []string{"ALL"}, NoNewPrivileges: true, User: "65532:65532"}}
 	if !detach {
-		if err != nil {
-			t.Fatalf("docker run %s: %v\n%s", m.tag, err, out)
+		res, err := e.RunRemoved(ctx, spec)
+		if err != nil || res.ExitCode != 0 {
+			t.Fatalf("docker run %s: exit %d, %v\n%s%s", m.tag, res.ExitCode, err, res.Stdout, res.Stderr)
 		}
-		return "", "", out
+		return "", "", []byte(res.Stdout + res.Stderr)
 	}
+	t.Cleanup(func() { e.Remove(context.Background(), spec.Name) })
+	id, err := e.Start(ctx, spec)
 	if err != nil {
-		t.Fatalf("docker run -d %s: %v\n%s", m.tag, err, out)
+		t.Fatalf("docker run -d %s: %v", m.tag, err)
 	}
-	id = strings.TrimSpace(string(out))
-	t.Cleanup(func() { exec.Command("docker", "rm", "-f", id).Run() })
-	b, err := exec.Command("docker", "inspect", "-f", "{{.NetworkSettings.IPAddress}}", id).Output()
-	if err != nil || strings.TrimSpace(string(b)) == "" {
+	ip, err = e.IPAddress(ctx, id)
+	if err != nil || ip == "" {
 		t.Fatalf("no address for %s: %v", id, err)
 	}
-	return id, strings.TrimSpace(string(b)), nil
+	return id, ip, nil
 }
 
 // logsOf returns a container's output.
 func logsOf(id string) string {
-	b, _ := exec.Command("docker", "logs", id).CombinedOutput()
-	return string(b)
+	logs, _ := engine.New().Logs(context.Background(), id)
+	return logs
 }
 
 // retry calls f until it succeeds or 30 seconds pass.

@@ -3,6 +3,7 @@ package minify_test
 import (
 	"archive/tar"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,7 +17,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/harden-dev/harden/engine"
 	"github.com/harden-dev/harden/minify"
+	"github.com/harden-dev/harden/runconfig"
 )
 
 // cliResult is one run of `harden minify --format json`.
@@ -92,22 +95,14 @@ type imageFiles struct {
 }
 
 // exportFiles lists an image's files through a created (never started)
-// container and docker export, without harden's reader.
+// container and docker export (engine.Export), without harden's reader.
 func exportFiles(t *testing.T, ref string) imageFiles {
 	t.Helper()
-	name := "harden-test-export-" + strings.Split(randomTag("x"), ":")[1]
-	if b, err := exec.Command("docker", "create", "--name", name, ref).CombinedOutput(); err != nil {
-		t.Fatalf("docker create %s: %v: %s", ref, err, b)
-	}
-	defer exec.Command("docker", "rm", "-f", name).Run()
-	cmd := exec.Command("docker", "export", name)
-	r, err := cmd.StdoutPipe()
+	r, err := engine.New().Export(context.Background(), ref)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	defer r.Close()
 	var f imageFiles
 	tr := tar.NewReader(r)
 	for {
@@ -123,7 +118,7 @@ func exportFiles(t *testing.T, ref string) imageFiles {
 			f.size += h.Size
 		}
 	}
-	if err := cmd.Wait(); err != nil {
+	if err := r.Close(); err != nil {
 		t.Fatalf("docker export %s: %v", ref, err)
 	}
 	return f
@@ -178,45 +173,39 @@ func askHardened(t *testing.T, harden, ref string, app realApp, port int, env []
 	if err := json.Unmarshal(out, &settings); err != nil {
 		return fmt.Errorf("harden runtime printed no JSON: %v", err)
 	}
-	id := strings.Split(randomTag("x"), ":")[1]
-	network, name := "harden-test-rw-"+id, "harden-test-rw-"+app.name+"-"+id
-	if b, err := exec.Command("docker", "network", "create", network).CombinedOutput(); err != nil {
-		t.Fatalf("docker network create: %v: %s", err, b)
+	ctx := context.Background()
+	e := engine.New()
+	network, name := engine.UniqueName("test-rw"), engine.UniqueName("test-rw-"+app.name)
+	if err := e.CreateNetwork(ctx, network); err != nil {
+		t.Fatal(err)
 	}
-	defer exec.Command("docker", "network", "rm", network).Run()
-	args := []string{"run", "-d", "--name", name, "--network", network, "--read-only", "--cap-drop", "ALL",
-		"--security-opt", "no-new-privileges", "--user", "65532:65532", "-p", fmt.Sprintf("127.0.0.1::%d", port)}
-	for _, m := range settings.Tmpfs {
-		args = append(args, "--tmpfs", m+":rw,noexec,nosuid,size=64m")
+	defer e.RemoveNetwork(ctx, network)
+	spec := engine.Spec{Image: ref, Name: name, Network: network, Env: env, Publish: []int{port},
+		Hardened: &runconfig.Settings{ReadOnly: true, Tmpfs: settings.Tmpfs, CapDrop: []string{"ALL"}, NoNewPrivileges: true, User: "65532:65532"}}
+	defer e.Remove(ctx, name)
+	if _, err := e.Start(ctx, spec); err != nil {
+		return fmt.Errorf("docker run: %s", clip(err.Error(), 300))
 	}
-	for _, e := range env {
-		args = append(args, "-e", e)
-	}
-	defer exec.Command("docker", "rm", "-f", name).Run()
-	if b, err := exec.Command("docker", append(args, ref)...).CombinedOutput(); err != nil {
-		return fmt.Errorf("docker run: %v: %s", err, clip(string(b), 300))
-	}
-	t.Logf("docker %s", strings.Join(append(args, ref), " "))
-	b, err := exec.Command("docker", "port", name, fmt.Sprintf("%d/tcp", port)).Output()
+	t.Logf("docker run %s", strings.Join(spec.Hardened.RunArgs(), " "))
+	hostPort, err := e.Port(ctx, name, port)
 	if err != nil {
-		return fmt.Errorf("docker port: %v", err)
+		return err
 	}
-	addr := strings.TrimSpace(strings.Split(string(b), "\n")[0])
+	addr := fmt.Sprintf("127.0.0.1:%d", hostPort)
 	deadline := time.Now().Add(90 * time.Second)
 	var last error
 	for time.Now().Before(deadline) {
 		if last = ask(app, addr); last == nil {
 			return nil
 		}
-		st, _ := exec.Command("docker", "inspect", "--format", "{{.State.Running}} {{.State.ExitCode}}", name).Output()
-		if strings.HasPrefix(string(st), "false") {
-			logs, _ := exec.Command("docker", "logs", "--tail", "5", name).CombinedOutput()
-			return fmt.Errorf("exited (%s): %s", strings.TrimSpace(strings.TrimPrefix(string(st), "false")), lastLines(string(logs), 3))
+		if st, err := e.State(ctx, name); err == nil && !st.Running {
+			logs, _ := e.Logs(ctx, name)
+			return fmt.Errorf("exited (%d): %s", st.ExitCode, lastLines(logs, 3))
 		}
 		time.Sleep(time.Second)
 	}
-	logs, _ := exec.Command("docker", "logs", "--tail", "5", name).CombinedOutput()
-	return fmt.Errorf("no answer in 90s: %v; log: %s", last, lastLines(string(logs), 3))
+	logs, _ := e.Logs(ctx, name)
+	return fmt.Errorf("no answer in 90s: %v; log: %s", last, lastLines(logs, 3))
 }
 
 // ask puts the app's questions to addr once.
@@ -263,7 +252,7 @@ func hasFlag(t *testing.T, harden, command, flag string) bool {
 	return strings.Contains(string(out), flag+" ")
 }
 
-func removeImage(ref string) { exec.Command("docker", "rmi", "--no-prune", ref).Run() }
+func removeImage(ref string) { engine.New().RemoveImage(context.Background(), ref) }
 
 // clip shortens s to n bytes on one line.
 func clip(s string, n int) string {

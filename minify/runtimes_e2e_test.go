@@ -30,7 +30,7 @@ func runtimeImage(t *testing.T, name string) string {
 	ref := runtimeImagePrefix + "/" + name + ":latest"
 	runtimeBuild.Lock()
 	defer runtimeBuild.Unlock()
-	if _, err := tu.Docker("image", "inspect", ref); err == nil {
+	if engine.New().HasImage(context.Background(), ref) {
 		return ref
 	}
 	for _, base := range []string{tu.DebianImage, "harden-fixture/python3-base:latest", tu.JavaImage} {

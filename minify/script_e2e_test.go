@@ -3,19 +3,18 @@ package minify_test
 import (
 	"context"
 	"fmt"
-	"github.com/harden-dev/harden/engine"
-	"github.com/harden-dev/harden/runconfig"
-	"os/exec"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
+	"github.com/harden-dev/harden/engine"
 	"github.com/harden-dev/harden/fsindex"
 	"github.com/harden-dev/harden/image"
 	tu "github.com/harden-dev/harden/internal/testutil"
 	"github.com/harden-dev/harden/minify"
+	"github.com/harden-dev/harden/runconfig"
 	"github.com/harden-dev/harden/sbom"
 )
 
@@ -51,7 +50,7 @@ func TestEntrypointScriptEndToEnd(t *testing.T) {
 	if err := image.Write(ctx, img, "docker-daemon:"+orig); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { exec.Command("docker", "rmi", "--no-prune", orig).Run() })
+	t.Cleanup(func() { engine.New().RemoveImage(context.Background(), orig) })
 
 	m := minifyFixture(t, orig)
 	m.checkHardened(t)

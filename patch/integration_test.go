@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path"
 	"path/filepath"
 	"strings"
@@ -15,11 +14,13 @@ import (
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/harden-dev/harden/debian"
+	"github.com/harden-dev/harden/engine"
 	"github.com/harden-dev/harden/fsindex"
 	"github.com/harden-dev/harden/image"
 	"github.com/harden-dev/harden/internal/testutil"
 	"github.com/harden-dev/harden/minify"
 	"github.com/harden-dev/harden/patch"
+	"github.com/harden-dev/harden/runconfig"
 	"github.com/harden-dev/harden/sbom"
 	"github.com/harden-dev/harden/vuln"
 )
@@ -117,7 +118,7 @@ func patched(t *testing.T, img v1.Image, x *fsindex.Index, findings []vuln.Findi
 	if err := image.Write(context.Background(), out, "docker-daemon:"+tag); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { exec.Command("docker", "rmi", "--no-prune", tag).Run() })
+	t.Cleanup(func() { engine.New().RemoveImage(context.Background(), tag) })
 	t.Logf("%d packages, %d of %d findings with a fix fixed, layer %d bytes (%d uncompressed, %d files, %d whiteouts) in %s",
 		len(r.Updates), r.FindingsFixed, len(r.Findings), r.Layer.Size, r.Layer.UncompressedSize, r.Layer.Files, r.Layer.Whiteouts, time.Since(start).Round(time.Millisecond))
 	for _, n := range r.Notes {
@@ -221,22 +222,21 @@ func TestPatchNode18(t *testing.T) {
 	}
 
 	// Hardened run.
-	cmd := exec.Command("docker", "run", "--rm", "--read-only", "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
-		"--user", "65532:65532", tag, "node", "-e", "console.log(require('crypto').createHash('sha256').update('x').digest('hex'), process.versions.openssl)")
-	b, err := cmd.CombinedOutput()
-	if err != nil || !strings.HasPrefix(string(b), "2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881") {
-		t.Errorf("node -e in the patched image: %v: %s", err, b)
+	res, err := hardenedRun(tag, "65532:65532", nil, "node", "-e", "console.log(require('crypto').createHash('sha256').update('x').digest('hex'), process.versions.openssl)")
+	if err != nil || res.ExitCode != 0 || !strings.HasPrefix(res.Stdout, "2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881") {
+		t.Errorf("node -e in the patched image: exit %d, %v: %s%s", res.ExitCode, err, res.Stdout, res.Stderr)
 	}
-	t.Logf("node -e: %s", strings.TrimSpace(string(b)))
+	t.Logf("node -e: %s", strings.TrimSpace(res.Stdout))
 
 	// dpkg agrees: nothing half-installed, every updated file matches its md5sums.
-	verify := []string{"run", "--rm", "--entrypoint", "dpkg", tag, "--verify"}
+	verify := []string{"--verify"}
 	for _, u := range r.Updates {
 		verify = append(verify, u.Name)
 	}
-	for _, args := range [][]string{{"run", "--rm", "--entrypoint", "dpkg", tag, "--audit"}, verify} {
-		if b, err := exec.Command("docker", args...).CombinedOutput(); err != nil || len(b) > 0 {
-			t.Errorf("docker %s: %v: %s", strings.Join(args, " "), err, b)
+	for _, args := range [][]string{{"--audit"}, verify} {
+		res, err := engine.New().RunRemoved(context.Background(), engine.Spec{Image: tag, Name: engine.UniqueName("test-patch"), Entrypoint: []string{"dpkg"}, Args: args})
+		if err != nil || res.ExitCode != 0 || res.Stdout+res.Stderr != "" {
+			t.Errorf("dpkg %s: exit %d, %v: %s%s", strings.Join(args, " "), res.ExitCode, err, res.Stdout, res.Stderr)
 		}
 	}
 
@@ -317,11 +317,18 @@ func TestPatchMinifiedApp(t *testing.T) {
 	if d := minify.Summarize(px).Denied(); len(d) > 0 {
 		t.Errorf("the patched minified image has shells or tools: %v", d)
 	}
-	cmd := exec.Command("docker", "run", "--rm", "--read-only", "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
-		"--entrypoint", "node", tag, "-e", "console.log(process.versions.openssl)")
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Errorf("node -e in the patched minified image: %v: %s", err, b)
+	res, err := hardenedRun(tag, "", []string{"node"}, "-e", "console.log(process.versions.openssl)")
+	if err != nil || res.ExitCode != 0 {
+		t.Errorf("node -e in the patched minified image: exit %d, %v: %s%s", res.ExitCode, err, res.Stdout, res.Stderr)
 	} else {
-		t.Logf("node -e: %s", strings.TrimSpace(string(b)))
+		t.Logf("node -e: %s", strings.TrimSpace(res.Stdout))
 	}
+}
+
+// hardenedRun runs tag to the end read-only, without capabilities or new
+// privileges, as user ("" for the image's), and removes the container.
+func hardenedRun(tag, user string, entrypoint []string, args ...string) (engine.Result, error) {
+	s := &runconfig.Settings{ReadOnly: true, CapDrop: []string{"ALL"}, NoNewPrivileges: true, User: user}
+	return engine.New().RunRemoved(context.Background(), engine.Spec{Image: tag, Name: engine.UniqueName("test-patch"),
+		Hardened: s, Entrypoint: entrypoint, Args: args})
 }

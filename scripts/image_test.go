@@ -1,6 +1,7 @@
 package scripts_test
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -8,7 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/harden-dev/harden/engine"
 	"github.com/harden-dev/harden/internal/testutil"
+	"github.com/harden-dev/harden/runconfig"
 )
 
 // TestHardenImage builds harden's own image twice with `make image`'s
@@ -17,7 +20,7 @@ import (
 // that the image audits a tarball mounted into it, read-only and without
 // capabilities.
 func TestHardenImage(t *testing.T) {
-	docker := testutil.RequireDocker(t)
+	testutil.RequireDocker(t)
 	testutil.RequireImage(t, testutil.GoAppImage)
 	repo, err := filepath.Abs("..")
 	if err != nil {
@@ -35,9 +38,15 @@ func TestHardenImage(t *testing.T) {
 	}
 	run("make", "-s", "build", "release")
 	tag := "harden-test/harden-image:" + strings.ReplaceAll(filepath.Base(t.TempDir()), "_", "")
-	t.Cleanup(func() { exec.Command(docker, "rmi", "-f", tag).Run() })
+	ctx := context.Background()
+	e := engine.New()
+	t.Cleanup(func() { e.RemoveImage(context.Background(), tag) })
 	id := func() string {
-		return strings.TrimSpace(run(docker, "image", "inspect", "--format", "{{.Id}}", tag))
+		id, err := e.ImageID(ctx, tag)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
 	}
 	run("scripts/image.sh", tag)
 	first := id()
@@ -62,16 +71,20 @@ func TestHardenImage(t *testing.T) {
 	// the image at work: a tarball mounted read-only, the hardened run
 	dir := t.TempDir()
 	tar := filepath.Join(dir, "img.tar")
-	run(docker, "save", "-o", tar, testutil.GoAppImage)
+	if err := e.Save(ctx, testutil.GoAppImage, tar); err != nil {
+		t.Fatal(err)
+	}
 	os.Chmod(tar, 0o644)
 	os.Chmod(dir, 0o755)
-	out = run(docker, "run", "--rm", "--read-only", "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
-		"-v", dir+":/data:ro", tag, "audit", "docker-archive:/data/img.tar", "-f", "json", "-q")
-	if !strings.Contains(out, `"grade"`) {
-		t.Errorf("harden in its image did not audit the mounted tarball:\n%s", out)
+	res, err := e.RunRemoved(ctx, engine.Spec{Image: tag, Name: engine.UniqueName("test-image"),
+		Hardened: &runconfig.Settings{ReadOnly: true, CapDrop: []string{"ALL"}, NoNewPrivileges: true},
+		Mounts:   []engine.Mount{{Source: dir, Target: "/data"}}, Args: []string{"audit", "docker-archive:/data/img.tar", "-f", "json", "-q"}})
+	if err != nil || !strings.Contains(res.Stdout, `"grade"`) {
+		t.Errorf("harden in its image did not audit the mounted tarball: %v\n%s%s", err, res.Stdout, res.Stderr)
 	}
 	// no shell to exec into
-	if out, err := exec.Command(docker, "run", "--rm", "--entrypoint", "/bin/sh", tag, "-c", "true").CombinedOutput(); err == nil {
-		t.Errorf("the image has a shell:\n%s", out)
+	res, err = e.RunRemoved(ctx, engine.Spec{Image: tag, Name: engine.UniqueName("test-image"), Entrypoint: []string{"/bin/sh"}, Args: []string{"-c", "true"}})
+	if err == nil && res.ExitCode == 0 {
+		t.Errorf("the image has a shell:\n%s%s", res.Stdout, res.Stderr)
 	}
 }

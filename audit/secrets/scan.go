@@ -115,28 +115,36 @@ func Locate(s string) []Span {
 func find(p string, data []byte, files bool, limit int) []hit {
 	var hits []hit
 	seen := map[int]bool{}
-	add := func(r *Rule, m []int, win int, src []byte) {
-		si := r.re.SubexpIndex("secret")
-		if si < 0 || m[2*si] < 0 {
-			return
-		}
-		start, end := win+m[2*si], win+m[2*si+1]
-		if seen[start] {
-			return
-		}
-		key := ""
-		if ki := r.re.SubexpIndex("key"); ki >= 0 && m[2*ki] >= 0 {
-			key = string(src[m[2*ki]:m[2*ki+1]])
-		}
-		if !accept(r, key, string(data[start:end])) {
+	add := func(r *Rule, start, end, at int, key string) {
+		if seen[start] || !accept(r, key, string(data[start:end])) {
 			return
 		}
 		seen[start] = true
-		at := start
-		if r.ID == "private-key" {
-			at = win + m[0]
-		}
 		hits = append(hits, hit{rule: r, start: start, end: end, at: at, key: key})
+	}
+	// run finds r's secrets in src, which starts at offset win of data.
+	run := func(r *Rule, src []byte, win int) {
+		if r.detectors != nil {
+			for _, sp := range r.detect(src) {
+				add(r, win+sp[0], win+sp[1], win+sp[0], "")
+			}
+			return
+		}
+		si, ki := r.re.SubexpIndex("secret"), r.re.SubexpIndex("key")
+		for _, m := range r.re.FindAllSubmatchIndex(src, limit) {
+			if si < 0 || m[2*si] < 0 {
+				continue
+			}
+			key := ""
+			if ki >= 0 && m[2*ki] >= 0 {
+				key = string(src[m[2*ki]:m[2*ki+1]])
+			}
+			at := win + m[2*si]
+			if r.ID == "private-key" {
+				at = win + m[0] // lines count from the header
+			}
+			add(r, win+m[2*si], win+m[2*si+1], at, key)
+		}
 	}
 	occ := keywords.offsets(data)
 	for i := range rules {
@@ -145,9 +153,7 @@ func find(p string, data []byte, files bool, limit int) []hit {
 			if !files || !r.Files(p) {
 				continue
 			}
-			for _, m := range r.re.FindAllSubmatchIndex(data, limit) {
-				add(r, m, 0, data)
-			}
+			run(r, data, 0)
 			continue
 		}
 		if occ == nil {
@@ -166,10 +172,7 @@ func find(p string, data []byte, files bool, limit int) []hit {
 				}
 				lo, hi := window(data, at, r.ID == "private-key")
 				done = hi
-				src := data[lo:hi]
-				for _, m := range r.re.FindAllSubmatchIndex(src, limit) {
-					add(r, m, lo, src)
-				}
+				run(r, data[lo:hi], lo)
 				if limit > 0 && len(hits) >= 4*limit {
 					break
 				}

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"math/big"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -18,6 +17,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/empty"
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
+	"github.com/harden-dev/harden/engine"
 	tu "github.com/harden-dev/harden/internal/testutil"
 	"github.com/spf13/cobra"
 )
@@ -283,16 +283,18 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 
 	// an image read from the Docker engine goes the same way
 	t.Run("daemon", func(t *testing.T) {
-		docker := tu.RequireDocker(t)
+		tu.RequireDocker(t)
 		tag := "h-redact/secrets:" + strings.ToLower(randomString(t, "abcdefghijklmnopqrstuvwxyz0123456789", 10))
-		if o, err := exec.Command(docker, "load", "-i", archive).CombinedOutput(); err != nil {
-			t.Fatalf("docker load: %v\n%s", err, o)
+		ctx, e := context.Background(), engine.New()
+		loaded, err := e.LoadArchive(ctx, archive)
+		if err != nil {
+			t.Fatal(err)
 		}
-		defer exec.Command(docker, "rmi", "-f", "h-redact/secrets:test").Run()
-		if o, err := exec.Command(docker, "tag", "h-redact/secrets:test", tag).CombinedOutput(); err != nil {
-			t.Fatalf("docker tag: %v\n%s", err, o)
+		defer e.RemoveImage(ctx, loaded)
+		if err := e.Tag(ctx, loaded, tag); err != nil {
+			t.Fatal(err)
 		}
-		defer exec.Command(docker, "rmi", "-f", tag).Run()
+		defer e.RemoveImage(ctx, tag)
 		for _, f := range []string{"table", "json", "docker", "kubernetes"} {
 			run(t, "runtime", "docker-daemon:"+tag, "--format", f)
 		}
