@@ -60,4 +60,3 @@ func (c stalePackage) Run(_ context.Context, in *Input) ([]report.Finding, error
 	}
 	return out, nil
 }
-
