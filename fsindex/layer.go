@@ -423,7 +423,7 @@ func (p *parser) contents(tr *tar.Reader, r *record) error {
 	}
 	keepBytes := false
 	for _, w := range matched {
-		if w.Parse == nil {
+		if w.parse == nil {
 			keepBytes = true
 		}
 	}
@@ -451,10 +451,10 @@ func (p *parser) contents(tr *tar.Reader, r *record) error {
 		return fmt.Errorf("reading %s: %w", r.path, truncated(err))
 	}
 	for _, w := range matched {
-		if w.Parse == nil {
+		if w.parse == nil {
 			continue
 		}
-		v, err := w.Parse(r.path, data)
+		v, err := w.parse(r.path, data)
 		if err != nil {
 			p.result.skipped = append(p.result.skipped, Skipped{Path: r.path, Want: w.Name, Size: r.size, Reason: "parse: " + err.Error()})
 			continue
