@@ -410,6 +410,10 @@ func (p *parser) contents(tr *tar.Reader, r *record) error {
 		if !w.Match(&cand) {
 			continue
 		}
+		if w.headOnly {
+			p.parse(r, w, head) // the body is not read for it
+			continue
+		}
 		if r.size > w.maxSize() {
 			p.result.skipped = append(p.result.skipped, Skipped{Path: r.path, Want: w.Name, Size: r.size,
 				Reason: fmt.Sprintf("larger than the %d bytes this want reads", w.maxSize())})
@@ -451,23 +455,28 @@ func (p *parser) contents(tr *tar.Reader, r *record) error {
 		return fmt.Errorf("reading %s: %w", r.path, truncated(err))
 	}
 	for _, w := range matched {
-		if w.parse == nil {
-			continue
+		if w.parse != nil {
+			p.parse(r, w, data)
 		}
-		v, err := w.parse(r.path, data)
-		if err != nil {
-			p.result.skipped = append(p.result.skipped, Skipped{Path: r.path, Want: w.Name, Size: r.size, Reason: "parse: " + err.Error()})
-			continue
-		}
-		if r.parsed == nil {
-			r.parsed = map[string]any{}
-		}
-		r.parsed[w.Name] = v
 	}
 	if keepBytes {
 		r.data = data
 	}
 	return nil
+}
+
+// parse runs a key's parse on a file's bytes (or head) and records the
+// value, or why there is none.
+func (p *parser) parse(r *record, w *Want, data []byte) {
+	v, err := w.parse(r.path, data)
+	if err != nil {
+		p.result.skipped = append(p.result.skipped, Skipped{Path: r.path, Want: w.Name, Size: r.size, Reason: "parse: " + err.Error()})
+		return
+	}
+	if r.parsed == nil {
+		r.parsed = map[string]any{}
+	}
+	r.parsed[w.Name] = v
 }
 
 func truncated(err error) error {
