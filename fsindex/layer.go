@@ -48,7 +48,7 @@ type record struct {
 	link    string
 	modTime time.Time
 	xattrs  map[string]string
-	// data is the kept content; parsed holds Want.Parse results by want name.
+	// data is the kept content; parsed holds Key parse results by want name.
 	data   []byte
 	parsed map[string]any
 }
@@ -156,7 +156,7 @@ type parser struct {
 	count  *atomic.Int64 // entries over all layers
 	result layerResult
 	head   [HeadSize]byte
-	// scratch holds the bytes of files only Parse wants read.
+	// scratch holds the bytes of files only a key's parse reads.
 	scratch []byte
 }
 
@@ -410,6 +410,10 @@ func (p *parser) contents(tr *tar.Reader, r *record) error {
 		if !w.Match(&cand) {
 			continue
 		}
+		if w.headOnly {
+			p.parse(r, w, head) // the body is not read for it
+			continue
+		}
 		if r.size > w.maxSize() {
 			p.result.skipped = append(p.result.skipped, Skipped{Path: r.path, Want: w.Name, Size: r.size,
 				Reason: fmt.Sprintf("larger than the %d bytes this want reads", w.maxSize())})
@@ -423,7 +427,7 @@ func (p *parser) contents(tr *tar.Reader, r *record) error {
 	}
 	keepBytes := false
 	for _, w := range matched {
-		if w.Parse == nil {
+		if w.parse == nil {
 			keepBytes = true
 		}
 	}
@@ -435,7 +439,7 @@ func (p *parser) contents(tr *tar.Reader, r *record) error {
 		}
 		return nil
 	}
-	// Bytes only a Parse reads go into a buffer reused for the next file;
+	// Bytes only a key's parse reads go into a buffer reused for the next file;
 	// bytes that are kept get their own.
 	var data []byte
 	if keepBytes {
@@ -451,23 +455,28 @@ func (p *parser) contents(tr *tar.Reader, r *record) error {
 		return fmt.Errorf("reading %s: %w", r.path, truncated(err))
 	}
 	for _, w := range matched {
-		if w.Parse == nil {
-			continue
+		if w.parse != nil {
+			p.parse(r, w, data)
 		}
-		v, err := w.Parse(r.path, data)
-		if err != nil {
-			p.result.skipped = append(p.result.skipped, Skipped{Path: r.path, Want: w.Name, Size: r.size, Reason: "parse: " + err.Error()})
-			continue
-		}
-		if r.parsed == nil {
-			r.parsed = map[string]any{}
-		}
-		r.parsed[w.Name] = v
 	}
 	if keepBytes {
 		r.data = data
 	}
 	return nil
+}
+
+// parse runs a key's parse on a file's bytes (or head) and records the
+// value, or why there is none.
+func (p *parser) parse(r *record, w *Want, data []byte) {
+	v, err := w.parse(r.path, data)
+	if err != nil {
+		p.result.skipped = append(p.result.skipped, Skipped{Path: r.path, Want: w.Name, Size: r.size, Reason: "parse: " + err.Error()})
+		return
+	}
+	if r.parsed == nil {
+		r.parsed = map[string]any{}
+	}
+	r.parsed[w.Name] = v
 }
 
 func truncated(err error) error {

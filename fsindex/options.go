@@ -47,6 +47,7 @@ type options struct {
 	maxEntries   int
 	verify       bool
 	baseDiffIDs  []v1.Hash
+	config       *v1.ConfigFile
 }
 
 func makeOptions(opts ...Option) (*options, error) {
@@ -65,7 +66,9 @@ func makeOptions(opts ...Option) (*options, error) {
 	return o, nil
 }
 
-// WithWants asks the walker to keep the contents these wants match.
+// WithWants asks the walker to keep the contents these wants match. A want
+// whose name is already asked for is the same want (a shared Key) and is
+// run once.
 func WithWants(ws ...Want) Option {
 	return func(o *options) error {
 		for _, w := range ws {
@@ -76,7 +79,7 @@ func WithWants(ws ...Want) Option {
 				return fmt.Errorf("want %s: negative MaxSize", w.Name)
 			}
 		}
-		o.wants = append(o.wants, ws...)
+		o.wants = Merge(o.wants, ws)
 		return nil
 	}
 }
@@ -143,4 +146,10 @@ func WithoutVerify() Option {
 // OriginOwn. Without it, Build guesses from the history.
 func WithBase(diffIDs []v1.Hash) Option {
 	return func(o *options) error { o.baseDiffIDs = diffIDs; return nil }
+}
+
+// WithConfig is the image config FromFS gives the index (Env, User,
+// History, ...); Build reads the image's own and ignores it.
+func WithConfig(cfg *v1.ConfigFile) Option {
+	return func(o *options) error { o.config = cfg; return nil }
 }

@@ -43,6 +43,7 @@ var allowed = map[string][]string{
 	"internal/depcheck":   {},
 	"internal/distroless": {},
 	"internal/doccheck":   {},
+	"internal/fstar":      {},
 	"internal/govulndb":   {},
 	"internal/layerfile":  {},
 	"internal/testutil":   {},
@@ -51,11 +52,11 @@ var allowed = map[string][]string{
 	// 1. leaves
 	"report":            {},
 	"elfinfo":           {},
-	"fsindex":           {},
+	"fsindex":           {"internal/fstar"},
 	"debian":            {},
 	"debian/debiantest": {},
 	"audit/secrets":     {},
-	"image":             {"internal/textdist"},
+	"image":             {"internal/fstar", "internal/textdist"},
 	"examples":          {}, // embedded files
 	"scripts":           {},
 	"ci":                {}, // tests of the CI integrations only
@@ -63,13 +64,15 @@ var allowed = map[string][]string{
 	// 2. shared inputs
 	"policy":     {"report"},
 	"dockerfile": {"report"},
+	// the facts every analyzer reads, parsed once in the walk
+	"facts": {"elfinfo", "fsindex"},
 
 	// 3. analyzers, side by side
 	"layers":           {"fsindex"},
-	"audit":            {"audit/secrets", "elfinfo", "fsindex", "report"},
-	"sbom":             {"fsindex", "image", "report"},
+	"audit":            {"audit/secrets", "elfinfo", "facts", "fsindex", "report"},
+	"sbom":             {"facts", "fsindex", "report"},
 	"vuln":             {"report", "sbom"},
-	"minify":           {"elfinfo", "engine", "fsindex", "internal/capbuf", "internal/distroless", "internal/layerfile", "report", "runconfig"},
+	"minify":           {"elfinfo", "engine", "facts", "fsindex", "internal/capbuf", "internal/distroless", "internal/layerfile", "report", "runconfig"},
 	"dockerfile/lint":  {"dockerfile", "dockerfile/rules", "report"},
 	"dockerfile/rules": {"dockerfile", "internal/textdist", "report"},
 	"workload":         {"report"},
@@ -78,7 +81,7 @@ var allowed = map[string][]string{
 	"runconfig": {"audit", "fsindex", "internal/distroless"},
 	"engine":    {"internal/capbuf", "runconfig"},
 	"compare":   {"audit", "dockerfile/lint", "fsindex", "layers", "minify", "report", "sbom", "vuln"},
-	"patch":     {"debian", "fsindex", "internal/layerfile", "vuln"},
+	"patch":     {"debian", "facts", "fsindex", "internal/layerfile", "vuln"},
 	"base":      {"debian", "internal/distroless", "internal/layerfile"},
 	"pin":       {"dockerfile"},
 	// redact shares audit's secret detector, and nothing else of audit.
@@ -101,7 +104,7 @@ var allowed = map[string][]string{
 var floors = map[string]int{
 	"report": 1, "elfinfo": 1, "fsindex": 1, "image": 1, "debian": 1, "audit/secrets": 1,
 	"examples": 1, "scripts": 1, "ci": 1,
-	"policy": 2, "dockerfile": 2,
+	"policy": 2, "dockerfile": 2, "facts": 2,
 	"layers": 3, "audit": 3, "sbom": 3, "minify": 3, "vuln": 3, "dockerfile/lint": 3, "dockerfile/rules": 3, "workload": 3,
 	"runconfig": 4, "engine": 4, "compare": 4, "patch": 4, "base": 4, "pin": 4, "redact": 4,
 	"attach": 4, "fleet": 4, "batch": 4,
