@@ -14,6 +14,7 @@ import (
 	mrand "math/rand/v2"
 	"os"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -244,7 +245,7 @@ func TestVelesCompareSamples(t *testing.T) {
 			want = s.kind
 		}
 		hf := len(h) > 0 // any of harden's rules catching it counts
-		vf := want != "" && slicesHas(v, want)
+		vf := want != "" && slices.Contains(v, want)
 		t.Logf("%-24s %-7s %-7v %-7v %v / harden %v", s.kind, s.from, hf, vf, v, h)
 		if s.from == "harden" && !hf {
 			t.Errorf("harden misses its own %s shape", s.kind)
@@ -253,15 +254,6 @@ func TestVelesCompareSamples(t *testing.T) {
 			t.Errorf("veles misses the %s shape it validates", s.kind)
 		}
 	}
-}
-
-func slicesHas(list []string, s string) bool {
-	for _, l := range list {
-		if l == s {
-			return true
-		}
-	}
-	return false
 }
 
 // imageText returns the text files of ref that match (at most 1 MiB each).
@@ -273,17 +265,14 @@ func imageText(t testing.TB, ref string, match func(*fsindex.Candidate) bool) ma
 		t.Fatal(err)
 	}
 	defer img.Close()
-	w := fsindex.Want{Name: "test/text", MaxSize: 1 << 20,
-		Match: func(c *fsindex.Candidate) bool { return c.Size > 0 && !secrets.LooksBinary(c.Head) && match(c) },
-		Parse: func(_ string, data []byte) (any, error) { return bytes.Clone(data), nil }}
-	x, err := fsindex.Build(ctx, img, fsindex.WithWants(w))
+	k := fsindex.NewKey("test/text", 1<<20,
+		func(c *fsindex.Candidate) bool { return c.Size > 0 && !secrets.LooksBinary(c.Head) && match(c) },
+		func(_ string, data []byte) ([]byte, error) { return bytes.Clone(data), nil })
+	x, err := fsindex.Build(ctx, img, fsindex.WithWants(k.Want()))
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := map[string][]byte{}
-	for p, v := range x.ParsedAll(w.Name) {
-		out[p] = v.([]byte)
-	}
+	out := fsindex.All(x, k)
 	return out
 }
 
