@@ -2,8 +2,6 @@ package cli
 
 import (
 	"errors"
-	"fmt"
-	"io"
 	"path/filepath"
 	"time"
 
@@ -186,21 +184,14 @@ func newDBStatusCmd(g *globals, dir *string) *cobra.Command {
 			if g.format == "json" {
 				return report.WriteJSON(g.stdout, st)
 			}
-			return writeDBStatus(g.stdout, st)
+			return vuln.WriteStatus(g.stdout, st)
 		},
 	}
 }
 
 func (g *globals) printProblems(rep *vuln.ImportReport) {
-	for _, p := range rep.Problems {
-		id := ""
-		if p.ID != "" {
-			id = " " + p.ID
-		}
-		g.info("skipped %s%s: %s", p.Source, id, p.Error)
-	}
-	if rep.MoreProblems > 0 {
-		g.info("... and %d more skipped", rep.MoreProblems)
+	for _, l := range rep.ProblemLines() {
+		g.info("%s", l)
 	}
 }
 
@@ -209,55 +200,5 @@ func (g *globals) writeImport(dir string, rep *vuln.ImportReport) error {
 	if g.format == "json" {
 		return report.WriteJSON(g.stdout, rep)
 	}
-	fmt.Fprintf(g.stdout, "read %d records (%d skipped: nothing harden can match) and %d NVD, CVE, KEV and EPSS entries; the database in %s now holds %d records\n",
-		rep.Read, rep.Skipped, rep.Enriched, dir, rep.Info.Records)
-	return writeEcosystems(g.stdout, rep.Info)
-}
-
-func writeDBStatus(w io.Writer, st vuln.Status) error {
-	fmt.Fprintf(w, "database  %s (%s)\n", st.Path, report.Bytes(st.SizeBytes))
-	fmt.Fprintf(w, "imported  %s\n", st.Imported.Format(time.RFC3339))
-	if !st.Newest.IsZero() {
-		fmt.Fprintf(w, "data as of %s (%s old)\n", st.Newest.Format(time.RFC3339), age(time.Duration(st.Age*float64(time.Second))))
-	}
-	fmt.Fprintf(w, "records   %d\n\n", st.Records)
-	t := report.NewTable("SOURCE", "RECORDS", "NEWEST", "IMPORTED", "AGE").AlignRight(1)
-	for _, u := range st.DataSources {
-		newest := ""
-		if !u.Newest.IsZero() {
-			newest = u.Newest.Format(time.DateOnly)
-		}
-		t.Add(u.Name, u.Records, newest, u.Imported.Format(time.RFC3339), age(time.Duration(u.Age*float64(time.Second))))
-	}
-	if err := t.WriteText(w); err != nil {
-		return err
-	}
-	fmt.Fprintln(w)
-	return writeEcosystems(w, st.Info)
-}
-
-func writeEcosystems(w io.Writer, info vuln.Info) error {
-	t := report.NewTable("ECOSYSTEM", "RECORDS", "NEWEST").AlignRight(1)
-	for _, e := range info.EcosystemNames() {
-		ei := info.Ecosystems[e]
-		newest := ""
-		if !ei.Newest.IsZero() {
-			newest = ei.Newest.Format(time.DateOnly)
-		}
-		t.Add(e, ei.Records, newest)
-	}
-	return t.WriteText(w)
-}
-
-// age prints a duration in days or hours.
-func age(d time.Duration) string {
-	switch {
-	case d >= 48*time.Hour:
-		return fmt.Sprintf("%d days", int(d.Hours()/24))
-	case d >= time.Hour:
-		return fmt.Sprintf("%d hours", int(d.Hours()))
-	case d < 0:
-		return "0 minutes"
-	}
-	return fmt.Sprintf("%d minutes", int(d.Minutes()))
+	return vuln.WriteImport(g.stdout, dir, rep)
 }

@@ -1,9 +1,9 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 	"time"
@@ -12,7 +12,6 @@ import (
 	"github.com/harden-dev/harden/report"
 	"github.com/harden-dev/harden/sbom"
 	"github.com/harden-dev/harden/vuln"
-	"github.com/openvex/go-vex/pkg/vex"
 	"github.com/spf13/cobra"
 )
 
@@ -104,17 +103,25 @@ func (g *globals) runScan(cmd *cobra.Command, f *scanFlags, arg string) error {
 		return usageError{err}
 	}
 	failOn, failOnKEV := report.Severity(-1), false
-	if s := firstNonEmpty(f.failOn, cfg.FailOn); strings.EqualFold(s, "kev") {
+	if s := cmp.Or(f.failOn, cfg.FailOn); strings.EqualFold(s, "kev") {
 		failOnKEV = true
 	} else if s != "" {
 		if failOn, err = report.ParseSeverity(s); err != nil {
 			return usageError{fmt.Errorf("--fail-on: %w (or kev)", err)}
 		}
 	}
-	opts, enforceAge, err := g.scanOptions(cmd, f, cfg)
+	opts, err := vuln.PolicyOptions(cfg, f.onlyFixed, f.osOwned, f.vex)
 	if err != nil {
-		return err
+		return usageError{err}
 	}
+	maxAge, enforceAge := cfg.Scan.MaxAge(), cfg.Scan.MaxDBAge != ""
+	if cmd.Flags().Changed("max-db-age") {
+		if maxAge, err = policy.ParseAge(f.maxAge); err != nil {
+			return usageError{fmt.Errorf("--max-db-age: %w", err)}
+		}
+		enforceAge = true
+	}
+	opts = append(opts, vuln.WithMaxAge(maxAge))
 	dir, err := g.dbDir(f.db, cfg.Scan.DB)
 	if err != nil {
 		return err
@@ -133,11 +140,11 @@ func (g *globals) runScan(cmd *cobra.Command, f *scanFlags, arg string) error {
 	if err != nil {
 		return err
 	}
-	g.info("vulnerability data from %s: %s", res.DB.Path, sourceAges(res.DB.Sources))
+	g.info("vulnerability data from %s: %s", res.DB.Path, vuln.SourceAges(res.DB.Sources))
 	if res.DB.Stale {
 		if enforceAge {
 			return usageError{fmt.Errorf("scan: the vulnerability data is older than --max-db-age (%s): %s; run `harden db update` or import fresh data",
-				strings.Join(res.DB.StaleSources, ", "), sourceAges(res.DB.Sources))}
+				strings.Join(res.DB.StaleSources, ", "), vuln.SourceAges(res.DB.Sources))}
 		}
 		g.log.Warn("the vulnerability data is older than 7 days; run `harden db update`", "sources", strings.Join(res.DB.StaleSources, ","))
 	}
@@ -148,78 +155,21 @@ func (g *globals) runScan(cmd *cobra.Command, f *scanFlags, arg string) error {
 	case "json":
 		err = report.WriteJSON(g.stdout, res)
 	case "sarif":
-		err = writeScanSARIF(g.stdout, res)
+		err = vuln.WriteSARIF(g.stdout, res, version)
 	case "cyclonedx":
 		err = sbom.WriteCycloneDX(g.stdout, vuln.CycloneDX(s, res))
 	case "gitlab":
 		err = report.WriteJSON(g.stdout, vuln.GitLab(res, version, started, time.Now()))
 	default:
-		err = writeScanTable(g.stdout, res)
+		err = vuln.WriteTable(g.stdout, res)
 	}
 	if err != nil {
 		return err
 	}
-	if failOnKEV && res.Summary.KEV > 0 {
-		return errPolicy("scan: %d findings, %d known exploited (CISA KEV)", len(res.Findings), res.Summary.KEV)
-	}
-	if failOn >= report.Unknown {
-		for i := range res.Findings {
-			if res.Findings[i].Severity >= failOn {
-				return errPolicy("scan: %d findings, at least one %s or worse", len(res.Findings), failOn)
-			}
-		}
-		if res.Incomplete() && !f.allowIncomplete {
-			return errPolicy("scan: the result is incomplete (%d packages could not be matched); --allow-incomplete accepts it", len(res.Unmatched))
-		}
+	if msg := res.Gate(failOn, failOnKEV, f.allowIncomplete); msg != "" {
+		return errPolicy("%s", msg)
 	}
 	return nil
-}
-
-// scanOptions turns flags and the policy into Match options.
-func (g *globals) scanOptions(cmd *cobra.Command, f *scanFlags, cfg *policy.Config) ([]vuln.Option, bool, error) {
-	opts := []vuln.Option{vuln.WithSuppressor(func(fd report.Finding, now time.Time) (string, bool) {
-		ig, ok := cfg.Suppressed(fd, now)
-		if !ok {
-			return "", false
-		}
-		reason := "ignored by " + policy.FileName + " (" + ig.ID + ")"
-		if ig.Reason != "" {
-			reason += ": " + ig.Reason
-		}
-		return reason, true
-	})}
-	if f.osOwned {
-		opts = append(opts, vuln.WithOSOwned())
-	}
-	if f.onlyFixed || cfg.Scan.OnlyFixed {
-		opts = append(opts, vuln.WithOnlyFixed())
-	}
-	maxAge, enforce := cfg.Scan.MaxAge(), cfg.Scan.MaxDBAge != ""
-	if cmd.Flags().Changed("max-db-age") {
-		d, err := policy.ParseAge(f.maxAge)
-		if err != nil {
-			return nil, false, usageError{fmt.Errorf("--max-db-age: %w", err)}
-		}
-		maxAge, enforce = d, true
-	}
-	opts = append(opts, vuln.WithMaxAge(maxAge))
-	var docs []*vex.VEX
-	for _, p := range append(append([]string(nil), cfg.Scan.VEX...), f.vex...) {
-		file, err := os.Open(p)
-		if err != nil {
-			return nil, false, usageError{fmt.Errorf("--vex: %w", err)}
-		}
-		doc, err := vuln.ReadVEX(file)
-		file.Close()
-		if err != nil {
-			return nil, false, usageError{fmt.Errorf("--vex %s: %w", p, err)}
-		}
-		docs = append(docs, doc)
-	}
-	if len(docs) > 0 {
-		opts = append(opts, vuln.WithVEX(docs...))
-	}
-	return opts, enforce, nil
 }
 
 // scanInput inventories the image or directory, or reads an SBOM file.
@@ -240,160 +190,4 @@ func (g *globals) scanInput(ctx context.Context, arg string, f *imageFlags) (*sb
 		return s, nil
 	}
 	return g.makeSBOM(ctx, arg, f, sbom.WithoutLicenses())
-}
-
-func firstNonEmpty(ss ...string) string {
-	for _, s := range ss {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
-}
-
-func dataTime(d vuln.DBState) string {
-	t := d.Newest
-	if t.IsZero() {
-		t = d.Imported
-	}
-	return t.Format(time.DateOnly)
-}
-
-// writeScanTable prints the summary, then the findings in priority order.
-func writeScanTable(w io.Writer, res *vuln.Result) error {
-	sum := res.Summary
-	fmt.Fprintf(w, "%s: %d vulnerabilities in %d of %d packages", nonEmptyStr(res.Source.Name, "input"), sum.Findings, sum.Packages, sum.Scanned)
-	var parts []string
-	for _, s := range report.Severities() {
-		if n := sum.BySeverity[s.String()]; n > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", n, s))
-		}
-	}
-	if len(parts) > 0 {
-		fmt.Fprintf(w, " (%s)", strings.Join(parts, ", "))
-	}
-	fmt.Fprintf(w, "; %d known exploited (KEV)\n", sum.KEV)
-	fmt.Fprintf(w, "by origin: %d in base-image layers, %d in your own layers, %d unknown; %d fixable", sum.Base, sum.Own, sum.UnknownOrigin, sum.Fixable)
-	if sum.Suppressed > 0 {
-		fmt.Fprintf(w, "; %d suppressed", sum.Suppressed)
-	}
-	if sum.OSOwned > 0 {
-		fmt.Fprintf(w, "; %d language packages left to their OS package (--include-os-owned)", sum.OSOwned)
-	}
-	fmt.Fprintln(w)
-	if line := unmatchedLine(res.Unmatched); line != "" {
-		fmt.Fprintln(w, line)
-	}
-	if len(sum.BySeveritySource) > 0 {
-		fmt.Fprintf(w, "severity from: %s\n", report.CountList(sum.BySeveritySource))
-	}
-	if len(res.Findings) > 0 {
-		fmt.Fprintln(w)
-		t := report.NewTable("PRIORITY", "SEVERITY", "SOURCE", "PACKAGE", "INSTALLED", "FIXED", "ID", "EXPLOITED", "LAYER", "ORIGIN", "SUMMARY").AlignRight(0, 8)
-		for i := range res.Findings {
-			f := &res.Findings[i]
-			layer, origin := "", ""
-			if len(f.Locations) > 0 {
-				if l := f.Locations[0].Layer; l != nil {
-					layer = fmt.Sprint(*l)
-				}
-				origin = f.Locations[0].Origin
-			}
-			name := f.Package.Name
-			if f.Package.SourceName != "" {
-				name += " (" + f.Package.SourceName + ")"
-			}
-			sev := f.Severity.String()
-			if f.CVSS != nil && f.CVSS.Score > 0 {
-				sev += fmt.Sprintf(" %.1f", f.CVSS.Score)
-			}
-			t.Add(fmt.Sprint(f.Priority), sev, f.SeveritySource, name, f.Installed, f.Fixed, f.ID, exploited(f), layer, origin, truncate(f.Summary, 50))
-		}
-		if err := t.WriteText(w); err != nil {
-			return err
-		}
-	}
-	if len(res.Suppressed) > 0 {
-		fmt.Fprintf(w, "\nSUPPRESSED (%d)\n", len(res.Suppressed))
-		t := report.NewTable("PACKAGE", "ID", "BY", "REASON")
-		for _, s := range res.Suppressed {
-			t.Add(s.Finding.Package.Name, s.Finding.ID, s.By, truncate(s.Reason, 80))
-		}
-		return t.WriteText(w)
-	}
-	return nil
-}
-
-// exploited says briefly what is known of a finding's exploitation.
-func exploited(f *vuln.Finding) string {
-	var parts []string
-	if f.KEV != nil {
-		parts = append(parts, "KEV")
-	}
-	if f.SSVC != nil && f.SSVC.Exploitation != "" && f.SSVC.Exploitation != "none" {
-		parts = append(parts, f.SSVC.Exploitation)
-	}
-	if f.EPSS != nil {
-		parts = append(parts, fmt.Sprintf("EPSS %.1f%%", f.EPSS.Score*100))
-	}
-	return strings.Join(parts, " ")
-}
-
-// sourceAges prints each data source with its date and age.
-func sourceAges(us []vuln.UsedSource) string {
-	parts := make([]string, 0, len(us))
-	for _, u := range us {
-		t := u.Newest
-		if t.IsZero() {
-			t = u.Imported
-		}
-		parts = append(parts, fmt.Sprintf("%s as of %s (%s old, %d records)", u.Name, t.Format(time.DateOnly), age(time.Duration(u.Age*float64(time.Second))), u.Records))
-	}
-	return strings.Join(parts, "; ")
-}
-
-// unmatchedLine is the table's incomplete mark: how many packages could not
-// be matched and the first few of them ("" when every package was).
-func unmatchedLine(us []vuln.Unmatched) string {
-	if len(us) == 0 {
-		return ""
-	}
-	const shown = 5
-	var parts []string
-	for i, u := range us {
-		if i == shown {
-			parts = append(parts, fmt.Sprintf("and %d more (--format json lists them)", len(us)-shown))
-			break
-		}
-		parts = append(parts, u.Package+" ("+u.Reason+")")
-	}
-	return fmt.Sprintf("incomplete: %d packages could not be matched: %s", len(us), strings.Join(parts, "; "))
-}
-
-func nonEmptyStr(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
-}
-
-// writeScanSARIF writes findings as SARIF 2.1.0, one rule per vulnerability.
-func writeScanSARIF(w io.Writer, res *vuln.Result) error {
-	var rules []report.Rule
-	var findings []report.Finding
-	seen := map[string]bool{}
-	for i := range res.Findings {
-		f := &res.Findings[i]
-		rf := f.Report()
-		findings = append(findings, rf)
-		if !seen[f.ID] {
-			seen[f.ID] = true
-			rules = append(rules, report.Rule{ID: f.ID, Aliases: f.Aliases, Title: rf.Title, Help: rf.Fix, HelpURI: f.URL, Severity: f.Severity})
-		}
-	}
-	var opts []report.SARIFOption
-	if res.Incomplete() {
-		opts = append(opts, report.WithRunProperties(map[string]any{"incomplete": true, "unmatched": res.Unmatched}))
-	}
-	return report.WriteSARIF(w, report.SARIFTool{Name: "harden", Version: version, InformationURI: "https://github.com/harden-dev/harden"}, res.Source.Name, rules, findings, opts...)
 }
