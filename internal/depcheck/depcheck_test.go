@@ -34,7 +34,7 @@ var allowed = map[string][]string{
 	"redact":   {"audit/secrets"},
 	"pin":      {"dockerfile"},
 	"workload": {"report"},
-	"patch":    {"debian", "fsindex", "vuln"},
+	"patch":    {"debian", "fsindex", "vuln", "sbom", "base", "image"},
 }
 
 func TestLayering(t *testing.T) {

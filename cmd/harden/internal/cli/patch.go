@@ -9,14 +9,10 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/harden-dev/harden/base"
-	"github.com/harden-dev/harden/debian"
-	"github.com/harden-dev/harden/fsindex"
 	"github.com/harden-dev/harden/image"
 	"github.com/harden-dev/harden/patch"
 	"github.com/harden-dev/harden/report"
 	"github.com/harden-dev/harden/sbom"
-	"github.com/harden-dev/harden/vuln"
 	"github.com/spf13/cobra"
 )
 
@@ -28,7 +24,7 @@ type patchOptions struct {
 	all      bool
 	dryRun   bool
 	db       string
-	repo     baseOptions // --mirror, --suite, --component, --keyring, --cache
+	repo     baseOptions // --mirror, --suite, --component, --keyring, --debs, --cache
 	verify   bool
 	probe    probeFlags
 }
@@ -87,96 +83,55 @@ func (g *globals) runPatch(ctx context.Context, o *patchOptions, ref string) err
 		return usageError{errors.New("--verify needs a probe: --probe-http PORT/PATH, --probe-tcp PORT or --probe-cmd ARGS")}
 	}
 	start := time.Now()
-	sopts := []sbom.Option{sbom.WithoutLicenses(), sbom.WithLogger(g.log)}
-	wants := append(sbom.Wants(sopts...), patch.Wants()...)
+	wants := append(sbom.Wants(patch.SBOMOptions(g.log)...), patch.Wants()...)
 	img, x, err := g.indexImage(ctx, ref, &o.image, wants...)
 	if err != nil {
 		return err
 	}
 	defer img.Close()
-	cfg, err := img.ConfigFile()
-	if err != nil {
-		return fmt.Errorf("%s: reading config: %w", ref, err)
-	}
-	req := patch.Request{Packages: o.packages, All: o.all}
+	job := patch.Job{Image: img, Index: x, Request: patch.Request{Packages: o.packages, All: o.all}, Repo: o.repo.repo(),
+		ImageOptions: g.imageOptions(&o.image), Options: []patch.Option{patch.WithLogger(g.log)}, Logger: g.log}
 	if len(o.packages) == 0 && !o.all {
-		if req.Findings, err = g.patchFindings(ctx, o, img, x, sopts); err != nil {
+		if job.DB, err = g.dbDir(o.db, ""); err != nil {
 			return err
 		}
 	}
-	o.repo.arch = cfg.Architecture
-	client, err := debianClient(g, &o.repo)
+	if !o.dryRun {
+		job.Outputs = o.outputs
+	}
+	if dir := g.getenv("HARDEN_TMPDIR"); dir != "" {
+		job.Options = append(job.Options, patch.WithTempDir(dir))
+	}
+	if epoch, err := g.sourceDate(); err != nil {
+		return err
+	} else if epoch != nil {
+		job.Options = append(job.Options, patch.WithEpoch(*epoch))
+	}
+	r, err := patch.Run(ctx, job)
 	if err != nil {
 		return err
 	}
-	repos, err := baseRepos(&o.repo)
-	if err != nil {
-		return usageError{err}
-	}
-	var local []*debian.Package
-	if o.repo.debs != "" {
-		if local, err = debian.ReadDebDir(o.repo.debs, o.repo.arch); err != nil {
-			return usageError{err}
-		}
-	}
-	src, err := base.NewSource(client, repos, local)
-	if err != nil {
-		return usageError{err}
-	}
-	ix, err := src.Index(ctx, o.repo.arch)
-	if err != nil {
-		return err
-	}
-	r, err := patch.Plan(x, ix, req)
-	if errors.Is(err, patch.ErrApk) {
-		return usageError{fmt.Errorf("%s: %w", ref, err)}
-	}
-	if err != nil {
-		return fmt.Errorf("%s: %w", ref, err)
-	}
-	if r.Empty() || o.dryRun {
+	if r.Image == nil {
 		if r.Empty() {
 			g.info("%s is current: no package to update; nothing written", ref)
 		}
-		return g.writePatch(r, nil)
-	}
-	popts := []patch.Option{patch.WithLogger(g.log)}
-	if dir := g.getenv("HARDEN_TMPDIR"); dir != "" {
-		popts = append(popts, patch.WithTempDir(dir))
-	}
-	if s := g.getenv("SOURCE_DATE_EPOCH"); s != "" {
-		sec, err := strconv.ParseInt(s, 10, 64)
-		if err != nil {
-			return usageError{fmt.Errorf("SOURCE_DATE_EPOCH=%q is not a number of seconds", s)}
-		}
-		popts = append(popts, patch.WithEpoch(time.Unix(sec, 0)))
-	}
-	out, err := patch.Apply(ctx, img, x, r, client, popts...)
-	if err != nil {
-		return fmt.Errorf("patching %s: %w", ref, err)
+		return g.writePatch(r.Result, nil)
 	}
 	defer r.Close()
 	for _, dst := range o.outputs {
-		if err := image.Write(ctx, out, dst, g.imageOptions(&o.image)...); err != nil {
-			return fmt.Errorf("writing %s: %w", dst, err)
-		}
 		g.info("wrote %s", dst)
 	}
 	var verdict *minify.VerifyResult
 	if o.verify {
-		engineRef := ""
-		if img.Ref.Transport == image.DockerDaemon {
-			engineRef = img.Ref.Name
-		}
-		if verdict, err = minify.VerifyImages(ctx, engine.New(), engineRef, img, out, probes); err != nil {
+		if verdict, err = minify.VerifyImages(ctx, engine.New(), engineRef(img), img, r.Image, probes); err != nil {
 			return fmt.Errorf("verify: %w", err)
 		}
 	}
-	d, _ := out.Digest()
+	d, _ := r.Image.Digest()
 	g.info("patched %s in %s: %d packages, %d findings fixed, layer %s (%s uncompressed, %d files, %d whiteouts), %s",
 		ref, time.Since(start).Round(time.Millisecond), len(r.Updates), r.FindingsFixed, report.Bytes(r.Layer.Size),
 		report.Bytes(r.Layer.UncompressedSize), r.Layer.Files, r.Layer.Whiteouts, d)
-	if err := g.writePatch(r, verdict); err != nil {
+	if err := g.writePatch(r.Result, verdict); err != nil {
 		return err
 	}
 	if verdict != nil {
@@ -192,27 +147,13 @@ func (g *globals) runPatch(ctx context.Context, o *patchOptions, ref string) err
 	return nil
 }
 
-// patchFindings scans the image (from the same index) for OS findings.
-func (g *globals) patchFindings(ctx context.Context, o *patchOptions, img *image.Image, x *fsindex.Index, sopts []sbom.Option) ([]vuln.Finding, error) {
-	dir, err := g.dbDir(o.db, "")
-	if err != nil {
-		return nil, err
+// engineRef is the engine's name for an image read from the engine ("" for
+// others).
+func engineRef(img *image.Image) string {
+	if img.Ref.Transport == image.DockerDaemon {
+		return img.Ref.Name
 	}
-	db, err := vuln.Open(dir)
-	if err != nil {
-		return nil, fmt.Errorf("%w (patch picks packages from scan's findings; or give --package or --all)", err)
-	}
-	defer db.Close()
-	src := sbom.Source{Name: img.Ref.String(), Kind: "image"}
-	s, err := sbom.Generate(ctx, x, append(sopts, sbom.WithSource(src))...)
-	if err != nil {
-		return nil, err
-	}
-	res, err := vuln.Match(ctx, db, s)
-	if err != nil {
-		return nil, err
-	}
-	return res.Findings, nil
+	return ""
 }
 
 // patchOutput is patch's JSON: the result and, with --verify, the proof.
@@ -237,7 +178,7 @@ func (g *globals) writePatch(r *patch.Result, v *minify.VerifyResult) error {
 	}
 	for _, f := range r.Findings {
 		if f.Status != patch.StatusFixed {
-			g.info("%s (%s %s): fixed in %s, the repositories have %s", f.ID, f.Package, f.Installed, f.Fixed, nameOr(f.CandidateSource, "no version of it"))
+			g.info("%s (%s %s): fixed in %s, the repositories have %s", f.ID, f.Package, f.Installed, f.Fixed, report.Or(f.CandidateSource, "no version of it"))
 		}
 	}
 	for _, s := range r.Skipped {
@@ -251,7 +192,7 @@ func (g *globals) writePatch(r *patch.Result, v *minify.VerifyResult) error {
 	}
 	t := report.NewTable("PACKAGE", "FROM", "TO", "FINDINGS", "WHY", "DOWNLOAD").AlignRight(3, 5)
 	for _, u := range r.Updates {
-		t.Add(u.Name, nameOr(u.From, "(new)"), u.To, strconv.Itoa(len(u.Findings)), u.Reason, report.Bytes(u.Size))
+		t.Add(u.Name, report.Or(u.From, "(new)"), u.To, strconv.Itoa(len(u.Findings)), u.Reason, report.Bytes(u.Size))
 	}
 	if err := t.WriteText(g.stdout); err != nil {
 		return err
