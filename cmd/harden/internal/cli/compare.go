@@ -1,13 +1,12 @@
 package cli
 
 import (
+	"github.com/harden-dev/harden/image"
+	"github.com/harden-dev/harden/fsindex"
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
 
 	scalibrlog "github.com/google/osv-scalibr/log"
 	"github.com/harden-dev/harden/compare"
@@ -127,41 +126,21 @@ narrow window, prints, and works without JavaScript.`,
 
 // compareImages measures each image in one pass and sets them side by side.
 func (g *globals) compareImages(ctx context.Context, refs []string, f *compareFlags) (*compare.Comparison, error) {
-	if len(f.names) > 0 && len(f.names) != len(refs) {
-		return nil, usageError{fmt.Errorf("--names has %d names for %d images", len(f.names), len(refs))}
+	open := func(ctx context.Context, ref string, wants ...fsindex.Want) (*image.Image, *fsindex.Index, error) {
+		return g.indexImage(ctx, ref, &f.image, wants...)
 	}
-	if len(f.dockerfiles) > len(refs) {
-		return nil, usageError{fmt.Errorf("--dockerfile given %d times for %d images", len(f.dockerfiles), len(refs))}
+	o := compare.Options{Open: open, Names: f.names, Dockerfiles: f.dockerfiles}
+	if err := o.Check(len(refs)); err != nil {
+		return nil, usageError{err}
 	}
-	pkgs, closeDB, err := g.packagesMeasurer(f)
-	if err != nil {
+	var err error
+	if o.DB, err = g.compareDB(f); err != nil {
 		return nil, err
 	}
-	defer closeDB()
-	var profiles []*compare.Profile
-	for i, ref := range refs {
-		ms := []compare.Measurer{pkgs}
-		if i < len(f.dockerfiles) && f.dockerfiles[i] != "" {
-			ms = append(ms, compare.Dockerfile{Path: f.dockerfiles[i]})
-		}
-		img, x, err := g.indexImage(ctx, ref, &f.image, compare.Wants(ms...)...)
-		if err != nil {
-			return nil, err
-		}
-		name := columnName(ref)
-		if len(f.names) > 0 {
-			name = f.names[i]
-		}
-		p, err := compare.Measure(ctx, name, img.Ref.String(), img.Tags, x, ms...)
-		img.Close()
-		if err != nil {
-			return nil, err
-		}
-		profiles = append(profiles, p)
+	if o.DB != nil {
+		defer o.DB.Close()
 	}
-	c := compare.Compare(profiles...)
-	redact.Value(c) // before any renderer cuts or escapes a string
-	return c, nil
+	return compare.Images(ctx, refs, o)
 }
 
 // writeReport writes a report file atomically, redacted like standard
@@ -170,43 +149,23 @@ func writeReport(name string, data []byte) error {
 	return writeFileAtomic(name, redact.Bytes(data))
 }
 
-// packagesMeasurer inventories packages and, when a vulnerability database
-// is there (and --no-scan is not set), scans them.
-func (g *globals) packagesMeasurer(f *compareFlags) (compare.Packages, func(), error) {
+// compareDB opens the vulnerability database unless --no-scan (nil when
+// there is none and --db was not given).
+func (g *globals) compareDB(f *compareFlags) (*vuln.DB, error) {
 	scalibrlog.SetLogger(scalibrLogger{g.log})
 	if f.noScan {
-		return compare.Packages{}, func() {}, nil
+		return nil, nil
 	}
 	dir, err := g.dbDir(f.db, "")
 	if err != nil {
-		return compare.Packages{}, nil, err
+		return nil, err
 	}
 	db, err := vuln.Open(dir)
 	if errors.Is(err, vuln.ErrNoDatabase) && f.db == "" {
 		g.info("no vulnerability database in %s: the comparison has no vulnerability rows (harden db import or harden db update makes one)", dir)
-		return compare.Packages{}, func() {}, nil
+		return nil, nil
 	}
-	if err != nil {
-		return compare.Packages{}, nil, err
-	}
-	return compare.Packages{DB: db}, func() { db.Close() }, nil
-}
-
-// columnName shortens a reference for a column head: an archive or layout
-// path becomes its file name, a transport prefix is dropped.
-func columnName(ref string) string {
-	if i := strings.Index(ref, ":"); i > 0 && !strings.Contains(ref[:i], "/") && !strings.Contains(ref[:i], ".") {
-		switch ref[:i] {
-		case "docker-archive", "oci-archive", "oci", "dir":
-			return filepath.Base(strings.TrimSuffix(ref[i+1:], "/"))
-		case "docker-daemon", "registry":
-			return ref[i+1:]
-		}
-	}
-	if _, err := os.Stat(ref); err == nil {
-		return filepath.Base(strings.TrimSuffix(ref, "/"))
-	}
-	return ref
+	return db, err
 }
 
 // reportJSON is what `harden report --format json` prints besides the page.
