@@ -1,12 +1,12 @@
 package cli
 
 import (
-	"github.com/harden-dev/harden/image"
-	"github.com/harden-dev/harden/fsindex"
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"github.com/harden-dev/harden/fsindex"
+	"github.com/harden-dev/harden/image"
 
 	scalibrlog "github.com/google/osv-scalibr/log"
 	"github.com/harden-dev/harden/compare"

@@ -3,14 +3,11 @@ package cli
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
-	"strconv"
 	"time"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/harden-dev/harden/engine"
-	"github.com/harden-dev/harden/fsindex"
 	"github.com/harden-dev/harden/image"
 	"github.com/harden-dev/harden/minify"
 	"github.com/harden-dev/harden/report"
@@ -128,12 +125,10 @@ func (f *minifyFlags) options(g *globals, cmd *cobra.Command) ([]minify.Option, 
 		}
 		opts = append(opts, minify.WithProfiles(file, data))
 	}
-	if s := g.getenv("SOURCE_DATE_EPOCH"); s != "" {
-		sec, err := strconv.ParseInt(s, 10, 64)
-		if err != nil {
-			return nil, minify.Probes{}, fmt.Errorf("SOURCE_DATE_EPOCH=%q is not a number of seconds", s)
-		}
-		opts = append(opts, minify.WithSourceDate(time.Unix(sec, 0)))
+	if epoch, err := g.sourceDate(); err != nil {
+		return nil, minify.Probes{}, err
+	} else if epoch != nil {
+		opts = append(opts, minify.WithSourceDate(*epoch))
 	}
 	p, err := f.probe.probes()
 	if err != nil {
@@ -198,14 +193,11 @@ func (f *minifyFlags) run(ctx context.Context, g *globals, cmd *cobra.Command, r
 			return fmt.Errorf("--trace and --healthcheck-http need a static harden: %w", err)
 		}
 		if f.healthcheckHTTP != "" {
-			hp, err := minify.ParseHTTPProbe(f.healthcheckHTTP)
+			o, err := minify.WithHealthcheckHTTP(helper, size, f.healthcheckHTTP)
 			if err != nil {
-				return usageError{fmt.Errorf("--healthcheck-http: %w", err)}
+				return usageError{err}
 			}
-			opts = append(opts, minify.WithHealthcheckProbe(&minify.HealthcheckProbe{
-				Open: func() (io.ReadCloser, error) { return os.Open(helper) }, Size: size,
-				Args: []string{"probe", "http", hp.URL()},
-			}))
+			opts = append(opts, o)
 		}
 	} else if f.verify && !f.noTrace {
 		// tracing after a failed verify needs a static harden; without one it is skipped
@@ -227,9 +219,7 @@ func (f *minifyFlags) run(ctx context.Context, g *globals, cmd *cobra.Command, r
 	case f.noTrace:
 		job.Trace = minify.TraceOff
 	}
-	if img.Ref.Transport == image.DockerDaemon {
-		job.EngineRef = img.Ref.Name
-	}
+	job.EngineRef = engineRef(img)
 	if f.verify || f.trace {
 		job.Engine = engine.New()
 	}
@@ -237,7 +227,7 @@ func (f *minifyFlags) run(ctx context.Context, g *globals, cmd *cobra.Command, r
 	if err != nil {
 		return err
 	}
-	rep, err := f.report(ctx, ref, x, res)
+	rep, err := res.ReportOf(ctx, ref, f.output, x, f.explain, f.items)
 	if err != nil {
 		return err
 	}
@@ -254,30 +244,4 @@ func (f *minifyFlags) run(ctx context.Context, g *globals, cmd *cobra.Command, r
 		return errPolicy("minify: the minified image does not behave like the original")
 	}
 	return nil
-}
-
-// report indexes the new image and fills the before/after report.
-func (f *minifyFlags) report(ctx context.Context, ref string, x *fsindex.Index, res *minify.Result) (*minify.Report, error) {
-	sel, out := res.Selection, res.Image
-	ox, err := fsindex.Build(ctx, out, fsindex.WithWants(minify.SummaryWants()...))
-	if err != nil {
-		return nil, fmt.Errorf("reading the new image back: %w", err)
-	}
-	rep := &minify.Report{Image: ref, Output: f.output, Before: minify.Summarize(x), After: minify.Summarize(ox),
-		Program: sel.Program, Profiles: sel.Profiles, Kept: sel.Len(), Packages: sel.Packages, Warnings: sel.Warnings,
-		Verify: res.Verify, StaticVerify: res.StaticVerify, TraceAdded: res.TraceAdded, Writable: res.Writable}
-	if res.Traced != nil {
-		rep.Traced = len(res.Traced.Opened)
-		_, rep.Floor = minify.OpenedSize(x, res.Traced.Opened)
-	}
-	if d, err := out.Digest(); err == nil {
-		rep.Digest = d.String()
-	}
-	for _, p := range f.explain {
-		rep.Explain = append(rep.Explain, sel.Explain(p))
-	}
-	if f.items {
-		rep.Items = sel.Items()
-	}
-	return rep, nil
 }

@@ -1,10 +1,7 @@
 package cli
 
 import (
-	"context"
-	"errors"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/harden-dev/harden/audit"
@@ -74,12 +71,25 @@ and asks it over HTTP (--probe-http PORT/PATH) or TCP (--probe-tcp PORT); exit
 			case "kubernetes":
 				err = s.WriteKubernetes(g.stdout)
 			default:
-				err = writeRuntimeTable(g.stdout, s)
+				err = s.WriteTable(g.stdout)
 			}
 			if err != nil || !f.verify {
 				return err
 			}
-			return g.runtimeVerify(ctx, args[0], img, &f.image, s, probes)
+			h, err := minify.VerifyHardened(ctx, engine.New(), engineRef(img), img, s, probes)
+			if err != nil {
+				return err
+			}
+			for _, a := range h.Answers {
+				g.info("verify: %s", a)
+			}
+			if len(h.Failed) > 0 {
+				if h.Logs != "" {
+					g.info("the container's output:\n%s", report.Truncate(h.Logs, 2000))
+				}
+				return errPolicy("runtime: %s does not work with these settings: %s", args[0], strings.Join(h.Failed, "; "))
+			}
+			return nil
 		},
 	}
 	addImageFlags(cmd, &f.image)
@@ -100,74 +110,4 @@ func engineName(img *image.Image) string {
 		return img.Tags[0]
 	}
 	return img.Ref.String()
-}
-
-func writeRuntimeTable(w io.Writer, s *runconfig.Settings) error {
-	t := report.NewTable("SETTING", "VALUE")
-	t.Add("user", s.User)
-	t.Add("read-only root", s.ReadOnly)
-	t.Add("tmpfs", strings.Join(s.Tmpfs, ", "))
-	t.Add("capabilities dropped", strings.Join(s.CapDrop, ", "))
-	if len(s.CapAdd) > 0 {
-		t.Add("capabilities added", strings.Join(s.CapAdd, ", "))
-	}
-	t.Add("no new privileges", s.NoNewPrivileges)
-	t.Add("seccomp", s.Seccomp)
-	t.Add("pids limit", s.PidsLimit)
-	if len(s.Volumes) > 0 {
-		t.Add("volumes", strings.Join(s.Volumes, ", "))
-	}
-	if len(s.Healthcheck) > 0 {
-		t.Add("healthcheck", strings.Join(s.Healthcheck, " "))
-	}
-	if err := t.WriteText(w); err != nil {
-		return err
-	}
-	for _, n := range s.Notes {
-		fmt.Fprintf(w, "note: %s\n", n)
-	}
-	fmt.Fprintln(w)
-	return s.WriteDocker(w)
-}
-
-// runtimeVerify runs the image with the settings s and asks the probes.
-func (g *globals) runtimeVerify(ctx context.Context, ref string, img *image.Image, f *imageFlags, s *runconfig.Settings, probes minify.Probes) (err error) {
-	e := engine.New()
-	name := img.Ref.Name
-	if img.Ref.Transport != image.DockerDaemon {
-		name = engine.UniqueName("runtime") + ":verify"
-		defer func() {
-			cctx, cancel := engine.Cleanup(ctx)
-			defer cancel()
-			if rerr := e.RemoveImage(cctx, name); rerr != nil && !strings.Contains(rerr.Error(), "No such image") {
-				err = errors.Join(err, rerr)
-			}
-		}()
-		if err := e.Load(ctx, img, name); err != nil {
-			return err
-		}
-	}
-	checked, logs, err := minify.Check(ctx, e, engine.Spec{Image: name, Hardened: s}, probes)
-	if err != nil {
-		return err
-	}
-	failed := []string{}
-	for _, c := range checked {
-		if !c.OK {
-			failed = append(failed, c.Probe+": "+c.Detail)
-			continue
-		}
-		answer := c.Outcome.Body
-		if c.Outcome.Status != 0 {
-			answer = fmt.Sprintf("%d %s", c.Outcome.Status, answer)
-		}
-		g.info("verify: %s -> %s", c.Probe, strings.TrimSpace(truncate(answer, 120)))
-	}
-	if len(failed) > 0 {
-		if logs != "" {
-			g.info("the container's output:\n%s", truncate(logs, 2000))
-		}
-		return errPolicy("runtime: %s does not work with these settings: %s", ref, strings.Join(failed, "; "))
-	}
-	return nil
 }
