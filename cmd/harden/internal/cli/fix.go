@@ -1,11 +1,8 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 
 	"github.com/harden-dev/harden/dockerfile"
 	"github.com/harden-dev/harden/report"
@@ -40,33 +37,8 @@ describes the changes and includes the new file.`,
 			if len(args) == 1 {
 				name = args[0]
 			}
-			var opts []dockerfile.RewriteOption
-			if o.base != "" {
-				opts = append(opts, dockerfile.WithBase(o.base))
-			}
-			var src io.Reader = g.stdin
-			dir := "."
-			if name != "-" {
-				f, err := os.Open(name)
-				if err != nil {
-					return usageError{fmt.Errorf("opening %s: %w", name, err)}
-				}
-				defer f.Close()
-				src, dir = f, filepath.Dir(name)
-			}
-			opts = append(opts, dockerfile.WithContextFiles(func(n string) bool {
-				_, err := os.Stat(filepath.Join(dir, n))
-				return err == nil
-			}))
-			df, err := dockerfile.Parse(name, src)
+			res, err := dockerfile.RewriteFile(name, g.stdin, o.base)
 			if err != nil {
-				return err
-			}
-			res, err := dockerfile.Rewrite(df, opts...)
-			if err != nil {
-				if errors.Is(err, dockerfile.ErrNotRewritable) {
-					return usageError{fmt.Errorf("%s: %w", name, err)}
-				}
 				return err
 			}
 			if o.output != "" {
