@@ -32,7 +32,7 @@ var allowed = map[string][]string{
 	"dockerfile": {"report", "policy"},
 	// redact shares audit's secret detector, and nothing else of audit.
 	"redact":   {"audit/secrets"},
-	"pin":      {"dockerfile"},
+	"pin":      {"dockerfile", "image", "report"},
 	"workload": {"report"},
 	"patch":    {"debian", "fsindex", "vuln", "sbom", "base", "image"},
 }
