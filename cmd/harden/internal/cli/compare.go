@@ -7,8 +7,8 @@ import (
 	"fmt"
 	"github.com/harden-dev/harden/fsindex"
 	"github.com/harden-dev/harden/image"
+	"github.com/harden-dev/harden/sbom"
 
-	scalibrlog "github.com/google/osv-scalibr/log"
 	"github.com/harden-dev/harden/compare"
 	"github.com/harden-dev/harden/redact"
 	"github.com/harden-dev/harden/report"
@@ -152,7 +152,7 @@ func writeReport(name string, data []byte) error {
 // compareDB opens the vulnerability database unless --no-scan (nil when
 // there is none and --db was not given).
 func (g *globals) compareDB(f *compareFlags) (*vuln.DB, error) {
-	scalibrlog.SetLogger(scalibrLogger{g.log})
+	sbom.UseLogger(g.log)
 	if f.noScan {
 		return nil, nil
 	}

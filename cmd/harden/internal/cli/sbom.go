@@ -3,12 +3,9 @@ package cli
 import (
 	"context"
 	"fmt"
-	"log/slog"
-	"os"
-	"path/filepath"
-	"strings"
+	"github.com/harden-dev/harden/fsindex"
+	"github.com/harden-dev/harden/image"
 
-	scalibrlog "github.com/google/osv-scalibr/log"
 	"github.com/harden-dev/harden/redact"
 	"github.com/harden-dev/harden/sbom"
 	"github.com/spf13/cobra"
@@ -76,43 +73,12 @@ func sbomFormat(format string) (string, error) {
 	return "", usageError{fmt.Errorf("unknown --format %q for this command (want table, json, cyclonedx, cyclonedx-json, spdx or spdx-json)", format)}
 }
 
-// lockFiles are file names `harden sbom FILE` reads as a manifest rather
-// than as an image archive.
-var lockFiles = map[string]bool{
-	"package-lock.json": true, "npm-shrinkwrap.json": true, "package.json": true, "go.mod": true,
-	"status": true, "installed": true, "METADATA": true, "PKG-INFO": true,
-}
-
-// isManifest tells a lock file or manifest from an image archive.
-func isManifest(arg string) bool {
-	st, err := os.Stat(arg)
-	if err != nil || !st.Mode().IsRegular() {
-		return false
-	}
-	base := filepath.Base(arg)
-	ext := strings.ToLower(filepath.Ext(base))
-	return lockFiles[base] || ext == ".json" || ext == ".jar" || ext == ".war" || ext == ".ear"
-}
-
 // makeSBOM inventories an image, a directory or a manifest file.
 func (g *globals) makeSBOM(ctx context.Context, arg string, f *imageFlags, opts ...sbom.Option) (*sbom.SBOM, error) {
-	scalibrlog.SetLogger(scalibrLogger{g.log})
-	opts = append(opts, sbom.WithLogger(g.log))
-	if isManifest(arg) {
-		return sbom.FromPath(ctx, arg, opts...)
-	}
-	img, x, err := g.indexImage(ctx, arg, f, sbom.Wants(opts...)...)
-	if err != nil {
-		return nil, err
-	}
-	defer img.Close()
-	src := sbom.Source{Name: img.Ref.String(), Kind: "image"}
-	if strings.HasPrefix(arg, "dir:") {
-		src = sbom.Source{Name: strings.TrimPrefix(arg, "dir:"), Kind: "directory"}
-	} else if d, err := img.ConfigName(); err == nil {
-		src.Digest = d.String()
-	}
-	s, err := sbom.Generate(ctx, x, append(opts, sbom.WithSource(src))...)
+	sbom.UseLogger(g.log)
+	s, err := sbom.Inventory(ctx, arg, func(ctx context.Context, ref string, wants ...fsindex.Want) (*image.Image, *fsindex.Index, error) {
+		return g.indexImage(ctx, ref, f, wants...)
+	}, append(opts, sbom.WithLogger(g.log))...)
 	if err != nil {
 		return nil, err
 	}
@@ -121,25 +87,3 @@ func (g *globals) makeSBOM(ctx context.Context, arg string, f *imageFlags, opts 
 	}
 	return s, nil
 }
-
-// scalibrLogger sends osv-scalibr's log lines (skipped files, missing
-// fields) to harden's logger at debug level: they are not the user's
-// business unless --debug.
-type scalibrLogger struct{ l *slog.Logger }
-
-func (s scalibrLogger) Errorf(format string, args ...any) {
-	s.l.Debug("scalibr: " + fmt.Sprintf(format, args...))
-}
-func (s scalibrLogger) Error(args ...any) { s.l.Debug("scalibr: " + fmt.Sprint(args...)) }
-func (s scalibrLogger) Warnf(format string, args ...any) {
-	s.l.Debug("scalibr: " + fmt.Sprintf(format, args...))
-}
-func (s scalibrLogger) Warn(args ...any) { s.l.Debug("scalibr: " + fmt.Sprint(args...)) }
-func (s scalibrLogger) Infof(format string, args ...any) {
-	s.l.Debug("scalibr: " + fmt.Sprintf(format, args...))
-}
-func (s scalibrLogger) Info(args ...any) { s.l.Debug("scalibr: " + fmt.Sprint(args...)) }
-func (s scalibrLogger) Debugf(format string, args ...any) {
-	s.l.Debug("scalibr: " + fmt.Sprintf(format, args...))
-}
-func (s scalibrLogger) Debug(args ...any) { s.l.Debug("scalibr: " + fmt.Sprint(args...)) }

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
@@ -175,19 +174,7 @@ func (g *globals) runScan(cmd *cobra.Command, f *scanFlags, arg string) error {
 // scanInput inventories the image or directory, or reads an SBOM file.
 func (g *globals) scanInput(ctx context.Context, arg string, f *imageFlags) (*sbom.SBOM, error) {
 	if p, ok := strings.CutPrefix(arg, "sbom:"); ok {
-		file, err := os.Open(p)
-		if err != nil {
-			return nil, usageError{err}
-		}
-		defer file.Close()
-		s, err := sbom.Decode(file)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", p, err)
-		}
-		if s.Source.Name == "" {
-			s.Source.Name = p
-		}
-		return s, nil
+		return sbom.ReadFile(p)
 	}
 	return g.makeSBOM(ctx, arg, f, sbom.WithoutLicenses())
 }
