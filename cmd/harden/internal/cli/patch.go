@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"github.com/harden-dev/harden/engine"
 	"github.com/harden-dev/harden/minify"
-	"strconv"
 	"time"
 
 	"github.com/harden-dev/harden/image"
@@ -167,40 +166,8 @@ func (g *globals) writePatch(r *patch.Result, v *minify.VerifyResult) error {
 	if g.format == "json" {
 		return report.WriteJSON(g.stdout, patchOutput{r, v})
 	}
-	avail := 0
-	for _, f := range r.Findings {
-		if f.Status == patch.StatusFixed {
-			avail++
-		}
+	for _, m := range r.Messages() {
+		g.info("%s", m)
 	}
-	if len(r.Findings) > 0 {
-		g.info("%d findings with a fixed version: %d fixed by the repositories' versions, %d not (yet) in them", len(r.Findings), avail, len(r.Findings)-avail)
-	}
-	for _, f := range r.Findings {
-		if f.Status != patch.StatusFixed {
-			g.info("%s (%s %s): fixed in %s, the repositories have %s", f.ID, f.Package, f.Installed, f.Fixed, report.Or(f.CandidateSource, "no version of it"))
-		}
-	}
-	for _, s := range r.Skipped {
-		g.info("skipped %s: %s", s.Name, s.Reason)
-	}
-	for _, n := range r.Notes {
-		g.info("%s: maintainer scripts do %s; %s", n.Package, n.Does, n.Instead)
-	}
-	if len(r.Updates) == 0 {
-		return nil
-	}
-	t := report.NewTable("PACKAGE", "FROM", "TO", "FINDINGS", "WHY", "DOWNLOAD").AlignRight(3, 5)
-	for _, u := range r.Updates {
-		t.Add(u.Name, report.Or(u.From, "(new)"), u.To, strconv.Itoa(len(u.Findings)), u.Reason, report.Bytes(u.Size))
-	}
-	if err := t.WriteText(g.stdout); err != nil {
-		return err
-	}
-	if r.Layer == nil {
-		_, err := fmt.Fprintf(g.stdout, "%d packages, %s to download, a new layer of at most %s uncompressed; dry run: nothing written\n",
-			len(r.Updates), report.Bytes(r.DownloadSize), report.Bytes(r.InstalledSize))
-		return err
-	}
-	return nil
+	return r.WriteTable(g.stdout)
 }

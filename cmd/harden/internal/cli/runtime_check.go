@@ -3,7 +3,6 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"io"
 
 	"github.com/harden-dev/harden/report"
 	"github.com/harden-dev/harden/workload"
@@ -54,7 +53,7 @@ Formats: table, json, sarif, markdown. --fail-on exits 1 at that severity.`,
 			if err != nil {
 				return usageError{err}
 			}
-			if err := writeRuntimeCheck(g.stdout, g.format, res); err != nil {
+			if err := workload.Write(g.stdout, g.format, res, version); err != nil {
 				return err
 			}
 			if threshold >= report.Unknown && report.AtLeast(res.Findings, threshold) {
@@ -65,49 +64,4 @@ Formats: table, json, sarif, markdown. --fail-on exits 1 at that severity.`,
 	}
 	cmd.Flags().StringVar(&failOn, "fail-on", "", "exit 1 when a finding is at least this severe (low, medium, high, critical)")
 	return cmd
-}
-
-func writeRuntimeCheck(w io.Writer, format string, res *workload.Result) error {
-	switch format {
-	case "json":
-		return report.WriteJSON(w, res)
-	case "sarif":
-		target := ""
-		if len(res.Files) == 1 {
-			target = res.Files[0]
-		}
-		return report.WriteSARIF(w, report.SARIFTool{Name: "harden", Version: version, InformationURI: "https://github.com/harden-dev/harden"}, target, workload.ReportRules(), res.Findings)
-	case "markdown":
-		return report.WriteMarkdownFindings(w, res.Findings)
-	}
-	fmt.Fprintf(w, "%d containers in %d files: %d findings\n", len(res.Containers), len(res.Files), len(res.Findings))
-	if len(res.Findings) == 0 {
-		return nil
-	}
-	t := report.NewTable("SEVERITY", "ID", "FILE:LINE", "CONTAINER", "ALIASES")
-	for _, f := range res.Findings {
-		ev := f.Evidence[0]
-		t.Add(f.Severity.String(), f.ID, fmt.Sprintf("%s:%d", ev.Path, ev.Line), containerOf(f.Message), joinAliases(f.Aliases))
-	}
-	return t.WriteText(w)
-}
-
-func containerOf(msg string) string {
-	for i := 0; i < len(msg); i++ {
-		if msg[i] == ':' {
-			return msg[:i]
-		}
-	}
-	return msg
-}
-
-func joinAliases(a []string) string {
-	s := ""
-	for i, x := range a {
-		if i > 0 {
-			s += ","
-		}
-		s += x
-	}
-	return s
 }
