@@ -1,8 +1,8 @@
 package cli
 
 import (
-	"github.com/harden-dev/harden/layers"
 	"fmt"
+	"github.com/harden-dev/harden/layers"
 
 	"github.com/harden-dev/harden/report"
 	"github.com/spf13/cobra"
