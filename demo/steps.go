@@ -233,13 +233,10 @@ func (d *run) scanImage(ctx context.Context, db *vuln.DB) error {
 	if err != nil {
 		return err
 	}
+	d.say("vulnerability data from %s: %s", res.DB.Path, vuln.SourceAges(res.DB.Sources))
 	w := d.head()
 	defer w.finish()
-	if err := vuln.WriteTable(w, res); err != nil {
-		return err
-	}
-	d.say("vulnerability data from %s: %s", res.DB.Path, vuln.SourceAges(res.DB.Sources))
-	return nil
+	return vuln.WriteTable(w, res)
 }
 
 // newestMod is the newest modification time under a path.
