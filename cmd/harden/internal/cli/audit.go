@@ -16,6 +16,7 @@ import (
 
 type auditFlags struct {
 	image       imageFlags
+	many        manyFlags
 	failOn      string
 	ignore      []string
 	acceptFiles []string
@@ -32,7 +33,7 @@ type auditFlags struct {
 func newAuditCmd(g *globals) *cobra.Command {
 	f := &auditFlags{}
 	cmd := &cobra.Command{
-		Use:   "audit IMAGE",
+		Use:   "audit IMAGE...",
 		Short: "What an attacker could use in an image: shells, package managers, tools, setuid, root, secrets; a score and grade",
 		Long: `audit reads the image once and reports what it carries that an attacker could
 use: shells (busybox applets too), package managers and language installers,
@@ -51,9 +52,9 @@ that ran); --fail-on and --min-score then exit 1 unless --allow-incomplete.`,
   harden audit docker-archive:app.tar --fail-on high --ignore CIS-DI-0006
   harden audit oci:./layout --format sarif > audit.sarif
   harden audit app:1.0 --accept-key GPG_KEY --accept-file /app/certs/**`,
-		Args: exactArgs(1, "IMAGE"),
+		Args: imageArgs("IMAGE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := g.checkFormat("table", "json", "sarif", "markdown"); err != nil {
+			if err := g.checkFormat("table", "json", "sarif", "markdown", "jsonl"); err != nil {
 				return err
 			}
 			cfg, threshold, err := f.policy(cmd)
@@ -65,7 +66,7 @@ that ran); --fail-on and --min-score then exit 1 unless --allow-incomplete.`,
 				return usageError{err}
 			}
 			minScore := max(f.minScore, cfg.Audit.MinScore)
-			return runImages(cmd, g, args, imageRun[*audit.Output]{
+			return runImages(cmd, g, &f.many, args, imageRun[*audit.Output]{
 				analyze: func(ctx context.Context, ref string) (*audit.Output, error) { return g.audit(ctx, ref, &f.image, opts) },
 				render: func(w io.Writer, format string, o *audit.Output) error {
 					switch format {
@@ -83,6 +84,7 @@ that ran); --fail-on and --min-score then exit 1 unless --allow-incomplete.`,
 		},
 	}
 	addImageFlags(cmd, &f.image)
+	addManyFlags(cmd, &f.many)
 	fl := cmd.Flags()
 	fl.StringVar(&f.failOn, "fail-on", "", "exit 1 when a finding is at least this severe (low, medium, high, critical); default from .harden.yaml failOn")
 	fl.StringArrayVar(&f.ignore, "ignore", nil, "suppress findings with this ID: harden's, Dockle's or CIS's (repeatable)")

@@ -18,6 +18,7 @@ import (
 
 // compareFlags are shared by compare and report.
 type compareFlags struct {
+	many        manyFlags // --images-from, --all-tags
 	image       imageFlags
 	names       []string
 	dockerfiles []string
@@ -44,21 +45,26 @@ func newCompareCmd(g *globals) *cobra.Command {
 audit, packages and, with a vulnerability database, scan), and prints a
 column per image and a row per property, with the change against the first
 image. Markdown fits a pull-request comment; html writes the report page
-(see harden report for the full page with findings).`,
+(see harden report for the full page with findings).
+
+All the images are one comparison: --images-from FILE and registry:HOST
+(every repository's latest tag, or with --all-tags every tag) add columns
+after the arguments, the first image staying the one compared against.`,
 		Example: `  harden compare node:18 docker-daemon:app:minified
   harden compare --format markdown before.tar after.tar > comment.md
   harden compare --dockerfile Dockerfile --dockerfile Dockerfile.distroless app:fat app:slim`,
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) < 2 {
-				return usageError{fmt.Errorf("compare wants two images or more, got %d", len(args))}
-			}
-			return nil
-		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := g.checkFormat("table", "json", "markdown", "html"); err != nil {
 				return err
 			}
-			c, err := g.compareImages(cmd.Context(), args, f)
+			refs, err := g.expandRefs(cmd.Context(), &f.many, args)
+			if err != nil {
+				return err
+			}
+			if len(refs) < 2 {
+				return usageError{fmt.Errorf("compare wants two images or more, got %d", len(refs))}
+			}
+			c, err := g.compareImages(cmd.Context(), refs, f)
 			if err != nil {
 				return err
 			}
@@ -74,6 +80,8 @@ image. Markdown fits a pull-request comment; html writes the report page
 		},
 	}
 	addCompareFlags(cmd, f)
+	cmd.Flags().StringVar(&f.many.imagesFrom, "images-from", "", "also compare the images listed in FILE, one a line (- for standard input)")
+	cmd.Flags().BoolVar(&f.many.allTags, "all-tags", false, "registry:HOST[/REPO] means every tag of every repository (default: each repository's latest)")
 	return cmd
 }
 

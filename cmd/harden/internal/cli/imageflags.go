@@ -42,6 +42,11 @@ func (g *globals) indexImage(ctx context.Context, ref string, f *imageFlags, wan
 	if err != nil {
 		return nil, nil, err
 	}
+	if slot, ok := ctx.Value(digestKey{}).(*string); ok {
+		if d, err := img.Digest(); err == nil {
+			*slot = d.String() // names the image's --output-dir file
+		}
+	}
 	opts := []fsindex.Option{fsindex.WithLogger(g.log), fsindex.WithWants(wants...)}
 	if p := g.progress("reading " + ref); p != nil {
 		opts = append(opts, fsindex.WithProgress(p))

@@ -13,6 +13,7 @@ import (
 
 type layersFlags struct {
 	image            imageFlags
+	many             manyFlags
 	ci               bool
 	ciConfig         string
 	lowestEff        string
@@ -24,7 +25,7 @@ type layersFlags struct {
 func newLayersCmd(g *globals) *cobra.Command {
 	f := &layersFlags{}
 	cmd := &cobra.Command{
-		Use:   "layers IMAGE",
+		Use:   "layers IMAGE...",
 		Short: "Per-layer sizes, wasted bytes and Dive's efficiency score, without a TUI",
 		Long: `layers shows what Dive shows, as a table: each layer's size, the command that
 made it, the files it added, modified and removed, and whether it comes from the
@@ -39,16 +40,16 @@ exit code is 1 when one fails.`,
 		Example: `  harden layers node:18
   harden layers docker-archive:app.tar --ci --lowest-efficiency 0.95
   harden layers oci:./layout:v1 --format json`,
-		Args: exactArgs(1, "IMAGE"),
+		Args: imageArgs("IMAGE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := g.checkFormat("table", "json"); err != nil {
+			if err := g.checkFormat("table", "json", "jsonl"); err != nil {
 				return err
 			}
 			thresholds, err := f.thresholds(cmd)
 			if err != nil {
 				return usageError{err}
 			}
-			return runImages(cmd, g, args, imageRun[*layers.Output]{
+			return runImages(cmd, g, &f.many, args, imageRun[*layers.Output]{
 				analyze: func(ctx context.Context, ref string) (*layers.Output, error) {
 					img, x, err := g.indexImage(ctx, ref, &f.image)
 					if err != nil {
@@ -78,6 +79,7 @@ exit code is 1 when one fails.`,
 		},
 	}
 	addImageFlags(cmd, &f.image)
+	addManyFlags(cmd, &f.many)
 	fl := cmd.Flags()
 	fl.BoolVar(&f.ci, "ci", false, "check Dive's CI rules and exit 1 when one fails")
 	fl.StringVar(&f.ciConfig, "ci-config", ".dive-ci", "Dive CI rules file (read when it exists)")

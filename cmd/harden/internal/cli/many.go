@@ -1,34 +1,197 @@
 package cli
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
+	"slices"
+	"strings"
+	"sync"
 
+	"github.com/harden-dev/harden/batch"
+	"github.com/harden-dev/harden/redact"
 	"github.com/spf13/cobra"
 )
 
 // imageRun is an image command cut in the halves every command that reads
-// images has: analyze one reference into a result, render one result, and
-// the result's verdict against the command's gates ("" passes).
+// images has: analyze one reference into a result, render one result in a
+// format, and the result's verdict against the command's gates ("" passes).
 type imageRun[R any] struct {
 	analyze func(ctx context.Context, ref string) (R, error)
 	render  func(w io.Writer, format string, r R) error
 	verdict func(r R) string
 }
 
-// runImages analyzes and renders each reference.
-func runImages[R any](cmd *cobra.Command, g *globals, refs []string, run imageRun[R]) error {
-	r, err := run.analyze(cmd.Context(), refs[0])
-	if err != nil {
-		return err
+// manyFlags are the flags of the commands that take many images.
+type manyFlags struct {
+	imagesFrom string
+	allTags    bool
+	jobs       int
+	outputDir  string
+}
+
+func addManyFlags(cmd *cobra.Command, f *manyFlags) {
+	fl := cmd.Flags()
+	fl.StringVar(&f.imagesFrom, "images-from", "", "also read image references from FILE, one a line (- for standard input)")
+	fl.BoolVar(&f.allTags, "all-tags", false, "registry:HOST[/REPO] means every tag of every repository (default: each repository's latest)")
+	fl.IntVar(&f.jobs, "jobs", batch.DefaultJobs, "images read at once; memory grows with it")
+	fl.StringVar(&f.outputDir, "output-dir", "", "write one JSON file per image into DIR, named from its digest (sha256-HEX.json)")
+}
+
+// imageArgs accepts one or more images, or none with --images-from.
+func imageArgs(names string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) == 0 && !cmd.Flags().Changed("images-from") {
+			return usageError{fmt.Errorf("%s wants %s, got 0 arguments", cmd.Name(), names)}
+		}
+		return nil
 	}
-	if err := run.render(g.stdout, g.format, r); err != nil {
-		return err
+}
+
+// single reports whether the command reads one image the plain way: one
+// reference that is not a registry to walk, and no batch flag or format.
+func (f *manyFlags) single(ctx context.Context, g *globals, refs []string) bool {
+	if len(refs) != 1 || f.imagesFrom != "" || f.allTags || f.outputDir != "" || g.format == "jsonl" {
+		return false
 	}
-	if run.verdict != nil {
+	if !strings.HasPrefix(refs[0], "registry:") {
+		return true
+	}
+	out, err := batch.Expand(ctx, refs, batch.WithImageOptions(g.imageOptions(&imageFlags{})...))
+	return err == nil && len(out) == 1 && out[0] == refs[0]
+}
+
+// runImages analyzes and renders one image, or runs the batch.
+func runImages[R any](cmd *cobra.Command, g *globals, f *manyFlags, refs []string, run imageRun[R]) error {
+	if f.single(cmd.Context(), g, refs) {
+		r, err := run.analyze(cmd.Context(), refs[0])
+		if err != nil {
+			return err
+		}
+		if err := run.render(g.stdout, g.format, r); err != nil {
+			return err
+		}
 		if msg := run.verdict(r); msg != "" {
 			return errPolicy("%s", msg)
 		}
+		return nil
+	}
+	return runBatch(cmd.Context(), g, f, refs, run)
+}
+
+// digestKey carries a slot for the digest of the image a batch job opens
+// (indexImage fills it), to name its --output-dir file.
+type digestKey struct{}
+
+// expandRefs is args plus --images-from, with registry:HOST walked; args
+// alone when there is nothing to expand.
+func (g *globals) expandRefs(ctx context.Context, f *manyFlags, args []string) ([]string, error) {
+	if f.imagesFrom == "" && !f.allTags && !slices.ContainsFunc(args, func(a string) bool { return strings.HasPrefix(a, "registry:") }) {
+		return args, nil
+	}
+	opts := []batch.Option{batch.WithStdin(g.stdin), batch.WithAllTags(f.allTags), batch.WithImageOptions(g.imageOptions(&imageFlags{})...), batch.WithLogger(g.log)}
+	if f.imagesFrom != "" {
+		opts = append(opts, batch.WithImagesFrom(f.imagesFrom))
+	}
+	refs, err := batch.Expand(ctx, args, opts...)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	return refs, nil
+}
+
+func runBatch[R any](ctx context.Context, g *globals, f *manyFlags, args []string, run imageRun[R]) error {
+	refs, err := g.expandRefs(ctx, f, args)
+	if err != nil {
+		return err
+	}
+	var sinks []batch.Sink
+	if g.format == "jsonl" {
+		sinks = append(sinks, batch.NewJSONL(g.stdout))
+	}
+	if f.outputDir != "" {
+		dir, err := batch.NewDir(f.outputDir, redact.Bytes)
+		if err != nil {
+			return usageError{err}
+		}
+		defer dir.Close()
+		sinks = append(sinks, dir)
+	}
+	text := &textSink{g: g, out: map[string][]byte{}}
+	if g.format != "jsonl" && f.outputDir == "" {
+		sinks = append(sinks, text) // several images on the terminal: each rendered in turn
+	}
+	fn := func(ctx context.Context, ref string) (batch.Result, error) {
+		var digest string
+		r, err := run.analyze(context.WithValue(ctx, digestKey{}, &digest), ref)
+		res := batch.Result{Digest: digest}
+		if err != nil {
+			return res, err
+		}
+		var buf bytes.Buffer
+		if err := run.render(&buf, "json", r); err != nil {
+			return res, err
+		}
+		res.Value = json.RawMessage(bytes.TrimSpace(buf.Bytes()))
+		if g.format != "jsonl" && f.outputDir == "" {
+			var out bytes.Buffer
+			if err := run.render(&out, g.format, r); err != nil {
+				return res, err
+			}
+			text.keep(ref, out.Bytes())
+		}
+		if msg := run.verdict(r); msg != "" {
+			res.Status = batch.StatusPolicy
+			return res, errors.New(msg)
+		}
+		return res, nil
+	}
+	sum, err := batch.Run(ctx, refs, f.jobs, fn, batch.Tee(sinks...))
+	if err != nil {
+		return err
+	}
+	g.info("%d images: %d ok, %d crossed a threshold, %d failed", sum.Total(), sum.OK, sum.Policy, sum.Failed)
+	switch sum.Worst() {
+	case batch.StatusError:
+		return fmt.Errorf("%d of %d images could not be analyzed", sum.Failed, sum.Total())
+	case batch.StatusPolicy:
+		return errPolicy("%d of %d images crossed a threshold", sum.Policy, sum.Total())
 	}
 	return nil
+}
+
+// textSink prints each image's rendering as it finishes, and a failed
+// image's error on stderr.
+type textSink struct {
+	g    *globals
+	mu   sync.Mutex
+	out  map[string][]byte
+	seen int
+}
+
+func (t *textSink) keep(ref string, b []byte) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.out[ref] = b
+}
+
+func (t *textSink) Put(r batch.Result) error {
+	t.mu.Lock()
+	b := t.out[r.Ref]
+	delete(t.out, r.Ref)
+	t.mu.Unlock()
+	if r.Status != batch.StatusOK {
+		fmt.Fprintf(t.g.stderr, "harden: %s: %s\n", r.Ref, r.Error)
+	}
+	if b == nil {
+		return nil
+	}
+	if t.seen++; t.seen > 1 {
+		fmt.Fprintln(t.g.stdout)
+	}
+	_, err := t.g.stdout.Write(b)
+	return err
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"io"
 	"context"
 	"fmt"
 	"github.com/harden-dev/harden/fsindex"
@@ -13,12 +14,13 @@ import (
 
 type sbomFlags struct {
 	image imageFlags
+	many  manyFlags
 }
 
 func newSbomCmd(g *globals) *cobra.Command {
 	f := &sbomFlags{}
 	cmd := &cobra.Command{
-		Use:   "sbom IMAGE|dir:PATH|FILE",
+		Use:   "sbom IMAGE|dir:PATH|FILE...",
 		Short: "List the packages inside an image, a directory or a lock file (SBOM)",
 		Long: `sbom lists every package it finds: Debian (dpkg, distroless status.d), Alpine
 (apk) and RPM packages, npm packages (package-lock.json and installed
@@ -34,43 +36,52 @@ JSON); cyclonedx-json and spdx-json are accepted as Syft spells them.`,
   harden sbom docker-archive:app.tar --format cyclonedx > app.cdx.json
   harden sbom dir:./rootfs --format spdx-json
   harden sbom package-lock.json`,
-		Args: exactArgs(1, "IMAGE, dir:PATH or FILE"),
+		Args: imageArgs("IMAGE, dir:PATH or FILE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			format, err := sbomFormat(g.format)
 			if err != nil {
 				return err
 			}
-			s, err := g.makeSBOM(cmd.Context(), args[0], &f.image)
-			if err != nil {
-				return err
-			}
-			redact.Value(s) // labels and properties, before the encoders copy them
-			switch format {
-			case "json":
-				return sbom.EncodeJSON(g.stdout, s)
-			case "cyclonedx":
-				return sbom.EncodeCycloneDX(g.stdout, s)
-			case "spdx":
-				return sbom.EncodeSPDX(g.stdout, s)
-			}
-			return sbom.EncodeTable(g.stdout, s)
+			g.format = format
+			return runImages(cmd, g, &f.many, args, imageRun[*sbom.SBOM]{
+				analyze: func(ctx context.Context, ref string) (*sbom.SBOM, error) {
+					s, err := g.makeSBOM(ctx, ref, &f.image)
+					if err == nil {
+						redact.Value(s) // labels and properties, before the encoders copy them
+					}
+					return s, err
+				},
+				render: func(w io.Writer, format string, s *sbom.SBOM) error {
+					switch format {
+					case "json":
+						return sbom.EncodeJSON(w, s)
+					case "cyclonedx":
+						return sbom.EncodeCycloneDX(w, s)
+					case "spdx":
+						return sbom.EncodeSPDX(w, s)
+					}
+					return sbom.EncodeTable(w, s)
+				},
+				verdict: func(*sbom.SBOM) string { return "" },
+			})
 		},
 	}
 	addImageFlags(cmd, &f.image)
+	addManyFlags(cmd, &f.many)
 	return cmd
 }
 
 // sbomFormat accepts sbom's formats and Syft's names for them.
 func sbomFormat(format string) (string, error) {
 	switch format {
-	case "table", "json":
+	case "table", "json", "jsonl":
 		return format, nil
 	case "cyclonedx", "cyclonedx-json":
 		return "cyclonedx", nil
 	case "spdx", "spdx-json":
 		return "spdx", nil
 	}
-	return "", usageError{fmt.Errorf("unknown --format %q for this command (want table, json, cyclonedx, cyclonedx-json, spdx or spdx-json)", format)}
+	return "", usageError{fmt.Errorf("unknown --format %q for this command (want table, json, jsonl, cyclonedx, cyclonedx-json, spdx or spdx-json)", format)}
 }
 
 // makeSBOM inventories an image, a directory or a manifest file.

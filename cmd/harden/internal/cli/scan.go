@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"io"
 	"cmp"
 	"context"
 	"fmt"
@@ -16,6 +17,7 @@ import (
 
 type scanFlags struct {
 	image     imageFlags
+	many      manyFlags
 	db        string
 	failOn    string
 	onlyFixed bool
@@ -30,7 +32,7 @@ type scanFlags struct {
 func newScanCmd(g *globals) *cobra.Command {
 	f := &scanFlags{}
 	cmd := &cobra.Command{
-		Use:   "scan IMAGE|dir:PATH|sbom:FILE",
+		Use:   "scan IMAGE|dir:PATH|sbom:FILE...",
 		Short: "Find known vulnerabilities in an image's packages, offline, from OSV data",
 		Long: `scan inventories the packages (as harden sbom does) and matches them against
 the local OSV database (harden db) with each ecosystem's version order: Debian
@@ -62,12 +64,13 @@ the summary lists them) unless --allow-incomplete.`,
   harden scan app:1 --fail-on kev --max-db-age 5d
   harden scan sbom:app.cdx.json --format sarif > scan.sarif
   harden scan dir:./rootfs --vex vex.json`,
-		Args: exactArgs(1, "IMAGE, dir:PATH or sbom:FILE"),
+		Args: imageArgs("IMAGE, dir:PATH or sbom:FILE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return g.runScan(cmd, f, args[0])
+			return g.runScan(cmd, f, args)
 		},
 	}
 	addImageFlags(cmd, &f.image)
+	addManyFlags(cmd, &f.many)
 	fl := cmd.Flags()
 	fl.StringVar(&f.db, "db", "", "database directory (default $XDG_CACHE_HOME/harden/db)")
 	fl.StringVar(&f.failOn, "fail-on", "", "exit 1 when a finding is at least this severe (low, medium, high, critical), or known exploited (kev)")
@@ -82,21 +85,22 @@ the summary lists them) unless --allow-incomplete.`,
 
 func scanFormat(format string) (string, error) {
 	switch format {
-	case "table", "json", "sarif":
+	case "table", "json", "sarif", "jsonl":
 		return format, nil
 	case "gitlab", "gitlab-container-scanning":
 		return "gitlab", nil
 	case "cyclonedx", "cyclonedx-json":
 		return "cyclonedx", nil
 	}
-	return "", usageError{fmt.Errorf("unknown --format %q for this command (want table, json, sarif, cyclonedx or gitlab)", format)}
+	return "", usageError{fmt.Errorf("unknown --format %q for this command (want table, json, jsonl, sarif, cyclonedx or gitlab)", format)}
 }
 
-func (g *globals) runScan(cmd *cobra.Command, f *scanFlags, arg string) error {
+func (g *globals) runScan(cmd *cobra.Command, f *scanFlags, args []string) error {
 	format, err := scanFormat(g.format)
 	if err != nil {
 		return err
 	}
+	g.format = format
 	cfg, err := policy.LoadFile(f.config, !cmd.Flags().Changed("config"))
 	if err != nil {
 		return usageError{err}
@@ -130,45 +134,52 @@ func (g *globals) runScan(cmd *cobra.Command, f *scanFlags, arg string) error {
 		return err
 	}
 	defer db.Close()
-	s, err := g.scanInput(cmd.Context(), arg, &f.image)
-	if err != nil {
-		return err
-	}
-	started := time.Now()
-	res, err := vuln.Match(cmd.Context(), db, s, opts...)
-	if err != nil {
-		return err
-	}
-	g.info("vulnerability data from %s: %s", res.DB.Path, vuln.SourceAges(res.DB.Sources))
-	if res.DB.Stale {
-		if enforceAge {
-			return usageError{fmt.Errorf("scan: the vulnerability data is older than --max-db-age (%s): %s; run `harden db update` or import fresh data",
-				strings.Join(res.DB.StaleSources, ", "), vuln.SourceAges(res.DB.Sources))}
-		}
-		g.log.Warn("the vulnerability data is older than 7 days; run `harden db update`", "sources", strings.Join(res.DB.StaleSources, ","))
-	}
-	for _, p := range res.Problems {
-		g.log.Debug("not matched", "package", p.Package, "record", p.Record, "err", p.Error)
-	}
-	switch format {
-	case "json":
-		err = report.WriteJSON(g.stdout, res)
-	case "sarif":
-		err = vuln.WriteSARIF(g.stdout, res, version)
-	case "cyclonedx":
-		err = sbom.WriteCycloneDX(g.stdout, vuln.CycloneDX(s, res))
-	case "gitlab":
-		err = report.WriteJSON(g.stdout, vuln.GitLab(res, version, started, time.Now()))
-	default:
-		err = vuln.WriteTable(g.stdout, res)
-	}
-	if err != nil {
-		return err
-	}
-	if msg := res.Gate(failOn, failOnKEV, f.allowIncomplete); msg != "" {
-		return errPolicy("%s", msg)
-	}
-	return nil
+	return runImages(cmd, g, &f.many, args, imageRun[*scanned]{
+		analyze: func(ctx context.Context, arg string) (*scanned, error) {
+			s, err := g.scanInput(ctx, arg, &f.image)
+			if err != nil {
+				return nil, err
+			}
+			started := time.Now()
+			res, err := vuln.Match(ctx, db, s, opts...)
+			if err != nil {
+				return nil, err
+			}
+			g.info("vulnerability data from %s: %s", res.DB.Path, vuln.SourceAges(res.DB.Sources))
+			if res.DB.Stale {
+				if enforceAge {
+					return nil, usageError{fmt.Errorf("scan: the vulnerability data is older than --max-db-age (%s): %s; run `harden db update` or import fresh data",
+						strings.Join(res.DB.StaleSources, ", "), vuln.SourceAges(res.DB.Sources))}
+				}
+				g.log.Warn("the vulnerability data is older than 7 days; run `harden db update`", "sources", strings.Join(res.DB.StaleSources, ","))
+			}
+			for _, p := range res.Problems {
+				g.log.Debug("not matched", "package", p.Package, "record", p.Record, "err", p.Error)
+			}
+			return &scanned{s, res, started, time.Now()}, nil
+		},
+		render: func(w io.Writer, format string, r *scanned) error {
+			switch format {
+			case "json":
+				return report.WriteJSON(w, r.res)
+			case "sarif":
+				return vuln.WriteSARIF(w, r.res, version)
+			case "cyclonedx":
+				return sbom.WriteCycloneDX(w, vuln.CycloneDX(r.s, r.res))
+			case "gitlab":
+				return report.WriteJSON(w, vuln.GitLab(r.res, version, r.started, r.ended))
+			}
+			return vuln.WriteTable(w, r.res)
+		},
+		verdict: func(r *scanned) string { return r.res.Gate(failOn, failOnKEV, f.allowIncomplete) },
+	})
+}
+
+// scanned is one input's inventory and its matches.
+type scanned struct {
+	s              *sbom.SBOM
+	res            *vuln.Result
+	started, ended time.Time
 }
 
 // scanInput inventories the image or directory, or reads an SBOM file.
