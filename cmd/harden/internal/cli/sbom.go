@@ -1,11 +1,11 @@
 package cli
 
 import (
-	"io"
 	"context"
 	"fmt"
 	"github.com/harden-dev/harden/fsindex"
 	"github.com/harden-dev/harden/image"
+	"io"
 
 	"github.com/harden-dev/harden/redact"
 	"github.com/harden-dev/harden/sbom"

@@ -1,10 +1,10 @@
 package cli
 
 import (
-	"io"
 	"cmp"
 	"context"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
