@@ -35,24 +35,7 @@ func newAuditCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "audit IMAGE...",
 		Short: "What an attacker could use in an image: shells, package managers, tools, setuid, root, secrets; a score and grade",
-		Long: `audit reads the image once and reports what it carries that an attacker could
-use: shells (busybox applets too), package managers and language installers,
-debug and network tools, setuid/setgid and world-writable files, root and
-account problems, secrets in the config, history and files (always redacted),
-every Dockle check (CIS-DI-*, DKL-*), ELF hardening and stale package metadata.
-Each finding names the path, the layer, the instruction that made it and
-whether that layer is the base image's or your own.
-
-The summary scores the image 0-100 and grades it A-F (see docs/audit.md).
-Findings are suppressed by ID (harden, Dockle or CIS) with --ignore or the
-ignore list of .harden.yaml; --fail-on and --min-score set the exit code. A
-check that fails to run marks the score incomplete (it counts only the checks
-that ran); --fail-on and --min-score then exit 1 unless --allow-incomplete.`,
-		Example: `  harden audit node:18
-  harden audit docker-archive:app.tar --fail-on high --ignore CIS-DI-0006
-  harden audit oci:./layout --format sarif > audit.sarif
-  harden audit app:1.0 --accept-key GPG_KEY --accept-file /app/certs/**`,
-		Args: imageArgs("IMAGE"),
+		Args:  imageArgs("IMAGE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := g.checkFormat("table", "json", "sarif", "markdown", "jsonl"); err != nil {
 				return err

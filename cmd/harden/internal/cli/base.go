@@ -55,15 +55,7 @@ func newBaseCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "base [PRESET]",
 		Short: "Build a distroless base image from Debian packages, without Docker",
-		Long: `base resolves Debian packages (a preset and/or --package) through their
-Depends and Pre-Depends, downloads them from the machine's apt sources (or
---mirror, or --debs) with every signature and checksum checked, and writes
-one image layer from their files: no maintainer scripts, no shell, user
-65532. Same --lock, same digest.`,
-		Example: `  harden base nodejs -o docker-daemon:my/node-base:18
-  harden base --package python3 --exclude libsqlite3-0 -o oci:out
-  harden base static --lock static.lock -o docker-archive:static.tar`,
-		Args: cobra.MaximumNArgs(1),
+		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				if o.preset != "" && o.preset != args[0] {

@@ -41,18 +41,6 @@ func newCompareCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "compare IMAGE IMAGE [IMAGE...]",
 		Short: "Set images side by side: size, packages, shells, tools, root, secrets, CVEs, score",
-		Long: `compare reads each image once, runs every analysis on that one pass (layers,
-audit, packages and, with a vulnerability database, scan), and prints a
-column per image and a row per property, with the change against the first
-image. Markdown fits a pull-request comment; html writes the report page
-(see harden report for the full page with findings).
-
-All the images are one comparison: --images-from FILE and registry:HOST
-(every repository's latest tag, or with --all-tags every tag) add columns
-after the arguments, the first image staying the one compared against.`,
-		Example: `  harden compare node:18 docker-daemon:app:minified
-  harden compare --format markdown before.tar after.tar > comment.md
-  harden compare --dockerfile Dockerfile --dockerfile Dockerfile.distroless app:fat app:slim`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := g.checkFormat("table", "json", "markdown", "html"); err != nil {
 				return err
@@ -92,13 +80,7 @@ func newReportCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "report IMAGE [--compare IMAGE...] -o report.html",
 		Short: "Write one self-contained HTML report: grade, comparison, charts, findings, vulnerabilities",
-		Long: `report writes a single HTML file that needs no network: the summary and
-grade of each image, the comparison table, charts drawn as inline SVG (size by
-layer, largest directories, vulnerabilities by severity, packages), the audit
-findings with their evidence, and the vulnerability list. It reads well in a
-narrow window, prints, and works without JavaScript.`,
-		Example: `  harden report node:18 --compare app:minified -o report.html`,
-		Args:    exactArgs(1, "IMAGE"),
+		Args:  exactArgs(1, "IMAGE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := g.checkFormat("table", "json"); err != nil {
 				return err

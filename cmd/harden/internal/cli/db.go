@@ -15,9 +15,6 @@ func newDBCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "db",
 		Short: "Manage the offline vulnerability database (OSV data) that scan uses",
-		Long: `db imports OSV vulnerability data into an indexed file under the user cache
-directory ($XDG_CACHE_HOME/harden/db, or ~/.cache/harden/db; --db to change).
-scan reads only this file: it never goes to the network.`,
 	}
 	cmd.PersistentFlags().StringVar(&dir, "db", "", "database directory (default $XDG_CACHE_HOME/harden/db)")
 	cmd.AddCommand(newDBImportCmd(g, &dir), newDBUpdateCmd(g, &dir), newDBStatusCmd(g, &dir))
@@ -47,15 +44,6 @@ func newDBImportCmd(g *globals, dir *string) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "import PATH...",
 		Short: "Add OSV records from all.zip exports, folders, JSON files or Debian tracker JSON",
-		Long: `import reads osv.dev's per-ecosystem all.zip exports, folders of OSV JSON
-files (and zips), single OSV records, and Debian's security-tracker JSON
-(https://security-tracker.debian.org/tracker/data/json). Records replace
-those with the same ID; --replace starts from an empty database. Bad files and
-records are reported and skipped. The new database replaces the old one only
-when the import has finished.`,
-		Example: `  harden db import npm-all.zip Debian-all.zip
-  harden db import ./osv-records/ --replace
-  harden db import debian-tracker.json`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return usageError{errors.New("import wants at least one PATH")}
@@ -93,27 +81,6 @@ func newDBUpdateCmd(g *globals, dir *string) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "update [ECOSYSTEM...|nvd|cve|kev|epss]",
 		Short: "Download OSV exports, NVD, CVE records, CISA KEV or EPSS and update the database",
-		Long: `update downloads each ecosystem's all.zip from the source (default osv.dev's
-public export) and replaces that ecosystem's records. With no ecosystem it
-refreshes those the database has (Alpine Debian Go Maven npm PyPI Ubuntu for a
-new one). This is the only command that uses the network.
-
-The severity and exploitation feeds are named instead of an ecosystem:
-  nvd   the NVD CVE API 2.0, paged; after the first time only the records
-        modified since (lastModStartDate/lastModEndDate); NVD_API_KEY is sent
-        when set; 6 s between requests without a key; an interrupted update
-        resumes where it stopped
-  cve   the CVE Program's daily cvelistV5 bundle (CNA and CISA ADP metrics)
-  kev   CISA's Known Exploited Vulnerabilities catalog
-  epss  FIRST's daily EPSS scores (CSV, gzipped)
---source overrides the feed's address, or names a local file or folder.
-Answers 403, 429 and 503 are retried with back-off; nothing changes unless
-every download succeeds.`,
-		Example: `  harden db update
-  harden db update npm PyPI
-  harden db update --source https://mirror.example.com/osv Debian
-  harden db update nvd kev epss
-  harden db update cve --source ./cvelistV5/cves`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := g.checkFormat("table", "json"); err != nil {
 				return err

@@ -23,19 +23,7 @@ func newDemoCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "The whole job end to end on the reference app: build, lint, audit, scan, minify, base, fix, compare",
-		Long: `demo makes the distroless case on the seed's reference app with measured
-numbers, calling harden's library for each step: it exports the traditional
-node:18 app image (harden-fixture/app, which scripts/fixtures.sh builds from
-Debian packages; make demo runs it), lints its Dockerfile, audits and scans
-it, minifies it with a proof, builds the fixed multi-stage Dockerfile on a
-harden base Node.js base and checks that it answers HTTP under hardened run
-flags, and ends with the comparison table and an HTML report. It needs a
-Docker engine (scripts/setup.sh --demo installs and starts one on Debian).
-Each step prints the harden command it stands for and how long it took.
-Everything is cached in --workdir: a second run takes seconds.`,
-		Example: `  harden demo
-  harden demo --vulndb ../shared/vulndb --keep`,
-		Args: cobra.NoArgs,
+		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := g.checkFormat("table", "json"); err != nil {
 				return err

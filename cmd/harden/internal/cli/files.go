@@ -19,12 +19,6 @@ func newFilesCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "files IMAGE [PATH]",
 		Short: "List the squashed filesystem of an image: mode, owner, size, path, link target, layer",
-		Long: `files lists what a container of the image sees, after every layer's whiteouts
-and opaque directories are applied. PATH limits the list to that path and what is
-below it. The LAYER column is the layer that wrote the visible version.`,
-		Example: `  harden files node:18 /usr/bin
-  harden files docker-archive:app.tar --type symlink
-  harden files oci:./layout --format json /etc`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) < 1 || len(args) > 2 {
 				return usageError{fmt.Errorf("files wants IMAGE [PATH], got %d arguments", len(args))}

@@ -20,15 +20,7 @@ func newFixCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "fix [DOCKERFILE|-]",
 		Short: "Rewrite a single-stage Dockerfile into a multi-stage one with a distroless final stage",
-		Long: `fix rewrites a single-stage Dockerfile for Node.js, Python, Go or Java into a
-multi-stage one: the original steps build in a stage named build, and the final
-stage is distroless (gcr.io/distroless/<runtime>-debian12, or --base), gets only
-the application and its production dependencies, runs as 65532:65532 and starts
-with an exec-form CMD without a shell. ENV, EXPOSE, WORKDIR and LABEL are kept.
-
-The result goes to standard output, or atomically to -o FILE. --format json
-describes the changes and includes the new file.`,
-		Args: cobra.MaximumNArgs(1),
+		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := g.checkFormat("table", "json"); err != nil {
 				return err

@@ -27,20 +27,7 @@ func newLayersCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "layers IMAGE...",
 		Short: "Per-layer sizes, wasted bytes and Dive's efficiency score, without a TUI",
-		Long: `layers shows what Dive shows, as a table: each layer's size, the command that
-made it, the files it added, modified and removed, and whether it comes from the
-base image or your own build. Below it, Dive's efficiency score and wasted bytes,
-computed exactly as Dive does (so .dive-ci thresholds keep their meaning), and
-harden's corrected figure: the bytes a rebuild could drop, which never counts
-the copy of a file that stays in the image.
-
-With --ci the three Dive rules are checked (defaults: efficiency >= 0.9, user
-wasted <= 10 %; values from ./.dive-ci or --ci-config, then the flags) and the
-exit code is 1 when one fails.`,
-		Example: `  harden layers node:18
-  harden layers docker-archive:app.tar --ci --lowest-efficiency 0.95
-  harden layers oci:./layout:v1 --format json`,
-		Args: imageArgs("IMAGE"),
+		Args:  imageArgs("IMAGE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := g.checkFormat("table", "json", "jsonl"); err != nil {
 				return err

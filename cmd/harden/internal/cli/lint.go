@@ -45,15 +45,7 @@ func newLintCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "lint [FILE|DIR|-]...",
 		Short: "Lint Dockerfiles: hadolint, Trivy and BuildKit checks plus the distroless practice",
-		Long: `lint checks Dockerfiles with every hadolint rule, every Trivy Dockerfile check,
-every BuildKit build check and harden's distroless-practice rules (HD0xx).
-A directory is searched for Dockerfile, *.Dockerfile, Dockerfile.* and
-Containerfile; - reads standard input.
-
-Exit codes: 0 no finding at the threshold, 1 a finding at or above it
-(a file that does not parse is a DL1000 finding at level error),
-2 bad flags or configuration, a path that cannot be read, or no file parsed.`,
-		RunE: func(cmd *cobra.Command, args []string) error { return runLint(cmd, g, o, args) },
+		RunE:  func(cmd *cobra.Command, args []string) error { return runLint(cmd, g, o, args) },
 	}
 	o.addFlags(cmd)
 	return cmd

@@ -41,34 +41,7 @@ func newMinifyCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "minify IMAGE -o OUTPUT",
 		Short: "Keep only what the entrypoint needs: a distroless-style image without shell or package manager",
-		Long: `minify keeps the files the image's entrypoint needs (the program and its ELF
-closure, what glibc loads at run time, the runtime's files for node, python3 and
-java, the app, CA certificates, time zones, passwd/group with nonroot 65532) and
-writes them as one deterministic layer with the image's config, running as
-65532:65532. Shells, package managers and tools are never kept unless --include
-names them. Package metadata lists only the kept files (/var/lib/dpkg/status.d).
-
-With --verify the original and the minified image both run the probes; the
-minified one exactly as ` + "`harden runtime`" + ` prints it for that image (read-only
-root with the tmpfs mounts it needs, --cap-drop ALL, no-new-privileges, its
-non-root user). Each container gets its own network; the probed ports are
-published on free ports of 127.0.0.1, so only the container under test can
-answer. The exit code is 1 when an answer differs.
-
-When the verify of the static plan fails, the original is traced once while
-strace (on the host) records every file the app opens, and the image is made
-again with those files kept too; the report lists what the trace added and
-why the static plan missed it (--no-trace turns this off). --trace traces
-before planning. The directories the app writes are recorded in the image's
-label dev.harden.writable, which ` + "`harden runtime`" + ` turns into tmpfs mounts.
-harden must be statically linked (built with CGO_ENABLED=0) for tracing and
---healthcheck-http, or HARDEN_PROBE_BINARY must name a static harden.
-
-SOURCE_DATE_EPOCH sets every timestamp of the new image (default 0).`,
-		Example: `  harden minify harden-fixture/app -o docker-daemon:app:min --verify --probe-http 3000/healthz
-  harden minify docker-archive:py.tar -o oci:./out:min --include '/app/static/**'
-  harden minify goapp:1 -o docker-archive:min.tar --probe-cmd version --verify --explain /bin/sh`,
-		Args: exactArgs(1, "IMAGE"),
+		Args:  exactArgs(1, "IMAGE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return f.run(cmd.Context(), g, cmd, args[0])
 		},

@@ -33,21 +33,8 @@ func newPatchCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "patch IMAGE -o OUTPUT",
 		Short: "Apply the distribution's security updates to an image, in one new layer, without Docker",
-		Long: `patch updates the Debian packages of an image whose findings (scan, with
-the vulnerability database) have a fixed version in the machine's apt
-sources (or --mirror/--suite, e.g. bookworm-security), or --package NAME, or
---all upgradable ones. The packages and the new dependencies they need are
-downloaded with every signature and checksum checked, and written as ONE
-new layer: their files, whiteouts for the files the old versions had, and
-the updated dpkg database. Maintainer scripts are never run (what they
-would have done is reported). A distroless or minified image keeps only the
-files it has: no shell or docs come back. The config is kept, with labels
-naming the updates. Same inputs and SOURCE_DATE_EPOCH, same digest.`,
-		Example: `  harden patch my/app:1.0 -o docker-daemon:my/app:1.0-patched
-  harden patch my/app:1.0 --dry-run
-  harden patch my/app:1.0 --package libssl3 --mirror http://deb.debian.org/debian-security --suite bookworm-security -o oci:out`,
-		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error { return g.runPatch(cmd.Context(), o, args[0]) },
+		Args:  cobra.ExactArgs(1),
+		RunE:  func(cmd *cobra.Command, args []string) error { return g.runPatch(cmd.Context(), o, args[0]) },
 	}
 	addImageFlags(cmd, &o.image)
 	f := cmd.Flags()

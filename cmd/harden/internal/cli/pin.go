@@ -20,23 +20,7 @@ func newPinCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "pin [DOCKERFILE]",
 		Short: "Pin a Dockerfile's images to digests (name:tag@sha256:…), check for drift, update pins",
-		Long: `pin resolves every image the Dockerfile names (FROM, COPY --from=IMAGE,
-RUN --mount=from=IMAGE) to the digest its tag points to now, in its registry
-(credentials from ~/.docker/config.json and credential helpers; --insecure
-for a plain-HTTP registry) or, with --from-daemon, in the local engine's
-record of where it pulled the image. A multi-platform image is pinned by its
-index digest. Images built from a global ARG (FROM node:${TAG}) are pinned
-through the ARG's default. The file is rewritten atomically.
-
---check changes nothing and exits 1 when an image is unpinned or its tag now
-points to another digest (drift). --update moves existing pins to the tags'
-current digests (without it, pins are left alone). --diff prints the change
-instead of writing it.`,
-		Example: `  harden pin Dockerfile
-  harden pin --check Dockerfile
-  harden pin --update --diff Dockerfile
-  harden pin --insecure --check Dockerfile.local`,
-		Args: cobra.MaximumNArgs(1),
+		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := g.checkFormat("table", "json"); err != nil {
 				return err

@@ -84,12 +84,8 @@ func rawOutput(cmd *cobra.Command) bool {
 // New builds the root command with every subcommand.
 func New(g *globals) *cobra.Command {
 	root := &cobra.Command{
-		Use:   "harden",
-		Short: "Harden container images the way distroless does, and prove it with numbers",
-		Long: `harden lints Dockerfiles, audits images for what an attacker could use
-(shells, package managers, tools, root, secrets, CVEs), minifies images into
-distroless-style ones that still work, builds distroless bases from Debian
-packages, and compares images before and after.`,
+		Use:           "harden",
+		Short:         "Harden container images the way distroless does, and prove it with numbers",
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
@@ -120,6 +116,7 @@ packages, and compares images before and after.`,
 	for _, c := range commands(g) {
 		root.AddCommand(c)
 	}
+	addHelp(root)
 	return root
 }
 

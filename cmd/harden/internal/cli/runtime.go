@@ -24,21 +24,7 @@ func newRuntimeCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "runtime IMAGE",
 		Short: "How to run an image hardened: read-only root, no capabilities, no privilege gain, non-root",
-		Long: `runtime works out the settings to run an image the way distroless intends —
-read-only root filesystem with a bounded tmpfs where the program writes, every
-capability dropped (NET_BIND_SERVICE added back only for a port below 1024), no
-privilege gain, a non-root user, a process limit, ports on 127.0.0.1 — and
-prints them as docker run flags, a Compose service or a Kubernetes Pod.
-
-With --verify it runs the image in the local engine with those settings, in
-its own network with the probed ports published on free ports of 127.0.0.1,
-and asks it over HTTP (--probe-http PORT/PATH) or TCP (--probe-tcp PORT); exit
-1 when it does not answer as expected.`,
-		Example: `  harden runtime harden-demo/app:minified
-  harden runtime app:slim --format kubernetes > pod.yaml
-  harden runtime app:slim --verify --probe-http 3000/healthz
-  harden runtime redis:min --verify --probe-tcp 6379 --probe-send 'PING\r\n' --probe-expect +PONG`,
-		Args: exactArgs(1, "IMAGE"),
+		Args:  exactArgs(1, "IMAGE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := g.checkFormat("table", "json", "docker", "compose", "kubernetes"); err != nil {
 				return err

@@ -14,23 +14,6 @@ func newRuntimeCheckCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "check FILE|DIR...",
 		Short: "Check Kubernetes manifests and Compose files for containers that run unhardened",
-		Long: `check reads Kubernetes manifests (Pod, Deployment, StatefulSet, DaemonSet,
-ReplicaSet, Job, CronJob; multi-document YAML, Lists, Helm's rendered output)
-and Compose files, and reports each container that runs privileged, mounts the
-container engine's socket or a sensitive host path, shares the host's network,
-process or IPC namespace, adds SYS_ADMIN, NET_ADMIN, SYS_PTRACE or ALL, does not
-drop ALL capabilities, may run as root, allows privilege escalation, has a
-writable root filesystem, or uses an image without a digest.
-
-Kubernetes objects are decoded strictly through the Kubernetes API types: a
-misspelt field is an error naming it. Each finding has harden's ID, the Pod
-Security Standards profile that forbids it (PSS-baseline, PSS-restricted) and
-Trivy's (KSV) and Kubescape's (C-) IDs as aliases, with file and line.
-
-Formats: table, json, sarif, markdown. --fail-on exits 1 at that severity.`,
-		Example: `  harden runtime check k8s/
-  helm template ./chart | harden runtime check -
-  harden runtime check compose.yaml --fail-on high --format sarif`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return usageError{errors.New("check wants at least one FILE or DIR")}

@@ -22,21 +22,7 @@ func newSbomCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "sbom IMAGE|dir:PATH|FILE...",
 		Short: "List the packages inside an image, a directory or a lock file (SBOM)",
-		Long: `sbom lists every package it finds: Debian (dpkg, distroless status.d), Alpine
-(apk) and RPM packages, npm packages (package-lock.json and installed
-node_modules), Python packages (dist-info, egg-info), Go modules (build info in
-binaries, go.mod) and Java archives (nested jars too), and the OS from
-/etc/os-release. Each package has its version, type, package URL, declared
-licenses and the files that prove it, with the layer that wrote them.
-
-The image is read once; osv-scalibr's extractors run on the files the walk
-kept. Formats: table, json, cyclonedx (CycloneDX 1.6 JSON), spdx (SPDX 2.3
-JSON); cyclonedx-json and spdx-json are accepted as Syft spells them.`,
-		Example: `  harden sbom node:18
-  harden sbom docker-archive:app.tar --format cyclonedx > app.cdx.json
-  harden sbom dir:./rootfs --format spdx-json
-  harden sbom package-lock.json`,
-		Args: imageArgs("IMAGE, dir:PATH or FILE"),
+		Args:  imageArgs("IMAGE, dir:PATH or FILE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			format, err := sbomFormat(g.format)
 			if err != nil {

@@ -34,37 +34,7 @@ func newScanCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "scan IMAGE|dir:PATH|sbom:FILE...",
 		Short: "Find known vulnerabilities in an image's packages, offline, from OSV data",
-		Long: `scan inventories the packages (as harden sbom does) and matches them against
-the local OSV database (harden db) with each ecosystem's version order: Debian
-packages through their source package and release, npm by semver, Python by
-PEP 440, Go, Maven, Alpine, RPM. Records naming the same CVE are one finding.
-Each finding says where the package is: the file, the layer, the instruction
-that made it, and whether that layer is the base image's or yours.
-
-scan never uses the network. Each finding's severity is resolved from its
-OSV records, the distribution's rating, the CNA's, NVD's and CISA's CVSS
-(harden db import of NVD and CVE JSON 5 records) and Debian's urgency, in
-that order, and says which source it came from. Findings are sorted by risk:
-known exploited (CISA KEV) first, then CISA's SSVC exploitation, EPSS, CVSS
-and whether a fix exists. scan prints the age of every data source it uses;
-with --max-db-age (or scan.maxDBAge in .harden.yaml) it fails when one is
-older, else it warns after 7 days.
-Findings are suppressed by .harden.yaml ignore entries (id, expires, reason)
-and by OpenVEX statements (--vex) saying not_affected or fixed.
-
-Formats: table (in priority order), json, sarif, cyclonedx (the SBOM with
-its vulnerabilities; cyclonedx-json is accepted too), gitlab (GitLab's
-container scanning report, schema 15.0.7). --fail-on makes the exit
-code 1 when a finding is at least that severe, or with --fail-on kev when one
-is known to be exploited; and when the scan is incomplete (a package of an
-unknown ecosystem or with a version that does not parse could not be matched;
-the summary lists them) unless --allow-incomplete.`,
-		Example: `  harden scan node:18
-  harden scan docker-archive:app.tar --fail-on high --only-fixed
-  harden scan app:1 --fail-on kev --max-db-age 5d
-  harden scan sbom:app.cdx.json --format sarif > scan.sarif
-  harden scan dir:./rootfs --vex vex.json`,
-		Args: imageArgs("IMAGE, dir:PATH or sbom:FILE"),
+		Args:  imageArgs("IMAGE, dir:PATH or sbom:FILE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return g.runScan(cmd, f, args)
 		},
