@@ -6,8 +6,6 @@ import (
 	"os"
 	"time"
 
-	v1 "github.com/google/go-containerregistry/pkg/v1"
-	"github.com/harden-dev/harden/engine"
 	"github.com/harden-dev/harden/image"
 	"github.com/harden-dev/harden/minify"
 	"github.com/harden-dev/harden/report"
@@ -69,51 +67,27 @@ func newMinifyCmd(g *globals) *cobra.Command {
 	return cmd
 }
 
-// options turns the flags into minify options.
-func (f *minifyFlags) options(g *globals, cmd *cobra.Command) ([]minify.Option, minify.Probes, error) {
-	opts := []minify.Option{minify.WithLogger(g.log), minify.WithInclude(f.includes...), minify.WithExclude(f.excludes...),
-		minify.WithKeepShell(f.keepShell), minify.WithUser(f.user), minify.WithStrict(f.strict),
-		minify.WithLayers(minify.LayerMode(f.layers))}
+// request turns the flags into a minify request.
+func (f *minifyFlags) request(g *globals, cmd *cobra.Command) (minify.Request, error) {
+	r := minify.Request{Output: f.output, Include: f.includes, Exclude: f.excludes, KeepShell: f.keepShell, Strict: f.strict,
+		User: f.user, Layers: f.layers, Profiles: f.profiles, HealthcheckHTTP: f.healthcheckHTTP, Trace: f.trace, NoTrace: f.noTrace,
+		Verify: f.verify, Explain: f.explain, Items: f.items, ImageOptions: g.imageOptions(&f.image), TempDir: g.getenv("HARDEN_TMPDIR"),
+		Logger: g.log, Info: g.info, Helper: g.minifyHelper}
 	if cmd.Flags().Changed("tzdata") {
-		opts = append(opts, minify.WithTZData(f.tzdata))
+		r.TZData = &f.tzdata
 	}
 	if cmd.Flags().Changed("entrypoint") {
-		words, err := minify.SplitArgs(f.entrypoint)
-		if err != nil {
-			return nil, minify.Probes{}, fmt.Errorf("--entrypoint: %w", err)
-		}
-		opts = append(opts, minify.WithEntrypoint(words...))
+		r.Entrypoint = &f.entrypoint
 	}
 	if cmd.Flags().Changed("cmd") {
-		words, err := minify.SplitArgs(f.cmd)
-		if err != nil {
-			return nil, minify.Probes{}, fmt.Errorf("--cmd: %w", err)
-		}
-		opts = append(opts, minify.WithCmd(words...))
+		r.Cmd = &f.cmd
 	}
-	for _, file := range f.profiles {
-		data, err := os.ReadFile(file)
-		if err != nil {
-			return nil, minify.Probes{}, fmt.Errorf("--profile: %w", err)
-		}
-		opts = append(opts, minify.WithProfiles(file, data))
+	var err error
+	if r.SourceDate, err = g.sourceDate(); err != nil {
+		return r, err
 	}
-	if epoch, err := g.sourceDate(); err != nil {
-		return nil, minify.Probes{}, err
-	} else if epoch != nil {
-		opts = append(opts, minify.WithSourceDate(*epoch))
-	}
-	p, err := f.probe.probes()
-	if err != nil {
-		return nil, p, err
-	}
-	if f.verify && p.Empty() {
-		return nil, p, fmt.Errorf("--verify needs a probe: --probe-http PORT/PATH, --probe-tcp PORT or --probe-cmd ARGS")
-	}
-	if f.trace && f.noTrace {
-		return nil, p, fmt.Errorf("--trace and --no-trace contradict each other")
-	}
-	return opts, p, nil
+	r.Probes, err = f.probe.probes()
+	return r, err
 }
 
 // helper returns the static harden binary put into images (the healthcheck
@@ -142,7 +116,11 @@ func (f *minifyFlags) run(ctx context.Context, g *globals, cmd *cobra.Command, r
 	if _, err := image.ParseReference(f.output); err != nil {
 		return usageError{fmt.Errorf("-o: %w", err)}
 	}
-	opts, probes, err := f.options(g, cmd)
+	req, err := f.request(g, cmd)
+	if err != nil {
+		return usageError{err}
+	}
+	opts, err := req.Options()
 	if err != nil {
 		return usageError{err}
 	}
@@ -154,53 +132,7 @@ func (f *minifyFlags) run(ctx context.Context, g *globals, cmd *cobra.Command, r
 		return err
 	}
 	defer img.Close()
-	srcID := img.Ref.String()
-	if d, err := img.Digest(); err == nil {
-		srcID += "@" + d.String()
-	}
-	opts = append(opts, minify.WithSource(srcID))
-	var helper string
-	if f.trace || f.healthcheckHTTP != "" {
-		var size int64
-		if helper, size, err = g.minifyHelper(x.Config.Architecture); err != nil {
-			return fmt.Errorf("--trace and --healthcheck-http need a static harden: %w", err)
-		}
-		if f.healthcheckHTTP != "" {
-			o, err := minify.WithHealthcheckHTTP(helper, size, f.healthcheckHTTP)
-			if err != nil {
-				return usageError{err}
-			}
-			opts = append(opts, o)
-		}
-	} else if f.verify && !f.noTrace {
-		// tracing after a failed verify needs a static harden; without one it is skipped
-		helper, _, _ = g.minifyHelper(x.Config.Architecture)
-	}
-	work, err := os.MkdirTemp(g.getenv("HARDEN_TMPDIR"), "harden-minify-*")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(work)
-	job := minify.Job{Image: img, Index: x, Options: opts, Verify: f.verify, Probes: probes,
-		Trace: minify.TraceAuto, Helper: helper, WorkDir: work, Info: g.info,
-		Write: func(ctx context.Context, out v1.Image) error {
-			return image.Write(ctx, out, f.output, g.imageOptions(&f.image)...)
-		}}
-	switch {
-	case f.trace:
-		job.Trace = minify.TraceAlways
-	case f.noTrace:
-		job.Trace = minify.TraceOff
-	}
-	job.EngineRef = engineRef(img)
-	if f.verify || f.trace {
-		job.Engine = engine.New()
-	}
-	res, err := minify.Run(ctx, job)
-	if err != nil {
-		return err
-	}
-	rep, err := res.ReportOf(ctx, ref, f.output, x, f.explain, f.items)
+	rep, err := minify.RunRequest(ctx, ref, img, x, req)
 	if err != nil {
 		return err
 	}
