@@ -16,24 +16,24 @@ import (
 // Request is one `harden minify`: what to keep, where to write it, and how
 // to prove it. Entrypoint, Cmd and TZData are nil when not given.
 type Request struct {
-	Output             string
-	Entrypoint, Cmd    *string
-	Include, Exclude   []string
-	KeepShell, Strict  bool
-	TZData             *bool
-	User, Layers       string
-	Profiles           []string
-	SourceDate         *time.Time
-	HealthcheckHTTP    string
-	Trace, NoTrace     bool
-	Verify             bool
-	Probes             Probes
-	Explain            []string
-	Items              bool
-	ImageOptions       []image.Option
-	TempDir            string
-	Logger             *slog.Logger
-	Info               func(format string, args ...any)
+	Output            string
+	Entrypoint, Cmd   *string
+	Include, Exclude  []string
+	KeepShell, Strict bool
+	TZData            *bool
+	User, Layers      string
+	Profiles          []string
+	SourceDate        *time.Time
+	HealthcheckHTTP   string
+	Trace, NoTrace    bool
+	Verify            bool
+	Probes            Probes
+	Explain           []string
+	Items             bool
+	ImageOptions      []image.Option
+	TempDir           string
+	Logger            *slog.Logger
+	Info              func(format string, args ...any)
 	// Helper finds the static harden binary for an architecture (the
 	// healthcheck probe, the trace); nil: none.
 	Helper func(arch string) (string, int64, error)
@@ -123,7 +123,9 @@ func RunRequest(ctx context.Context, ref string, img *image.Image, x *fsindex.In
 	defer os.RemoveAll(work)
 	job := Job{Image: img, Index: x, Options: opts, Verify: r.Verify, Probes: r.Probes,
 		Trace: TraceAuto, Helper: path, WorkDir: work, Info: r.Info,
-		Write: func(ctx context.Context, out v1.Image) error { return image.Write(ctx, out, r.Output, r.ImageOptions...) }}
+		Write: func(ctx context.Context, out v1.Image) error {
+			return image.Write(ctx, out, r.Output, r.ImageOptions...)
+		}}
 	switch {
 	case r.Trace:
 		job.Trace = TraceAlways
