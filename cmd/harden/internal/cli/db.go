@@ -93,34 +93,13 @@ func newDBUpdateCmd(g *globals, dir *string) *cobra.Command {
 			if key := g.getenv("NVD_API_KEY"); key != "" {
 				opts = append(opts, vuln.WithNVDAPIKey(key))
 			}
-			var feeds, ecos []string
-			for _, a := range args {
-				if vuln.IsFeed(a) {
-					feeds = append(feeds, a)
-				} else {
-					ecos = append(ecos, a)
-				}
+			src := ""
+			if cmd.Flags().Changed("source") {
+				src = source
 			}
-			if cmd.Flags().Changed("source") && len(feeds) > 0 && len(args) > 1 {
-				return usageError{errors.New("--source names one feed's address: update one feed at a time with it")}
-			}
-			var rep *vuln.ImportReport
-			for _, feed := range feeds {
-				src := ""
-				if cmd.Flags().Changed("source") {
-					src = source
-				}
-				if rep, err = vuln.UpdateFeed(cmd.Context(), d, feed, src, opts...); err != nil {
-					return err
-				}
-			}
-			if len(ecos) > 0 || len(feeds) == 0 {
-				if source != "" {
-					opts = append(opts, vuln.WithSource(source))
-				}
-				if rep, err = vuln.Update(cmd.Context(), d, ecos, opts...); err != nil {
-					return err
-				}
+			rep, err := vuln.UpdateNamed(cmd.Context(), d, args, src, opts...)
+			if err != nil {
+				return err
 			}
 			return g.writeImport(d, rep)
 		},
