@@ -1,8 +1,10 @@
 package vuln
 
 import (
+	"cmp"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/harden-dev/harden/policy"
@@ -29,6 +31,53 @@ func (r *Result) Gate(failOn report.Severity, onKEV, allowIncomplete bool) strin
 		}
 	}
 	return ""
+}
+
+// Settings are scan's own settings beside the policy file (its flags):
+// FailOn is a severity or "kev"; MaxAge, when MaxAgeSet, replaces the
+// file's maxDBAge.
+type Settings struct {
+	FailOn             string
+	OnlyFixed, OSOwned bool
+	VEX                []string
+	MaxAge             string
+	MaxAgeSet          bool
+}
+
+// Gates are what fails a scan: findings at FailOn or worse (below
+// report.Unknown: none), a known exploited finding (KEV), and, with
+// EnforceAge, data older than the maximum age.
+type Gates struct {
+	FailOn     report.Severity
+	KEV        bool
+	EnforceAge bool
+}
+
+// FromPolicy is the Match options and the gates of a policy file and
+// scan's settings.
+func FromPolicy(cfg *policy.Config, s Settings) ([]Option, Gates, error) {
+	g := Gates{FailOn: -1}
+	if f := cmp.Or(s.FailOn, cfg.FailOn); strings.EqualFold(f, "kev") {
+		g.KEV = true
+	} else if f != "" {
+		var err error
+		if g.FailOn, err = report.ParseSeverity(f); err != nil {
+			return nil, g, fmt.Errorf("--fail-on: %w (or kev)", err)
+		}
+	}
+	opts, err := PolicyOptions(cfg, s.OnlyFixed, s.OSOwned, s.VEX)
+	if err != nil {
+		return nil, g, err
+	}
+	maxAge, enforce := cfg.Scan.MaxAge(), cfg.Scan.MaxDBAge != ""
+	if s.MaxAgeSet {
+		if maxAge, err = policy.ParseAge(s.MaxAge); err != nil {
+			return nil, g, fmt.Errorf("--max-db-age: %w", err)
+		}
+		enforce = true
+	}
+	g.EnforceAge = enforce
+	return append(opts, WithMaxAge(maxAge)), g, nil
 }
 
 // PolicyOptions are the Match options of a policy file: its ignore entries

@@ -2,9 +2,7 @@ package cli
 
 import (
 	"context"
-	"fmt"
 	"io"
-	"strings"
 
 	"github.com/harden-dev/harden/audit"
 	"github.com/harden-dev/harden/image"
@@ -40,9 +38,9 @@ func newAuditCmd(g *globals) *cobra.Command {
 			if err := g.checkFormat("table", "json", "sarif", "markdown", "jsonl"); err != nil {
 				return err
 			}
-			cfg, threshold, err := f.policy(cmd)
+			cfg, threshold, err := policy.LoadAudit(f.config, policy.AuditGates{Ignore: f.ignore, FailOn: f.failOn, FailOnSet: cmd.Flags().Changed("fail-on"), MinScore: f.minScore})
 			if err != nil {
-				return err
+				return usageError{err}
 			}
 			opts := audit.PolicyOptions(cfg, f.acceptFiles, f.acceptKeys, f.requireELF)
 			if err := audit.CheckOptions(opts...); err != nil {
@@ -79,41 +77,6 @@ func newAuditCmd(g *globals) *cobra.Command {
 	fl.BoolVar(&f.all, "all", false, "table: list info findings and every piece of evidence")
 	fl.BoolVar(&f.allowIncomplete, "allow-incomplete", false, "let --fail-on and --min-score pass when a check failed to run (otherwise an incomplete audit exits 1)")
 	return cmd
-}
-
-// policy loads the policy file, adds --ignore, and works out --fail-on.
-func (f *auditFlags) policy(cmd *cobra.Command) (*policy.Config, report.Severity, error) {
-	name, optional := policy.FileName, true
-	if f.config != "" {
-		name, optional = f.config, false
-	}
-	cfg, err := policy.LoadFile(name, optional)
-	if err != nil {
-		return nil, 0, usageError{err}
-	}
-	if err := cfg.Audit.Validate(); err != nil {
-		return nil, 0, usageError{fmt.Errorf("%s: %w", name, err)}
-	}
-	for _, id := range f.ignore {
-		if strings.TrimSpace(id) == "" {
-			return nil, 0, usageError{fmt.Errorf("--ignore needs an ID")}
-		}
-		cfg.Ignore = append(cfg.Ignore, policy.Ignore{ID: id, Reason: "--ignore"})
-	}
-	if f.minScore < 0 || f.minScore > 100 {
-		return nil, 0, usageError{fmt.Errorf("--min-score %d is not between 0 and 100", f.minScore)}
-	}
-	failOn := cfg.FailOn
-	if cmd.Flags().Changed("fail-on") {
-		failOn = f.failOn
-	}
-	var threshold report.Severity
-	if failOn != "" && failOn != "none" {
-		if threshold, err = report.ParseSeverity(failOn); err != nil || threshold == report.Unknown {
-			return nil, 0, usageError{fmt.Errorf("--fail-on: unknown severity %q (want low, medium, high or critical)", failOn)}
-		}
-	}
-	return cfg, threshold, nil
 }
 
 // audit opens and audits one image.

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -75,26 +74,11 @@ func (g *globals) runScan(cmd *cobra.Command, f *scanFlags, args []string) error
 	if err != nil {
 		return usageError{err}
 	}
-	failOn, failOnKEV := report.Severity(-1), false
-	if s := cmp.Or(f.failOn, cfg.FailOn); strings.EqualFold(s, "kev") {
-		failOnKEV = true
-	} else if s != "" {
-		if failOn, err = report.ParseSeverity(s); err != nil {
-			return usageError{fmt.Errorf("--fail-on: %w (or kev)", err)}
-		}
-	}
-	opts, err := vuln.PolicyOptions(cfg, f.onlyFixed, f.osOwned, f.vex)
+	opts, gates, err := vuln.FromPolicy(cfg, vuln.Settings{FailOn: f.failOn, OnlyFixed: f.onlyFixed, OSOwned: f.osOwned, VEX: f.vex,
+		MaxAge: f.maxAge, MaxAgeSet: cmd.Flags().Changed("max-db-age")})
 	if err != nil {
 		return usageError{err}
 	}
-	maxAge, enforceAge := cfg.Scan.MaxAge(), cfg.Scan.MaxDBAge != ""
-	if cmd.Flags().Changed("max-db-age") {
-		if maxAge, err = policy.ParseAge(f.maxAge); err != nil {
-			return usageError{fmt.Errorf("--max-db-age: %w", err)}
-		}
-		enforceAge = true
-	}
-	opts = append(opts, vuln.WithMaxAge(maxAge))
 	dir, err := g.dbDir(f.db, cfg.Scan.DB)
 	if err != nil {
 		return err
@@ -117,7 +101,7 @@ func (g *globals) runScan(cmd *cobra.Command, f *scanFlags, args []string) error
 			}
 			g.info("vulnerability data from %s: %s", res.DB.Path, vuln.SourceAges(res.DB.Sources))
 			if res.DB.Stale {
-				if enforceAge {
+				if gates.EnforceAge {
 					return nil, usageError{fmt.Errorf("scan: the vulnerability data is older than --max-db-age (%s): %s; run `harden db update` or import fresh data",
 						strings.Join(res.DB.StaleSources, ", "), vuln.SourceAges(res.DB.Sources))}
 				}
@@ -141,7 +125,7 @@ func (g *globals) runScan(cmd *cobra.Command, f *scanFlags, args []string) error
 			}
 			return vuln.WriteTable(w, r.res)
 		},
-		verdict: func(r *scanned) string { return r.res.Gate(failOn, failOnKEV, f.allowIncomplete) },
+		verdict: func(r *scanned) string { return r.res.Gate(gates.FailOn, gates.KEV, f.allowIncomplete) },
 	})
 }
 
