@@ -37,21 +37,13 @@ func newDebugCmd(g *globals) *cobra.Command {
 // namespaces, wired to harden's own standard streams.
 func (g *globals) debugContainer(ctx context.Context, target, img string, command []string) error {
 	e := engine.New()
-	st, err := e.State(ctx, target)
-	if err != nil {
-		return fmt.Errorf("debug: no container %q: %v", target, err)
+	if err := e.CheckRunning(ctx, target); err != nil {
+		return err
 	}
-	if !st.Running {
-		return fmt.Errorf("debug: container %s is not running", target)
-	}
-	ns := "container:" + target
-	spec := engine.Spec{Image: img, Name: engine.UniqueName("debug"), PID: ns, Network: ns,
-		CapAdd: []string{"SYS_PTRACE"}, User: "0:0", Entrypoint: command, Interactive: true,
-		TTY: isTerminal(g.stdout) && isTerminal(g.stdin)}
 	g.info("debugging %s from %s: its processes and ports are shared, its filesystem is at /proc/1/root", target, img)
-	code, err := e.RunAttached(ctx, spec, g.stdin, g.stdout, g.stderr)
+	code, err := e.Debug(ctx, target, img, command, isTerminal(g.stdout) && isTerminal(g.stdin), g.stdin, g.stdout, g.stderr)
 	if err != nil {
-		return fmt.Errorf("debug: %w", err)
+		return err
 	}
 	if code != 0 {
 		return fmt.Errorf("debug: the command exited with code %d", code)
