@@ -120,15 +120,28 @@ func runBatch[R any](ctx context.Context, g *globals, f *manyFlags, args []strin
 		defer dir.Close()
 		sinks = append(sinks, dir)
 	}
-	text := &textSink{g: g, out: map[string][]byte{}}
-	if g.format != "jsonl" && f.outputDir == "" {
-		sinks = append(sinks, text) // several images on the terminal: each rendered in turn
+	// several images on the terminal: each rendered in turn as it finishes
+	text := g.format != "jsonl" && f.outputDir == ""
+	var mu sync.Mutex
+	show := func(ref string, b []byte, err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil {
+			fmt.Fprintf(g.stderr, "harden: %s: %s\n", ref, strings.SplitN(err.Error(), "\n", 2)[0])
+		}
+		if b != nil {
+			g.stdout.Write(b)
+			fmt.Fprintln(g.stdout)
+		}
 	}
 	fn := func(ctx context.Context, ref string) (batch.Result, error) {
 		var digest string
 		r, err := run.analyze(context.WithValue(ctx, digestKey{}, &digest), ref)
 		res := batch.Result{Digest: digest}
 		if err != nil {
+			if text {
+				show(ref, nil, err)
+			}
 			return res, err
 		}
 		var buf bytes.Buffer
@@ -136,14 +149,19 @@ func runBatch[R any](ctx context.Context, g *globals, f *manyFlags, args []strin
 			return res, err
 		}
 		res.Value = json.RawMessage(bytes.TrimSpace(buf.Bytes()))
-		if g.format != "jsonl" && f.outputDir == "" {
+		msg := run.verdict(r)
+		if text {
 			var out bytes.Buffer
 			if err := run.render(&out, g.format, r); err != nil {
 				return res, err
 			}
-			text.keep(ref, out.Bytes())
+			var verdict error
+			if msg != "" {
+				verdict = errors.New(msg)
+			}
+			show(ref, out.Bytes(), verdict)
 		}
-		if msg := run.verdict(r); msg != "" {
+		if msg != "" {
 			res.Status = batch.StatusPolicy
 			return res, errors.New(msg)
 		}
@@ -161,37 +179,4 @@ func runBatch[R any](ctx context.Context, g *globals, f *manyFlags, args []strin
 		return errPolicy("%d of %d images crossed a threshold", sum.Policy, sum.Total())
 	}
 	return nil
-}
-
-// textSink prints each image's rendering as it finishes, and a failed
-// image's error on stderr.
-type textSink struct {
-	g    *globals
-	mu   sync.Mutex
-	out  map[string][]byte
-	seen int
-}
-
-func (t *textSink) keep(ref string, b []byte) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.out[ref] = b
-}
-
-func (t *textSink) Put(r batch.Result) error {
-	t.mu.Lock()
-	b := t.out[r.Ref]
-	delete(t.out, r.Ref)
-	t.mu.Unlock()
-	if r.Status != batch.StatusOK {
-		fmt.Fprintf(t.g.stderr, "harden: %s: %s\n", r.Ref, r.Error)
-	}
-	if b == nil {
-		return nil
-	}
-	if t.seen++; t.seen > 1 {
-		fmt.Fprintln(t.g.stdout)
-	}
-	_, err := t.g.stdout.Write(b)
-	return err
 }
