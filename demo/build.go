@@ -120,8 +120,7 @@ func (d *run) base(ctx context.Context) error {
 	for _, c := range r.Cut {
 		d.say("warning: dependency cut: %s", c)
 	}
-	d.say("built nodejs for %s in %s: %d packages, layer %s (%s uncompressed), %s", r.Arch, r.Elapsed.Round(time.Millisecond),
-		len(r.Packages), report.Bytes(r.LayerSize), report.Bytes(r.LayerUncompressedSize), r.Digest)
+	d.say("%s", r.Summary())
 	return d.auditImage(ctx, archive)
 }
 

@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/harden-dev/harden/base"
@@ -86,11 +85,7 @@ func runBase(cmd *cobra.Command, g *globals, o *baseOptions) error {
 		if g.format == "json" {
 			return report.WriteJSON(g.stdout, rows)
 		}
-		t := report.NewTable("PRESET", "PACKAGES", "ENTRYPOINT", "DESCRIPTION")
-		for _, r := range rows {
-			t.Add(r.Name, strings.Join(r.Packages, " "), strings.Join(r.Entrypoint, " "), r.Description)
-		}
-		return t.WriteText(g.stdout)
+		return base.WritePresets(g.stdout, rows)
 	}
 	epoch, err := g.sourceDate()
 	if err != nil {
@@ -113,18 +108,12 @@ func runBase(cmd *cobra.Command, g *globals, o *baseOptions) error {
 	if g.format == "json" {
 		err = report.WriteJSON(g.stdout, r.Result)
 	} else {
-		t := report.NewTable("PACKAGE", "VERSION", "ARCH", "SIZE", "WHY").AlignRight(3)
-		for _, p := range r.Packages {
-			t.Add(p.Name, p.Version, p.Architecture, report.Bytes(p.Size), report.Or(p.Reason, "locked"))
-		}
-		err = t.WriteText(g.stdout)
+		err = r.WriteTable(g.stdout)
 	}
 	if err != nil || o.resolveOnly {
 		return err
 	}
-	g.info("built %s for %s in %s: %d packages, layer %s (%s uncompressed), %s",
-		report.Or(r.Spec.Preset, "base"), r.Arch, r.Elapsed.Round(time.Millisecond), len(r.Packages),
-		report.Bytes(r.LayerSize), report.Bytes(r.LayerUncompressedSize), r.Digest)
+	g.info("%s", r.Summary())
 	for _, out := range o.outputs {
 		g.info("wrote %s", out)
 	}
