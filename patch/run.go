@@ -3,7 +3,11 @@ package patch
 import (
 	"context"
 	"fmt"
+	"github.com/harden-dev/harden/engine"
+	"github.com/harden-dev/harden/minify"
+	"github.com/harden-dev/harden/report"
 	"log/slog"
+	"time"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/harden-dev/harden/base"
@@ -28,13 +32,29 @@ type Job struct {
 	ImageOptions []image.Option
 	Options      []Option
 	Logger       *slog.Logger
+	// Verify runs Probes on the original and the patched image (the
+	// patched one as harden runtime prints it) and compares.
+	Verify bool
+	Probes minify.Probes
 }
 
 // Outcome is what Run did: the plan and, unless it was only planned, the
 // patched image. Close it when done with Image.
 type Outcome struct {
 	*Result
-	Image v1.Image
+	Image v1.Image `json:"-"`
+	// Verify is the proof, when the job asked for one.
+	Verify  *minify.VerifyResult `json:"verify,omitempty"`
+	Elapsed time.Duration        `json:"-"`
+}
+
+// Summary is one line on what was patched: packages, findings fixed, the
+// layer and the new digest.
+func (o *Outcome) Summary(ref string) string {
+	d, _ := o.Image.Digest()
+	return fmt.Sprintf("patched %s in %s: %d packages, %d findings fixed, layer %s (%s uncompressed, %d files, %d whiteouts), %s",
+		ref, o.Elapsed.Round(time.Millisecond), len(o.Updates), o.FindingsFixed, report.Bytes(o.Layer.Size),
+		report.Bytes(o.Layer.UncompressedSize), o.Layer.Files, o.Layer.Whiteouts, d)
 }
 
 // SBOMOptions are the inventory options Run scans an image with.
@@ -45,6 +65,7 @@ func SBOMOptions(log *slog.Logger) []sbom.Option {
 // Run plans the updates and, when there is something to update and
 // outputs to write, applies them in one layer and writes the image.
 func Run(ctx context.Context, job Job) (*Outcome, error) {
+	start := time.Now()
 	ref := job.Image.Ref.String()
 	cfg, err := job.Image.ConfigFile()
 	if err != nil {
@@ -82,6 +103,17 @@ func Run(ctx context.Context, job Job) (*Outcome, error) {
 			return nil, fmt.Errorf("writing %s: %w", dst, err)
 		}
 	}
+	if job.Verify {
+		engineRef := ""
+		if job.Image.Ref.Transport == image.DockerDaemon {
+			engineRef = job.Image.Ref.Name
+		}
+		if out.Verify, err = minify.VerifyImages(ctx, engine.New(), engineRef, job.Image, out.Image, job.Probes); err != nil {
+			r.Close()
+			return nil, fmt.Errorf("verify: %w", err)
+		}
+	}
+	out.Elapsed = time.Since(start)
 	return out, nil
 }
 

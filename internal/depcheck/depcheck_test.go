@@ -34,7 +34,7 @@ var allowed = map[string][]string{
 	"redact":   {"audit/secrets"},
 	"pin":      {"dockerfile", "image", "report"},
 	"workload": {"report"},
-	"patch":    {"debian", "fsindex", "vuln", "sbom", "base", "image", "report"},
+	"patch":    {"debian", "fsindex", "vuln", "sbom", "base", "image", "report", "minify", "engine"},
 }
 
 func TestLayering(t *testing.T) {

@@ -3,10 +3,6 @@ package cli
 import (
 	"context"
 	"errors"
-	"fmt"
-	"github.com/harden-dev/harden/engine"
-	"github.com/harden-dev/harden/minify"
-	"time"
 
 	"github.com/harden-dev/harden/image"
 	"github.com/harden-dev/harden/patch"
@@ -68,7 +64,6 @@ func (g *globals) runPatch(ctx context.Context, o *patchOptions, ref string) err
 	if o.verify && probes.Empty() {
 		return usageError{errors.New("--verify needs a probe: --probe-http PORT/PATH, --probe-tcp PORT or --probe-cmd ARGS")}
 	}
-	start := time.Now()
 	wants := append(sbom.Wants(patch.SBOMOptions(g.log)...), patch.Wants()...)
 	img, x, err := g.indexImage(ctx, ref, &o.image, wants...)
 	if err != nil {
@@ -83,7 +78,7 @@ func (g *globals) runPatch(ctx context.Context, o *patchOptions, ref string) err
 		}
 	}
 	if !o.dryRun {
-		job.Outputs = o.outputs
+		job.Outputs, job.Verify, job.Probes = o.outputs, o.verify, probes
 	}
 	if dir := g.getenv("HARDEN_TMPDIR"); dir != "" {
 		job.Options = append(job.Options, patch.WithTempDir(dir))
@@ -101,32 +96,23 @@ func (g *globals) runPatch(ctx context.Context, o *patchOptions, ref string) err
 		if r.Empty() {
 			g.info("%s is current: no package to update; nothing written", ref)
 		}
-		return g.writePatch(r.Result, nil)
+		return g.writePatch(r)
 	}
 	defer r.Close()
 	for _, dst := range o.outputs {
 		g.info("wrote %s", dst)
 	}
-	var verdict *minify.VerifyResult
-	if o.verify {
-		if verdict, err = minify.VerifyImages(ctx, engine.New(), engineRef(img), img, r.Image, probes); err != nil {
-			return fmt.Errorf("verify: %w", err)
-		}
-	}
-	d, _ := r.Image.Digest()
-	g.info("patched %s in %s: %d packages, %d findings fixed, layer %s (%s uncompressed, %d files, %d whiteouts), %s",
-		ref, time.Since(start).Round(time.Millisecond), len(r.Updates), r.FindingsFixed, report.Bytes(r.Layer.Size),
-		report.Bytes(r.Layer.UncompressedSize), r.Layer.Files, r.Layer.Whiteouts, d)
-	if err := g.writePatch(r.Result, verdict); err != nil {
+	g.info("%s", r.Summary(ref))
+	if err := g.writePatch(r); err != nil {
 		return err
 	}
-	if verdict != nil {
+	if r.Verify != nil {
 		if g.format != "json" {
-			if err := verdict.WriteText(g.stdout, "patched"); err != nil {
+			if err := r.Verify.WriteText(g.stdout, "patched"); err != nil {
 				return err
 			}
 		}
-		if !verdict.Passed {
+		if !r.Verify.Passed {
 			return errPolicy("verify: the patched image does not answer the probes as the original does")
 		}
 	}
@@ -142,16 +128,10 @@ func engineRef(img *image.Image) string {
 	return ""
 }
 
-// patchOutput is patch's JSON: the result and, with --verify, the proof.
-type patchOutput struct {
-	*patch.Result
-	Verify *minify.VerifyResult `json:"verify,omitempty"`
-}
-
 // writePatch prints the plan (and, after Apply, the layer and notes).
-func (g *globals) writePatch(r *patch.Result, v *minify.VerifyResult) error {
+func (g *globals) writePatch(r *patch.Outcome) error {
 	if g.format == "json" {
-		return report.WriteJSON(g.stdout, patchOutput{r, v})
+		return report.WriteJSON(g.stdout, r)
 	}
 	for _, m := range r.Messages() {
 		g.info("%s", m)
