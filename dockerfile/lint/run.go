@@ -27,8 +27,10 @@ type Request struct {
 	// lints the fixed files again; Diff prints them as a unified diff.
 	Fix, Diff bool
 	Stdout    io.Writer
-	// Info prints a progress or informational line.
+	// Info prints a progress or informational line; Warn a file that does
+	// not parse.
 	Info func(format string, args ...any)
+	Warn func(error)
 }
 
 // Outcome is what Run found and did.
@@ -91,7 +93,43 @@ func Run(ctx context.Context, req Request) (*Outcome, error) {
 			out.Results = append(out.Results, r)
 		}
 	}
+	for _, r := range out.Results {
+		if r.Err != nil && req.Warn != nil {
+			req.Warn(r.Err)
+		}
+	}
+	if req.Fix || req.Diff {
+		if err := req.ApplyFixes(out); err != nil {
+			out.Failed = append(out.Failed, err)
+		}
+	}
 	return out, nil
+}
+
+// Err is the run's error: paths that could not be read, or no file that
+// parsed.
+func (o *Outcome) Err() error {
+	switch n := len(o.Failed); {
+	case n > 0:
+		return fmt.Errorf("%d %s could not be read", n, Plural(n, "path"))
+	case o.Parsed() == 0 && len(o.Results) > 0:
+		return errors.New("no Dockerfile could be parsed")
+	}
+	return nil
+}
+
+// Gate is the run's verdict ("" passes): with exitCode, a file Diff would
+// change; else, unless Diff, findings at threshold or above.
+func (o *Outcome) Gate(threshold dockerfile.Level, exitCode, diff bool) string {
+	if n := o.WouldChange; exitCode && n > 0 {
+		return fmt.Sprintf("%d %s would change with harden lint --fix", n, Plural(n, "file"))
+	}
+	if threshold != dockerfile.Off && !diff {
+		if n := Count(o.Results, threshold); n > 0 {
+			return fmt.Sprintf("%d %s at or above %s", n, Plural(n, "finding"), threshold)
+		}
+	}
+	return ""
 }
 
 // ApplyFixes writes the fixed files (Fix) or prints their diff (Diff).

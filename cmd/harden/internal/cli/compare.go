@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"github.com/harden-dev/harden/fsindex"
 	"github.com/harden-dev/harden/image"
+	"github.com/harden-dev/harden/internal/atomicfile"
 	"github.com/harden-dev/harden/sbom"
 
 	"github.com/harden-dev/harden/compare"
@@ -136,7 +137,7 @@ func (g *globals) compareImages(ctx context.Context, refs []string, f *compareFl
 // writeReport writes a report file atomically, redacted like standard
 // output: a report is never the place for a secret from an image.
 func writeReport(name string, data []byte) error {
-	return writeFileAtomic(name, redact.Bytes(data))
+	return atomicfile.Write(name, redact.Bytes(data))
 }
 
 // compareDB opens the vulnerability database unless --no-scan (nil when

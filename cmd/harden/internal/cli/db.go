@@ -30,13 +30,19 @@ func (g *globals) dbDir(flag, fromConfig string) (string, error) {
 	if fromConfig != "" {
 		return fromConfig, nil
 	}
+	return g.cacheDir("db", "--db")
+}
+
+// cacheDir is XDG_CACHE_HOME/harden/NAME (or ~/.cache/harden/NAME); flag
+// is the flag that names another directory.
+func (g *globals) cacheDir(name, flag string) (string, error) {
 	if x := g.getenv("XDG_CACHE_HOME"); x != "" {
-		return filepath.Join(x, "harden", "db"), nil
+		return filepath.Join(x, "harden", name), nil
 	}
 	if h := g.getenv("HOME"); h != "" {
-		return filepath.Join(h, ".cache", "harden", "db"), nil
+		return filepath.Join(h, ".cache", "harden", name), nil
 	}
-	return "", usageError{errors.New("no cache directory: set XDG_CACHE_HOME or HOME, or pass --db")}
+	return "", usageError{errors.New("no cache directory: set XDG_CACHE_HOME or HOME, or pass " + flag)}
 }
 
 func newDBImportCmd(g *globals, dir *string) *cobra.Command {
@@ -44,12 +50,7 @@ func newDBImportCmd(g *globals, dir *string) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "import PATH...",
 		Short: "Add OSV records from all.zip exports, folders, JSON files or Debian tracker JSON",
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 0 {
-				return usageError{errors.New("import wants at least one PATH")}
-			}
-			return nil
-		},
+		Args:  minArgs(1, "import wants at least one PATH"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := g.checkFormat("table", "json"); err != nil {
 				return err

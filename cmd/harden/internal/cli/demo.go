@@ -1,9 +1,7 @@
 package cli
 
 import (
-	"errors"
 	"github.com/harden-dev/harden/demo"
-	"path/filepath"
 	"runtime"
 
 	"github.com/harden-dev/harden/report"
@@ -29,7 +27,7 @@ func newDemoCmd(g *globals) *cobra.Command {
 				return err
 			}
 			if f.workdir == "" {
-				dir, err := g.cacheDir("demo")
+				dir, err := g.cacheDir("demo", "--workdir")
 				if err != nil {
 					return err
 				}
@@ -57,15 +55,4 @@ func newDemoCmd(g *globals) *cobra.Command {
 	fl.BoolVar(&f.keep, "keep", false, "leave the demo images in the engine (harden-demo/app:minified, harden-demo/app:distroless, harden-demo/nodejs-base) to try them")
 	fl.IntVar(&f.lines, "lines", 25, "lines of each command's output to show (0: all)")
 	return cmd
-}
-
-// cacheDir is XDG_CACHE_HOME/harden/NAME (or ~/.cache/harden/NAME).
-func (g *globals) cacheDir(name string) (string, error) {
-	if x := g.getenv("XDG_CACHE_HOME"); x != "" {
-		return filepath.Join(x, "harden", name), nil
-	}
-	if h := g.getenv("HOME"); h != "" {
-		return filepath.Join(h, ".cache", "harden", name), nil
-	}
-	return "", usageError{errors.New("no cache directory: set XDG_CACHE_HOME or HOME, or pass --workdir")}
 }

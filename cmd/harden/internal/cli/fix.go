@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"github.com/harden-dev/harden/internal/atomicfile"
 	"io"
 
 	"github.com/harden-dev/harden/dockerfile"
@@ -34,7 +35,7 @@ func newFixCmd(g *globals) *cobra.Command {
 				return err
 			}
 			if o.output != "" {
-				if err := writeFileAtomic(o.output, []byte(res.Dockerfile)); err != nil {
+				if err := atomicfile.Write(o.output, []byte(res.Dockerfile)); err != nil {
 					return err
 				}
 			}

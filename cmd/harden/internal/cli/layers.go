@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 
@@ -100,6 +101,16 @@ func (f *layersFlags) thresholds(cmd *cobra.Command) (layers.Thresholds, error) 
 		}
 	}
 	return t, nil
+}
+
+// minArgs is cobra.MinimumNArgs with a usage error saying msg.
+func minArgs(n int, msg string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) < n {
+			return usageError{errors.New(msg)}
+		}
+		return nil
+	}
 }
 
 // exactArgs is cobra.ExactArgs with a usage error naming the argument.

@@ -3,9 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"github.com/harden-dev/harden/internal/atomicfile"
 
-	"github.com/harden-dev/harden/dockerfile"
 	"github.com/harden-dev/harden/dockerfile/lint"
 	"github.com/harden-dev/harden/dockerfile/rules"
 	"github.com/harden-dev/harden/policy"
@@ -84,20 +82,11 @@ func runLint(cmd *cobra.Command, g *globals, o *lintOptions, args []string) erro
 		return usageError{err}
 	}
 	req := lint.Request{Paths: paths, Stdin: g.stdin, Policy: conf, Ignore: o.ignore, Trusted: o.trusted, RequireDigest: o.requireDigest,
-		Fix: o.fix, Diff: o.diff, Stdout: g.stdout, Info: g.info}
+		Fix: o.fix, Diff: o.diff, Stdout: g.stdout, Info: g.info,
+		Warn: func(err error) { fmt.Fprintf(g.stderr, "harden: %v\n", err) }}
 	res, err := lint.Run(cmd.Context(), req)
 	if err != nil {
 		return usageError{err}
-	}
-	for _, r := range res.Results {
-		if r.Err != nil {
-			fmt.Fprintf(g.stderr, "harden: %v\n", r.Err)
-		}
-	}
-	if o.fix || o.diff {
-		if err := req.ApplyFixes(res); err != nil {
-			res.Failed = append(res.Failed, err)
-		}
 	}
 	if !o.diff && !(o.fix && len(res.Results) == 1 && res.Results[0].File == "-") {
 		if err := lint.Write(g.stdout, g.format, res.Results, all, version); err != nil {
@@ -107,22 +96,11 @@ func runLint(cmd *cobra.Command, g *globals, o *lintOptions, args []string) erro
 	for _, err := range res.Failed {
 		fmt.Fprintf(g.stderr, "harden: %v\n", err)
 	}
-	switch n := len(res.Failed); {
-	case n > 0:
-		return fmt.Errorf("%d %s could not be read", n, lint.Plural(n, "path"))
-	case res.Parsed() == 0 && len(res.Results) > 0:
-		return errors.New("no Dockerfile could be parsed")
+	if err := res.Err(); err != nil {
+		return err
 	}
-	if n := res.WouldChange; o.exitCode && n > 0 {
-		return errPolicy("%d %s would change with harden lint --fix", n, lint.Plural(n, "file"))
-	}
-	if threshold != dockerfile.Off && !o.diff {
-		if n := lint.Count(res.Results, threshold); n > 0 {
-			return errPolicy("%d %s at or above %s", n, lint.Plural(n, "finding"), threshold)
-		}
+	if msg := res.Gate(threshold, o.exitCode, o.diff); msg != "" {
+		return errPolicy("%s", msg)
 	}
 	return nil
 }
-
-// writeFileAtomic replaces name with data atomically, keeping its mode.
-func writeFileAtomic(name string, data []byte) error { return atomicfile.Write(name, data) }

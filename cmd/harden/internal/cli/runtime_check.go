@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/harden-dev/harden/report"
@@ -14,12 +13,7 @@ func newRuntimeCheckCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "check FILE|DIR...",
 		Short: "Check Kubernetes manifests and Compose files for containers that run unhardened",
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 0 {
-				return usageError{errors.New("check wants at least one FILE or DIR")}
-			}
-			return nil
-		},
+		Args:  minArgs(1, "check wants at least one FILE or DIR"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := g.checkFormat("table", "json", "sarif", "markdown"); err != nil {
 				return err
