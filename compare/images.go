@@ -3,6 +3,7 @@ package compare
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -89,4 +90,18 @@ func ColumnName(ref string) string {
 		return filepath.Base(strings.TrimSuffix(ref, "/"))
 	}
 	return ref
+}
+
+// Write prints the comparison in format: json, markdown, html (with
+// opts), or table.
+func (c *Comparison) Write(w io.Writer, format string, opts HTMLOptions) error {
+	switch format {
+	case "json":
+		return c.WriteJSON(w)
+	case "markdown":
+		return c.WriteMarkdown(w)
+	case "html":
+		return c.WriteHTML(w, opts)
+	}
+	return c.WriteText(w)
 }

@@ -94,3 +94,25 @@ func shortID(d string) string {
 	}
 	return d
 }
+
+// Override sets the thresholds given as a user writes them (a ratio, a
+// size, or "disabled"); nil leaves one as it is.
+func (t *Thresholds) Override(lowestEfficiency, highestWastedBytes, highestUserWastedPercent *string) error {
+	var err error
+	if s := lowestEfficiency; s != nil {
+		if t.LowestEfficiency, err = ParseRatio(*s); err != nil {
+			return fmt.Errorf("--lowest-efficiency: %w", err)
+		}
+	}
+	if s := highestWastedBytes; s != nil {
+		if t.HighestWastedBytes, err = ParseBytes(*s); err != nil {
+			return fmt.Errorf("--highest-wasted-bytes: %w", err)
+		}
+	}
+	if s := highestUserWastedPercent; s != nil {
+		if t.HighestUserWastedPercent, err = ParseRatio(*s); err != nil {
+			return fmt.Errorf("--highest-user-wasted-percent: %w", err)
+		}
+	}
+	return nil
+}

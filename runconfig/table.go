@@ -37,3 +37,19 @@ func (s *Settings) WriteTable(w io.Writer) error {
 	fmt.Fprintln(w)
 	return s.WriteDocker(w)
 }
+
+// Write prints the settings in format: json, docker (run flags), compose,
+// kubernetes, or table.
+func (s *Settings) Write(w io.Writer, format string) error {
+	switch format {
+	case "json":
+		return report.WriteJSON(w, s)
+	case "docker":
+		return s.WriteDocker(w)
+	case "compose":
+		return s.WriteCompose(w)
+	case "kubernetes":
+		return s.WriteKubernetes(w)
+	}
+	return s.WriteTable(w)
+}

@@ -57,15 +57,7 @@ func newCompareCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			switch g.format {
-			case "json":
-				return c.WriteJSON(g.stdout)
-			case "markdown":
-				return c.WriteMarkdown(g.stdout)
-			case "html":
-				return c.WriteHTML(g.stdout, compare.HTMLOptions{Version: readBuildInfo().Version})
-			}
-			return c.WriteText(g.stdout)
+			return c.Write(g.stdout, g.format, compare.HTMLOptions{Version: readBuildInfo().Version})
 		},
 	}
 	addCompareFlags(cmd, f)

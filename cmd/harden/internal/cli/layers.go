@@ -2,8 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"io"
 
 	"github.com/harden-dev/harden/layers"
@@ -85,40 +83,13 @@ func (f *layersFlags) thresholds(cmd *cobra.Command) (layers.Thresholds, error) 
 	if err != nil {
 		return t, err
 	}
-	if cmd.Flags().Changed("lowest-efficiency") {
-		if t.LowestEfficiency, err = layers.ParseRatio(f.lowestEff); err != nil {
-			return t, fmt.Errorf("--lowest-efficiency: %w", err)
-		}
-	}
-	if cmd.Flags().Changed("highest-wasted-bytes") {
-		if t.HighestWastedBytes, err = layers.ParseBytes(f.highestWasted); err != nil {
-			return t, fmt.Errorf("--highest-wasted-bytes: %w", err)
-		}
-	}
-	if cmd.Flags().Changed("highest-user-wasted-percent") {
-		if t.HighestUserWastedPercent, err = layers.ParseRatio(f.highestUserWaste); err != nil {
-			return t, fmt.Errorf("--highest-user-wasted-percent: %w", err)
-		}
-	}
-	return t, nil
-}
-
-// minArgs is cobra.MinimumNArgs with a usage error saying msg.
-func minArgs(n int, msg string) cobra.PositionalArgs {
-	return func(cmd *cobra.Command, args []string) error {
-		if len(args) < n {
-			return usageError{errors.New(msg)}
+	given := func(name string, v *string) *string {
+		if cmd.Flags().Changed(name) {
+			return v
 		}
 		return nil
 	}
-}
-
-// exactArgs is cobra.ExactArgs with a usage error naming the argument.
-func exactArgs(n int, names string) cobra.PositionalArgs {
-	return func(cmd *cobra.Command, args []string) error {
-		if len(args) != n {
-			return usageError{fmt.Errorf("%s wants %s, got %d arguments", cmd.Name(), names, len(args))}
-		}
-		return nil
-	}
+	err = t.Override(given("lowest-efficiency", &f.lowestEff), given("highest-wasted-bytes", &f.highestWasted),
+		given("highest-user-wasted-percent", &f.highestUserWaste))
+	return t, err
 }

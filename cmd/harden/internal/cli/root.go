@@ -177,3 +177,23 @@ func (g *globals) info(format string, args ...any) {
 		fmt.Fprintf(g.stderr, format+"\n", args...)
 	}
 }
+
+// minArgs is cobra.MinimumNArgs with a usage error saying msg.
+func minArgs(n int, msg string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) < n {
+			return usageError{errors.New(msg)}
+		}
+		return nil
+	}
+}
+
+// exactArgs is cobra.ExactArgs with a usage error naming the argument.
+func exactArgs(n int, names string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return usageError{fmt.Errorf("%s wants %s, got %d arguments", cmd.Name(), names, len(args))}
+		}
+		return nil
+	}
+}

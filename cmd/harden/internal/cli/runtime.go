@@ -47,18 +47,7 @@ func newRuntimeCmd(g *globals) *cobra.Command {
 				return err
 			}
 			s := runconfig.Recommend(engineName(img), x, res)
-			switch g.format {
-			case "json":
-				err = report.WriteJSON(g.stdout, s)
-			case "docker":
-				err = s.WriteDocker(g.stdout)
-			case "compose":
-				err = s.WriteCompose(g.stdout)
-			case "kubernetes":
-				err = s.WriteKubernetes(g.stdout)
-			default:
-				err = s.WriteTable(g.stdout)
-			}
+			err = s.Write(g.stdout, g.format)
 			if err != nil || !f.verify {
 				return err
 			}
