@@ -1,7 +1,10 @@
 package minify
 
 import (
+	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"strings"
 	"time"
 )
@@ -61,4 +64,23 @@ func (f *ProbeSpec) Probes() (Probes, error) {
 		}
 	}
 	return p, nil
+}
+
+// Healthcheck GETs url within timeout, as the static probe in a minified
+// image does for its HEALTHCHECK: the answer's status, or an error when
+// there is none. A status of 400 or more is unhealthy.
+func Healthcheck(ctx context.Context, url string, timeout time.Duration) (int, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return 0, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+	resp.Body.Close()
+	return resp.StatusCode, nil
 }

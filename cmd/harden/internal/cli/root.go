@@ -4,6 +4,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -169,6 +170,18 @@ func (g *globals) checkFormat(allowed ...string) error {
 		}
 	}
 	return usageError{fmt.Errorf("unknown --format %q for this command (want %s)", g.format, strings.Join(allowed, ", "))}
+}
+
+// formatAlias checks --format against names (NAME or ALIAS=NAME; want says
+// them to the user) and sets it to the name an alias stands for.
+func (g *globals) formatAlias(want string, names ...string) error {
+	for _, n := range names {
+		if alias, name, ok := strings.Cut(n, "="); ok && alias == g.format || n == g.format {
+			g.format = cmp.Or(name, n)
+			return nil
+		}
+	}
+	return usageError{fmt.Errorf("unknown --format %q for this command (want %s)", g.format, want)}
 }
 
 // info prints an informational line to stderr unless --quiet.

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"fmt"
 	"github.com/harden-dev/harden/fsindex"
 	"github.com/harden-dev/harden/image"
 	"io"
@@ -24,11 +23,10 @@ func newSbomCmd(g *globals) *cobra.Command {
 		Short: "List the packages inside an image, a directory or a lock file (SBOM)",
 		Args:  imageArgs("IMAGE, dir:PATH or FILE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			format, err := sbomFormat(g.format)
-			if err != nil {
+			if err := g.formatAlias("table, json, jsonl, cyclonedx, cyclonedx-json, spdx or spdx-json", "table", "json", "jsonl",
+				"cyclonedx", "cyclonedx-json=cyclonedx", "spdx", "spdx-json=spdx"); err != nil {
 				return err
 			}
-			g.format = format
 			return runImages(cmd, g, &f.many, args, imageRun[*sbom.SBOM]{
 				analyze: func(ctx context.Context, ref string) (*sbom.SBOM, error) {
 					s, err := g.makeSBOM(ctx, ref, &f.image)
@@ -55,19 +53,6 @@ func newSbomCmd(g *globals) *cobra.Command {
 	addImageFlags(cmd, &f.image)
 	addManyFlags(cmd, &f.many)
 	return cmd
-}
-
-// sbomFormat accepts sbom's formats and Syft's names for them.
-func sbomFormat(format string) (string, error) {
-	switch format {
-	case "table", "json", "jsonl":
-		return format, nil
-	case "cyclonedx", "cyclonedx-json":
-		return "cyclonedx", nil
-	case "spdx", "spdx-json":
-		return "spdx", nil
-	}
-	return "", usageError{fmt.Errorf("unknown --format %q for this command (want table, json, jsonl, cyclonedx, cyclonedx-json, spdx or spdx-json)", format)}
 }
 
 // makeSBOM inventories an image, a directory or a manifest file.

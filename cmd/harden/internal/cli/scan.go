@@ -52,24 +52,11 @@ func newScanCmd(g *globals) *cobra.Command {
 	return cmd
 }
 
-func scanFormat(format string) (string, error) {
-	switch format {
-	case "table", "json", "sarif", "jsonl":
-		return format, nil
-	case "gitlab", "gitlab-container-scanning":
-		return "gitlab", nil
-	case "cyclonedx", "cyclonedx-json":
-		return "cyclonedx", nil
-	}
-	return "", usageError{fmt.Errorf("unknown --format %q for this command (want table, json, jsonl, sarif, cyclonedx or gitlab)", format)}
-}
-
 func (g *globals) runScan(cmd *cobra.Command, f *scanFlags, args []string) error {
-	format, err := scanFormat(g.format)
-	if err != nil {
+	if err := g.formatAlias("table, json, jsonl, sarif, cyclonedx or gitlab", "table", "json", "jsonl", "sarif", "cyclonedx",
+		"cyclonedx-json=cyclonedx", "gitlab", "gitlab-container-scanning=gitlab"); err != nil {
 		return err
 	}
-	g.format = format
 	cfg, err := policy.LoadFile(f.config, !cmd.Flags().Changed("config"))
 	if err != nil {
 		return usageError{err}
