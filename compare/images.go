@@ -1,8 +1,10 @@
 package compare
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"github.com/harden-dev/harden/internal/atomicfile"
 	"io"
 	"os"
 	"path/filepath"
@@ -104,4 +106,15 @@ func (c *Comparison) Write(w io.Writer, format string, opts HTMLOptions) error {
 		return c.WriteHTML(w, opts)
 	}
 	return c.WriteText(w)
+}
+
+// WriteHTMLFile writes the report page to name atomically, redacted like
+// harden's standard output (a report is never the place for a secret from
+// an image), and returns its size.
+func (c *Comparison) WriteHTMLFile(name string, opts HTMLOptions) (int, error) {
+	var page bytes.Buffer
+	if err := c.WriteHTML(&page, opts); err != nil {
+		return 0, err
+	}
+	return page.Len(), atomicfile.Write(name, redact.Bytes(page.Bytes()))
 }

@@ -1,7 +1,6 @@
 package demo
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -242,15 +241,11 @@ func (d *run) compare(ctx context.Context) error {
 	if err := c.WriteText(d.out); err != nil {
 		return err
 	}
-	var page bytes.Buffer
-	if err := c.WriteHTML(&page, compare.HTMLOptions{Title: "harden demo: the reference app before and after", Version: d.o.Version}); err != nil {
+	n, err := c.WriteHTMLFile(d.o.Report, compare.HTMLOptions{Title: "harden demo: the reference app before and after", Version: d.o.Version})
+	if err != nil {
 		return err
 	}
-	// a report is never the place for a secret from an image
-	if err := atomicfile.Write(d.o.Report, redact.Bytes(page.Bytes())); err != nil {
-		return err
-	}
-	fmt.Fprintf(d.out, "\n    wrote %s (%s)\n", d.o.Report, report.Bytes(int64(page.Len())))
+	fmt.Fprintf(d.out, "\n    wrote %s (%s)\n", d.o.Report, report.Bytes(int64(n)))
 	return nil
 }
 

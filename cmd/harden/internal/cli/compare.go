@@ -1,17 +1,14 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"github.com/harden-dev/harden/fsindex"
 	"github.com/harden-dev/harden/image"
-	"github.com/harden-dev/harden/internal/atomicfile"
 	"github.com/harden-dev/harden/sbom"
 
 	"github.com/harden-dev/harden/compare"
-	"github.com/harden-dev/harden/redact"
 	"github.com/harden-dev/harden/report"
 	"github.com/harden-dev/harden/vuln"
 	"github.com/spf13/cobra"
@@ -85,11 +82,7 @@ func newReportCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var page bytes.Buffer
-			if err := c.WriteHTML(&page, compare.HTMLOptions{Title: title, Version: readBuildInfo().Version, AllFindings: f.all}); err != nil {
-				return err
-			}
-			if err := writeReport(out, page.Bytes()); err != nil {
+			if _, err := c.WriteHTMLFile(out, compare.HTMLOptions{Title: title, Version: readBuildInfo().Version, AllFindings: f.all}); err != nil {
 				return err
 			}
 			g.info("wrote %s", out)
@@ -124,12 +117,6 @@ func (g *globals) compareImages(ctx context.Context, refs []string, f *compareFl
 		defer o.DB.Close()
 	}
 	return compare.Images(ctx, refs, o)
-}
-
-// writeReport writes a report file atomically, redacted like standard
-// output: a report is never the place for a secret from an image.
-func writeReport(name string, data []byte) error {
-	return atomicfile.Write(name, redact.Bytes(data))
 }
 
 // compareDB opens the vulnerability database unless --no-scan (nil when
