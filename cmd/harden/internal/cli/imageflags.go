@@ -52,18 +52,12 @@ func (g *globals) indexImage(ctx context.Context, ref string, f *imageFlags, wan
 		opts = append(opts, fsindex.WithProgress(p))
 	}
 	if f.base != "" {
-		base, err := image.Open(ctx, f.base, g.imageOptions(f)...)
+		ids, err := image.DiffIDs(ctx, f.base, g.imageOptions(f)...)
 		if err != nil {
 			img.Close()
 			return nil, nil, fmt.Errorf("--base: %w", err)
 		}
-		cfg, err := base.ConfigFile()
-		base.Close()
-		if err != nil {
-			img.Close()
-			return nil, nil, fmt.Errorf("--base: reading config: %w", err)
-		}
-		opts = append(opts, fsindex.WithBase(cfg.RootFS.DiffIDs))
+		opts = append(opts, fsindex.WithBase(ids))
 	}
 	x, err := fsindex.Build(ctx, img, opts...)
 	if err != nil {

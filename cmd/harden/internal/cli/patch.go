@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 
-	"github.com/harden-dev/harden/image"
 	"github.com/harden-dev/harden/patch"
 	"github.com/harden-dev/harden/report"
 	"github.com/harden-dev/harden/sbom"
@@ -117,15 +116,6 @@ func (g *globals) runPatch(ctx context.Context, o *patchOptions, ref string) err
 		}
 	}
 	return nil
-}
-
-// engineRef is the engine's name for an image read from the engine ("" for
-// others).
-func engineRef(img *image.Image) string {
-	if img.Ref.Transport == image.DockerDaemon {
-		return img.Ref.Name
-	}
-	return ""
 }
 
 // writePatch prints the plan (and, after Apply, the layer and notes).

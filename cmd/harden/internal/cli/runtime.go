@@ -6,7 +6,6 @@ import (
 
 	"github.com/harden-dev/harden/audit"
 	"github.com/harden-dev/harden/engine"
-	"github.com/harden-dev/harden/image"
 	"github.com/harden-dev/harden/minify"
 	"github.com/harden-dev/harden/report"
 	"github.com/harden-dev/harden/runconfig"
@@ -46,12 +45,12 @@ func newRuntimeCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			s := runconfig.Recommend(engineName(img), x, res)
+			s := runconfig.Recommend(img.RunName(), x, res)
 			err = s.Write(g.stdout, g.format)
 			if err != nil || !f.verify {
 				return err
 			}
-			h, err := minify.VerifyHardened(ctx, engine.New(), engineRef(img), img, s, probes)
+			h, err := minify.VerifyHardened(ctx, engine.New(), img.EngineName(), img, s, probes)
 			if err != nil {
 				return err
 			}
@@ -73,16 +72,4 @@ func newRuntimeCmd(g *globals) *cobra.Command {
 	f.probe.add(fl, false)
 	cmd.AddCommand(newRuntimeCheckCmd(g))
 	return cmd
-}
-
-// engineName is the name to put in a docker run line: the engine's or the
-// registry's name for the image, or its reference.
-func engineName(img *image.Image) string {
-	if img.Ref.Name != "" {
-		return img.Ref.Name
-	}
-	if len(img.Tags) > 0 {
-		return img.Tags[0]
-	}
-	return img.Ref.String()
 }
