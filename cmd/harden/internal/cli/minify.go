@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"time"
@@ -12,67 +11,51 @@ import (
 	"github.com/spf13/cobra"
 )
 
+// minifyFlags are minify's flags: most go straight into the request.
 type minifyFlags struct {
 	image           imageFlags
-	output          string
-	entrypoint      string
-	cmd             string
-	includes        []string
-	excludes        []string
-	keepShell       bool
+	req             minify.Request
+	entrypoint, cmd string
 	tzdata          bool
-	user            string
-	strict          bool
-	layers          string
-	healthcheckHTTP string
-	trace           bool
-	noTrace         bool
-	verify          bool
 	probe           probeFlags
-	explain         []string
-	items           bool
-	profiles        []string
 }
 
 func newMinifyCmd(g *globals) *cobra.Command {
 	f := &minifyFlags{}
+	r := &f.req
 	cmd := &cobra.Command{
 		Use:   "minify IMAGE -o OUTPUT",
 		Short: "Keep only what the entrypoint needs: a distroless-style image without shell or package manager",
 		Args:  exactArgs(1, "IMAGE"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return f.run(cmd.Context(), g, cmd, args[0])
-		},
+		RunE:  func(cmd *cobra.Command, args []string) error { return f.run(g, cmd, args[0]) },
 	}
 	addImageFlags(cmd, &f.image)
 	fl := cmd.Flags()
-	fl.StringVarP(&f.output, "output", "o", "", "where to write the image: docker-daemon:NAME:TAG, docker-archive:PATH, oci:DIR[:TAG], oci-archive:PATH or registry:REF")
+	fl.StringVarP(&r.Output, "output", "o", "", "where to write the image: docker-daemon:NAME:TAG, docker-archive:PATH, oci:DIR[:TAG], oci-archive:PATH or registry:REF")
 	fl.StringVar(&f.entrypoint, "entrypoint", "", "use this entrypoint instead of the image's (words, quoted as in a shell)")
 	fl.StringVar(&f.cmd, "cmd", "", "use this command instead of the image's Cmd")
-	fl.StringArrayVar(&f.includes, "include", nil, "also keep paths matching this glob (repeatable; ** for any depth); overrides the deny list")
-	fl.StringArrayVar(&f.excludes, "exclude", nil, "drop paths matching this glob, whatever kept them (repeatable)")
-	fl.BoolVar(&f.keepShell, "keep-shell", false, "keep the image's shell (the result is no longer shell-less)")
+	fl.StringArrayVar(&r.Include, "include", nil, "also keep paths matching this glob (repeatable; ** for any depth); overrides the deny list")
+	fl.StringArrayVar(&r.Exclude, "exclude", nil, "drop paths matching this glob, whatever kept them (repeatable)")
+	fl.BoolVar(&r.KeepShell, "keep-shell", false, "keep the image's shell (the result is no longer shell-less)")
 	fl.BoolVar(&f.tzdata, "tzdata", true, "keep /usr/share/zoneinfo when the image has it")
-	fl.StringVar(&f.user, "user", "", "the new image's user (default 65532:65532)")
-	fl.BoolVar(&f.strict, "strict", false, "fail when a library the entrypoint needs is missing (default: warn)")
-	fl.StringVar(&f.layers, "layers", "one", "one layer, or app: the runtime and the app in two layers")
-	fl.StringVar(&f.healthcheckHTTP, "healthcheck-http", "", "add a static probe and an exec-form HEALTHCHECK that GETs PORT/PATH")
-	fl.BoolVar(&f.trace, "trace", false, "run the original once under strace while the probes run before planning, and keep what it opened")
-	fl.BoolVar(&f.noTrace, "no-trace", false, "do not retry a failed --verify with a trace of the original")
-	fl.BoolVar(&f.verify, "verify", false, "run the original and the minified image with the probes and compare (exit 1 if they differ)")
+	fl.StringVar(&r.User, "user", "", "the new image's user (default 65532:65532)")
+	fl.BoolVar(&r.Strict, "strict", false, "fail when a library the entrypoint needs is missing (default: warn)")
+	fl.StringVar(&r.Layers, "layers", "one", "one layer, or app: the runtime and the app in two layers")
+	fl.StringVar(&r.HealthcheckHTTP, "healthcheck-http", "", "add a static probe and an exec-form HEALTHCHECK that GETs PORT/PATH")
+	fl.BoolVar(&r.Trace, "trace", false, "run the original once under strace while the probes run before planning, and keep what it opened")
+	fl.BoolVar(&r.NoTrace, "no-trace", false, "do not retry a failed --verify with a trace of the original")
+	fl.BoolVar(&r.Verify, "verify", false, "run the original and the minified image with the probes and compare (exit 1 if they differ)")
 	f.probe.add(fl, true)
-	fl.StringArrayVar(&f.explain, "explain", nil, "say which rule kept PATH, or why it was dropped (repeatable)")
-	fl.BoolVar(&f.items, "list", false, "with --format json, list every kept path and its reasons")
-	fl.StringArrayVar(&f.profiles, "profile", nil, "read runtime profiles from this YAML file (the format of minify/profiles.yaml; repeatable); one named like a built-in replaces it")
+	fl.StringArrayVar(&r.Explain, "explain", nil, "say which rule kept PATH, or why it was dropped (repeatable)")
+	fl.BoolVar(&r.Items, "list", false, "with --format json, list every kept path and its reasons")
+	fl.StringArrayVar(&r.Profiles, "profile", nil, "read runtime profiles from this YAML file (the format of minify/profiles.yaml; repeatable); one named like a built-in replaces it")
 	return cmd
 }
 
-// request turns the flags into a minify request.
+// request completes the minify request from the flags that need a look.
 func (f *minifyFlags) request(g *globals, cmd *cobra.Command) (minify.Request, error) {
-	r := minify.Request{Output: f.output, Include: f.includes, Exclude: f.excludes, KeepShell: f.keepShell, Strict: f.strict,
-		User: f.user, Layers: f.layers, Profiles: f.profiles, HealthcheckHTTP: f.healthcheckHTTP, Trace: f.trace, NoTrace: f.noTrace,
-		Verify: f.verify, Explain: f.explain, Items: f.items, ImageOptions: g.imageOptions(&f.image), TempDir: g.getenv("HARDEN_TMPDIR"),
-		Logger: g.log, Info: g.info, Helper: g.minifyHelper}
+	r := f.req
+	r.ImageOptions, r.TempDir, r.Logger, r.Info, r.Helper = g.imageOptions(&f.image), g.getenv("HARDEN_TMPDIR"), g.log, g.info, g.minifyHelper
 	if cmd.Flags().Changed("tzdata") {
 		r.TZData = &f.tzdata
 	}
@@ -90,8 +73,6 @@ func (f *minifyFlags) request(g *globals, cmd *cobra.Command) (minify.Request, e
 	return r, err
 }
 
-// helper returns the static harden binary put into images (the healthcheck
-// probe) or bind-mounted into them (--trace).
 func (g *globals) minifyHelper(arch string) (string, int64, error) {
 	p := g.getenv("HARDEN_PROBE_BINARY")
 	if p == "" {
@@ -105,15 +86,15 @@ func (g *globals) minifyHelper(arch string) (string, int64, error) {
 	return p, size, err
 }
 
-func (f *minifyFlags) run(ctx context.Context, g *globals, cmd *cobra.Command, ref string) error {
-	start := time.Now()
+func (f *minifyFlags) run(g *globals, cmd *cobra.Command, ref string) error {
+	ctx, start := cmd.Context(), time.Now()
 	if err := g.checkFormat("table", "json"); err != nil {
 		return err
 	}
-	if f.output == "" {
+	if f.req.Output == "" {
 		return usageError{fmt.Errorf("say where to write the image with -o (docker-daemon:NAME:TAG, docker-archive:PATH, oci:DIR:TAG, registry:REF)")}
 	}
-	if _, err := image.ParseReference(f.output); err != nil {
+	if _, err := image.ParseReference(f.req.Output); err != nil {
 		return usageError{fmt.Errorf("-o: %w", err)}
 	}
 	req, err := f.request(g, cmd)
@@ -124,7 +105,7 @@ func (f *minifyFlags) run(ctx context.Context, g *globals, cmd *cobra.Command, r
 	if err != nil {
 		return usageError{err}
 	}
-	if f.keepShell {
+	if req.KeepShell {
 		fmt.Fprintln(g.stderr, "harden: WARNING: --keep-shell keeps the image's shell: the result is NOT shell-less, and anyone who gets code execution in it gets a shell too")
 	}
 	img, x, err := g.indexImage(ctx, ref, &f.image, minify.Wants(opts...)...)
