@@ -10,43 +10,37 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// baseOptions are the flags of `harden base`.
+// baseOptions are the flags of `harden base`: most go straight into the
+// request.
 type baseOptions struct {
-	preset, presetsFile         string
-	packages, exclude           []string
-	listPresets                 bool
-	mirrors, suites, components []string
-	keyring, debs, arch, cache  string
-	lock                        string
-	updateLock, resolveOnly     bool
-	outputs, entrypoint         []string
-	add, labels                 []string
-	keepDocs, insecure          bool
+	req         base.Request
+	presetsFile string
+	listPresets bool
 }
 
 func addBaseFlags(cmd *cobra.Command, o *baseOptions) {
-	f := cmd.Flags()
-	f.StringVar(&o.preset, "preset", "", "preset to build: static, base, cc, nodejs, python3, java, or one from --presets")
+	f, r := cmd.Flags(), &o.req
+	f.StringVar(&r.Preset, "preset", "", "preset to build: static, base, cc, nodejs, python3, java, or one from --presets")
 	f.StringVar(&o.presetsFile, "presets", "", "YAML file with more presets (same shape as the built-in presets.yaml)")
 	f.BoolVar(&o.listPresets, "list-presets", false, "list the presets and exit")
-	f.StringArrayVarP(&o.packages, "package", "p", nil, "Debian package to add (NAME, NAME=VERSION); repeatable")
-	f.StringArrayVar(&o.exclude, "exclude", nil, "package to leave out (a dependency it meets is cut, with a warning); repeatable")
-	f.StringArrayVar(&o.mirrors, "mirror", nil, "repository URL instead of the machine's apt sources; repeatable")
-	f.StringArrayVar(&o.suites, "suite", nil, "suite for --mirror (e.g. bookworm); repeatable, paired with --mirror in order")
-	f.StringArrayVar(&o.components, "component", nil, "component for --mirror (default main); repeatable")
-	f.StringVar(&o.keyring, "keyring", "", "OpenPGP keyring to verify InRelease with, instead of each source's Signed-By")
-	f.StringVar(&o.debs, "debs", "", "folder of .deb files to build from (offline; with --mirror, both are used)")
-	f.StringVar(&o.arch, "arch", "amd64", "architecture: amd64 or arm64")
-	f.StringVar(&o.cache, "cache", "", "download cache (default: the user cache dir/harden/debs)")
-	f.StringVar(&o.lock, "lock", "", "lock file: read it if it exists (same packages, same image), else write it")
-	f.BoolVar(&o.updateLock, "update-lock", false, "resolve again and rewrite --lock")
-	f.BoolVar(&o.resolveOnly, "resolve-only", false, "print the resolved packages (and write --lock) without building")
-	f.StringArrayVarP(&o.outputs, "output", "o", nil, "where to write the image: docker-daemon:NAME:TAG, docker-archive:PATH, oci:DIR[:TAG], oci-archive:PATH, registry:REF; repeatable")
-	f.StringArrayVar(&o.entrypoint, "entrypoint", nil, "image entrypoint, one argument per flag (replaces the preset's)")
-	f.StringArrayVar(&o.add, "add", nil, "HOSTFILE:/PATH to put into the image in a layer of its own, owned by root (an app on the base); repeatable")
-	f.StringArrayVar(&o.labels, "label", nil, "KEY=VALUE image label; repeatable")
-	f.BoolVar(&o.keepDocs, "keep-docs", false, "keep /usr/share/doc, man and info pages (default: copyright files only)")
-	f.BoolVar(&o.insecure, "insecure", false, "allow plain-HTTP registries for registry: outputs")
+	f.StringArrayVarP(&r.Packages, "package", "p", nil, "Debian package to add (NAME, NAME=VERSION); repeatable")
+	f.StringArrayVar(&r.Exclude, "exclude", nil, "package to leave out (a dependency it meets is cut, with a warning); repeatable")
+	f.StringArrayVar(&r.Repo.Mirrors, "mirror", nil, "repository URL instead of the machine's apt sources; repeatable")
+	f.StringArrayVar(&r.Repo.Suites, "suite", nil, "suite for --mirror (e.g. bookworm); repeatable, paired with --mirror in order")
+	f.StringArrayVar(&r.Repo.Components, "component", nil, "component for --mirror (default main); repeatable")
+	f.StringVar(&r.Repo.Keyring, "keyring", "", "OpenPGP keyring to verify InRelease with, instead of each source's Signed-By")
+	f.StringVar(&r.Repo.Debs, "debs", "", "folder of .deb files to build from (offline; with --mirror, both are used)")
+	f.StringVar(&r.Arch, "arch", "amd64", "architecture: amd64 or arm64")
+	f.StringVar(&r.Repo.Cache, "cache", "", "download cache (default: the user cache dir/harden/debs)")
+	f.StringVar(&r.Lock, "lock", "", "lock file: read it if it exists (same packages, same image), else write it")
+	f.BoolVar(&r.UpdateLock, "update-lock", false, "resolve again and rewrite --lock")
+	f.BoolVar(&r.ResolveOnly, "resolve-only", false, "print the resolved packages (and write --lock) without building")
+	f.StringArrayVarP(&r.Outputs, "output", "o", nil, "where to write the image: docker-daemon:NAME:TAG, docker-archive:PATH, oci:DIR[:TAG], oci-archive:PATH, registry:REF; repeatable")
+	f.StringArrayVar(&r.Entrypoint, "entrypoint", nil, "image entrypoint, one argument per flag (replaces the preset's)")
+	f.StringArrayVar(&r.Add, "add", nil, "HOSTFILE:/PATH to put into the image in a layer of its own, owned by root (an app on the base); repeatable")
+	f.StringArrayVar(&r.Labels, "label", nil, "KEY=VALUE image label; repeatable")
+	f.BoolVar(&r.KeepDocs, "keep-docs", false, "keep /usr/share/doc, man and info pages (default: copyright files only)")
+	f.BoolVar(&r.Insecure, "insecure", false, "allow plain-HTTP registries for registry: outputs")
 }
 
 func newBaseCmd(g *globals) *cobra.Command {
@@ -57,10 +51,10 @@ func newBaseCmd(g *globals) *cobra.Command {
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
-				if o.preset != "" && o.preset != args[0] {
-					return usageError{fmt.Errorf("give the preset once: %q or --preset %q", args[0], o.preset)}
+				if o.req.Preset != "" && o.req.Preset != args[0] {
+					return usageError{fmt.Errorf("give the preset once: %q or --preset %q", args[0], o.req.Preset)}
 				}
-				o.preset = args[0]
+				o.req.Preset = args[0]
 			}
 			return runBase(cmd, g, o)
 		},
@@ -87,13 +81,12 @@ func runBase(cmd *cobra.Command, g *globals, o *baseOptions) error {
 		}
 		return base.WritePresets(g.stdout, rows)
 	}
-	epoch, err := g.sourceDate()
-	if err != nil {
+	req := o.req
+	req.Presets, req.Logger = presets, g.log
+	if req.Epoch, err = g.sourceDate(); err != nil {
 		return err
 	}
-	r, err := base.Run(cmd.Context(), base.Request{Presets: presets, Preset: o.preset, Packages: o.packages, Exclude: o.exclude,
-		Entrypoint: o.entrypoint, Arch: o.arch, Repo: o.repo(), Lock: o.lock, UpdateLock: o.updateLock, ResolveOnly: o.resolveOnly,
-		Outputs: o.outputs, Add: o.add, Labels: o.labels, KeepDocs: o.keepDocs, Insecure: o.insecure, Epoch: epoch, Logger: g.log})
+	r, err := base.Run(cmd.Context(), req)
 	if err != nil {
 		return err
 	}
@@ -103,30 +96,24 @@ func runBase(cmd *cobra.Command, g *globals, o *baseOptions) error {
 		}
 	}
 	if r.WroteLock {
-		g.info("wrote lock %s (%d packages)", o.lock, len(r.Lock.Packages))
+		g.info("wrote lock %s (%d packages)", req.Lock, len(r.Lock.Packages))
 	}
 	if g.format == "json" {
 		err = report.WriteJSON(g.stdout, r.Result)
 	} else {
 		err = r.WriteTable(g.stdout)
 	}
-	if err != nil || o.resolveOnly {
+	if err != nil || req.ResolveOnly {
 		return err
 	}
 	g.info("%s", r.Summary())
-	for _, out := range o.outputs {
+	for _, out := range req.Outputs {
 		g.info("wrote %s", out)
 	}
-	if len(o.outputs) == 0 {
+	if len(req.Outputs) == 0 {
 		g.info("no -o given: the image was built but not written")
 	}
 	return nil
-}
-
-// repo is the repository of --mirror, --suite, --component, --keyring,
-// --debs and --cache.
-func (o *baseOptions) repo() base.Repository {
-	return base.Repository{Mirrors: o.mirrors, Suites: o.suites, Components: o.components, Keyring: o.keyring, Debs: o.debs, Cache: o.cache}
 }
 
 // sourceDate is SOURCE_DATE_EPOCH as a time (nil when unset).

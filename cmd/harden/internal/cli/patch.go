@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"github.com/harden-dev/harden/base"
 
 	"github.com/harden-dev/harden/patch"
 	"github.com/harden-dev/harden/report"
@@ -18,7 +19,7 @@ type patchOptions struct {
 	all      bool
 	dryRun   bool
 	db       string
-	repo     baseOptions // --mirror, --suite, --component, --keyring, --debs, --cache
+	repo     base.Repository
 	verify   bool
 	probe    probeFlags
 }
@@ -38,12 +39,12 @@ func newPatchCmd(g *globals) *cobra.Command {
 	f.BoolVar(&o.all, "all", false, "update every package the repositories have a newer version of")
 	f.BoolVar(&o.dryRun, "dry-run", false, "print the plan (packages, versions, findings fixed, download size) without writing")
 	f.StringVar(&o.db, "db", "", "vulnerability database directory (default: the user cache dir)")
-	f.StringArrayVar(&o.repo.mirrors, "mirror", nil, "repository URL instead of the machine's apt sources; repeatable")
-	f.StringArrayVar(&o.repo.suites, "suite", nil, "suite for --mirror (e.g. bookworm-security); repeatable")
-	f.StringArrayVar(&o.repo.components, "component", nil, "component for --mirror (default main); repeatable")
-	f.StringVar(&o.repo.keyring, "keyring", "", "OpenPGP keyring to verify InRelease with, instead of each source's Signed-By")
-	f.StringVar(&o.repo.debs, "debs", "", "folder of .deb files to update from (offline; with --mirror, both are used)")
-	f.StringVar(&o.repo.cache, "cache", "", "download cache (default: the user cache dir/harden/debs)")
+	f.StringArrayVar(&o.repo.Mirrors, "mirror", nil, "repository URL instead of the machine's apt sources; repeatable")
+	f.StringArrayVar(&o.repo.Suites, "suite", nil, "suite for --mirror (e.g. bookworm-security); repeatable")
+	f.StringArrayVar(&o.repo.Components, "component", nil, "component for --mirror (default main); repeatable")
+	f.StringVar(&o.repo.Keyring, "keyring", "", "OpenPGP keyring to verify InRelease with, instead of each source's Signed-By")
+	f.StringVar(&o.repo.Debs, "debs", "", "folder of .deb files to update from (offline; with --mirror, both are used)")
+	f.StringVar(&o.repo.Cache, "cache", "", "download cache (default: the user cache dir/harden/debs)")
 	f.BoolVar(&o.verify, "verify", false, "run the original and the patched image with the probes (the patched one as harden runtime prints it) and compare; exit 1 if they differ")
 	o.probe.add(f, true)
 	return cmd
@@ -69,7 +70,7 @@ func (g *globals) runPatch(ctx context.Context, o *patchOptions, ref string) err
 		return err
 	}
 	defer img.Close()
-	job := patch.Job{Image: img, Index: x, Request: patch.Request{Packages: o.packages, All: o.all}, Repo: o.repo.repo(),
+	job := patch.Job{Image: img, Index: x, Request: patch.Request{Packages: o.packages, All: o.all}, Repo: o.repo,
 		ImageOptions: g.imageOptions(&o.image), Options: []patch.Option{patch.WithLogger(g.log)}, Logger: g.log}
 	if len(o.packages) == 0 && !o.all {
 		if job.DB, err = g.dbDir(o.db, ""); err != nil {
