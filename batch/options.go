@@ -18,11 +18,12 @@ type options struct {
 	allTags    bool
 	imageOpts  []image.Option
 	log        *slog.Logger
-	pageSize   int // registry page size; 0 is go-containerregistry's default
+	pageSize   int   // registry page size; 0 is go-containerregistry's default
+	maxPage    int64 // bytes one registry answer may hold
 }
 
 func makeOptions(opts ...Option) (*options, error) {
-	o := &options{stdin: os.Stdin, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	o := &options{stdin: os.Stdin, log: slog.New(slog.NewTextHandler(io.Discard, nil)), maxPage: maxPageBytes}
 	for _, opt := range opts {
 		if err := opt(o); err != nil {
 			return nil, err
@@ -85,4 +86,9 @@ func WithLogger(l *slog.Logger) Option {
 // to walk the pagination).
 func withPageSize(n int) Option {
 	return func(o *options) error { o.pageSize = n; return nil }
+}
+
+// withMaxPage bounds one registry answer to n bytes (tests use a small n).
+func withMaxPage(n int64) Option {
+	return func(o *options) error { o.maxPage = n; return nil }
 }

@@ -38,6 +38,11 @@ func newWalker(ctx context.Context, o *options) (*walker, error) {
 	if err != nil {
 		return nil, err
 	}
+	rt, err := image.RegistryTransport(o.imageOpts...)
+	if err != nil {
+		return nil, err
+	}
+	ropts = append(ropts, remote.WithTransport(limitBodies{base: rt, max: o.maxPage}))
 	if o.pageSize > 0 {
 		ropts = append(ropts, remote.WithPageSize(o.pageSize))
 	}

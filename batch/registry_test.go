@@ -213,3 +213,56 @@ func TestExpandHostileRegistry(t *testing.T) {
 		}
 	}
 }
+
+// A registry page larger than the bound fails the walk with one clear line
+// instead of being decoded whole.
+func TestExpandOversizedPage(t *testing.T) {
+	names := make([]string, 2000)
+	for i := range names {
+		names[i] = fmt.Sprintf("%q", fmt.Sprintf("repo%04d", i))
+	}
+	body := `{"repositories":[` + strings.Join(names, ",") + `]}`
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/v2/_catalog" {
+			fmt.Fprint(w, body)
+		}
+	}))
+	defer srv.Close()
+	host := strings.TrimPrefix(srv.URL, "http://")
+	_, err := Expand(context.Background(), []string{"registry:" + host}, WithAllTags(true), WithImageOptions(image.WithInsecure(true)), withMaxPage(int64(len(body)-1)))
+	if err == nil || !strings.Contains(err.Error(), "larger than") || strings.Contains(err.Error(), "\n") {
+		t.Errorf("oversized page: error = %v", err)
+	}
+	// Exactly at the bound it is read (and then each repository listed).
+	_, err = Expand(context.Background(), []string{"registry:" + host}, WithAllTags(true), WithImageOptions(image.WithInsecure(true)), withMaxPage(int64(len(body))))
+	if err == nil || strings.Contains(err.Error(), "larger than") {
+		t.Errorf("page at the bound: error = %v, want the tag listing's", err)
+	}
+}
+
+// Over TLS with a certificate no one signed, --insecure reaches the
+// registry (the walk wraps image's transport, keeping its TLS settings)
+// and without it the walk fails on the certificate.
+func TestExpandInsecureTLS(t *testing.T) {
+	srv := httptest.NewUnstartedServer(registry.New(registry.Logger(log.New(io.Discard, "", 0))))
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshakes
+	srv.StartTLS()
+	defer srv.Close()
+	host := strings.TrimPrefix(srv.URL, "https://")
+	img, err := random.Image(256, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tag, _ := name.NewTag(host + "/tls/app:latest")
+	if err := remote.Write(tag, img, remote.WithTransport(srv.Client().Transport)); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Expand(context.Background(), []string{"registry:" + host}, WithImageOptions(image.WithInsecure(true)))
+	if err != nil || !cmp.Equal(got, []string{"registry:" + host + "/tls/app:latest"}) {
+		t.Errorf("--insecure over TLS = %v, %v", got, err)
+	}
+	_, err = Expand(context.Background(), []string{"registry:" + host})
+	if err == nil || !strings.Contains(err.Error(), "certificate") {
+		t.Errorf("without --insecure: error = %v, want a certificate error", err)
+	}
+}

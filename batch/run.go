@@ -2,6 +2,7 @@ package batch
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -90,6 +91,9 @@ type Sink interface {
 // error only for an interruption or a sink error; failed images are in the
 // summary.
 func Run(ctx context.Context, refs []string, jobs int, fn Func, sink Sink) (Summary, error) {
+	if fn == nil || sink == nil {
+		return Summary{}, errors.New("batch.Run needs a function and a sink")
+	}
 	if jobs < 1 {
 		jobs = DefaultJobs
 	}

@@ -343,3 +343,19 @@ func TestRunDefaults(t *testing.T) {
 		t.Errorf("no refs: %+v, %v", sum, err)
 	}
 }
+
+func TestRunAlreadyCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	ran := false
+	sum, err := Run(ctx, refs(5), 2, func(ctx context.Context, ref string) (Result, error) {
+		ran = true
+		return Result{}, nil
+	}, &collect{})
+	if !errors.Is(err, context.Canceled) || ran || sum != (Summary{NotStarted: 5}) {
+		t.Errorf("Run on a done context = %+v, %v, ran %v; want nothing started", sum, err, ran)
+	}
+	if _, err := Run(context.Background(), refs(1), 1, nil, &collect{}); err == nil {
+		t.Error("Run without a function accepted")
+	}
+}

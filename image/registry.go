@@ -2,11 +2,9 @@ package image
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
-	"net/http"
 
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
@@ -32,9 +30,7 @@ func (o *options) remoteOptions(ctx context.Context) []remote.Option {
 		remote.WithPlatform(o.platform),
 	}
 	if o.insecure {
-		t := remote.DefaultTransport.(*http.Transport).Clone()
-		t.TLSClientConfig = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // the user asked for --insecure
-		opts = append(opts, remote.WithTransport(t))
+		opts = append(opts, remote.WithTransport(o.transport()))
 	}
 	return opts
 }

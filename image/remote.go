@@ -2,6 +2,8 @@ package image
 
 import (
 	"context"
+	"crypto/tls"
+	"net/http"
 
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
@@ -17,4 +19,26 @@ func RegistryOptions(ctx context.Context, opts ...Option) ([]name.Option, []remo
 		return nil, nil, err
 	}
 	return o.nameOptions(), o.remoteOptions(ctx), nil
+}
+
+// RegistryTransport returns the HTTP transport Open uses for registries,
+// for a caller that wraps it (to bound what a registry may send); give the
+// wrapper with remote.WithTransport after RegistryOptions' options.
+func RegistryTransport(opts ...Option) (http.RoundTripper, error) {
+	o, err := makeOptions(opts...)
+	if err != nil {
+		return nil, err
+	}
+	return o.transport(), nil
+}
+
+// transport is go-containerregistry's default transport, or for --insecure
+// a copy that does not verify TLS certificates.
+func (o *options) transport() http.RoundTripper {
+	if !o.insecure {
+		return remote.DefaultTransport
+	}
+	t := remote.DefaultTransport.(*http.Transport).Clone()
+	t.TLSClientConfig = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // the user asked for --insecure
+	return t
 }
