@@ -58,6 +58,7 @@ func newCompareCmd(g *globals) *cobra.Command {
 		},
 	}
 	addCompareFlags(cmd, f)
+	f.many.image = &f.image
 	cmd.Flags().StringVar(&f.many.imagesFrom, "images-from", "", "also compare the images listed in FILE, one a line (- for standard input)")
 	cmd.Flags().BoolVar(&f.many.allTags, "all-tags", false, "registry:HOST[/REPO] means every tag of every repository (default: each repository's latest)")
 	return cmd

@@ -27,13 +27,15 @@ type imageRun[R any] struct {
 
 // manyFlags are the flags of the commands that take many images.
 type manyFlags struct {
+	image      *imageFlags // the command's: --insecure reaches the registry walk too
 	imagesFrom string
 	allTags    bool
 	jobs       int
 	outputDir  string
 }
 
-func addManyFlags(cmd *cobra.Command, f *manyFlags) {
+func addManyFlags(cmd *cobra.Command, f *manyFlags, image *imageFlags) {
+	f.image = image
 	fl := cmd.Flags()
 	fl.StringVar(&f.imagesFrom, "images-from", "", "also read image references from FILE, one a line (- for standard input)")
 	fl.BoolVar(&f.allTags, "all-tags", false, "registry:HOST[/REPO] means every tag of every repository (default: each repository's latest)")
@@ -60,7 +62,7 @@ func (f *manyFlags) single(ctx context.Context, g *globals, refs []string) bool 
 	if !strings.HasPrefix(refs[0], "registry:") {
 		return true
 	}
-	out, err := batch.Expand(ctx, refs, batch.WithImageOptions(g.imageOptions(&imageFlags{})...))
+	out, err := batch.Expand(ctx, refs, batch.WithImageOptions(g.imageOptions(f.image)...))
 	return err == nil && len(out) == 1 && out[0] == refs[0]
 }
 
@@ -92,7 +94,7 @@ func (g *globals) expandRefs(ctx context.Context, f *manyFlags, args []string) (
 	if f.imagesFrom == "" && !f.allTags && !slices.ContainsFunc(args, func(a string) bool { return strings.HasPrefix(a, "registry:") }) {
 		return args, nil
 	}
-	opts := []batch.Option{batch.WithStdin(g.stdin), batch.WithAllTags(f.allTags), batch.WithImageOptions(g.imageOptions(&imageFlags{})...), batch.WithLogger(g.log)}
+	opts := []batch.Option{batch.WithStdin(g.stdin), batch.WithAllTags(f.allTags), batch.WithImageOptions(g.imageOptions(f.image)...), batch.WithLogger(g.log)}
 	if f.imagesFrom != "" {
 		opts = append(opts, batch.WithImagesFrom(f.imagesFrom))
 	}

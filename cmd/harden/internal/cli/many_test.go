@@ -5,6 +5,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/registry"
+	"github.com/google/go-containerregistry/pkg/v1/random"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -137,5 +142,44 @@ func TestManyImagesFromEngine(t *testing.T) {
 	}
 	if got[missing]["status"] != "error" {
 		t.Errorf("missing image: %v", got[missing])
+	}
+}
+
+// TestManyImagesRegistryWalk walks an in-process registry's catalog: each
+// repository's latest tag by default, every tag with --all-tags.
+func TestManyImagesRegistryWalk(t *testing.T) {
+	srv := httptest.NewServer(registry.New())
+	defer srv.Close()
+	host := strings.TrimPrefix(srv.URL, "http://")
+	for _, ref := range []string{"app/web:latest", "app/web:1.0", "tools/cli:latest"} {
+		img, err := random.Image(512, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tag, err := name.NewTag(host + "/" + ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := remote.Write(tag, img); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		args []string
+		want int
+	}{
+		{[]string{"layers", "--format", "jsonl", "registry:" + host}, 2},
+		{[]string{"layers", "--format", "jsonl", "--all-tags", "--jobs", "3", "registry:" + host}, 3},
+	} {
+		code, out, errOut := manyRun(t, "", tc.args...)
+		got := jsonLines(t, out)
+		if code != exitOK || len(got) != tc.want {
+			t.Errorf("%v: exit %d, %d results, want %d\n%s\n%s", tc.args, code, len(got), tc.want, out, errOut)
+		}
+		for ref, r := range got {
+			if !strings.HasPrefix(ref, "registry:"+host+"/") || r["status"] != "ok" {
+				t.Errorf("%s: %v", ref, r)
+			}
+		}
 	}
 }

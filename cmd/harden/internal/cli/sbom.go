@@ -51,7 +51,7 @@ func newSbomCmd(g *globals) *cobra.Command {
 		},
 	}
 	addImageFlags(cmd, &f.image)
-	addManyFlags(cmd, &f.many)
+	addManyFlags(cmd, &f.many, &f.image)
 	return cmd
 }
 
