@@ -38,7 +38,7 @@ test: fixtures
 unit:
 	env -u CI $(GO) test ./...
 
-# demo runs `harden demo` (it builds what it needs itself); DEMO_ARGS=--keep
+# demo builds the reference app image (scripts/fixtures.sh) and runs `harden demo`; DEMO_ARGS=--keep
 # leaves the images to try.
 demo: build
 	scripts/setup.sh --demo

@@ -244,3 +244,30 @@ func (e *Engine) Remove(ctx context.Context, id string) error {
 	}
 	return nil
 }
+
+// CheckRunning reports a container that does not exist or is not running.
+func (e *Engine) CheckRunning(ctx context.Context, target string) error {
+	st, err := e.State(ctx, target)
+	if err != nil {
+		return fmt.Errorf("debug: no container %q: %v", target, err)
+	}
+	if !st.Running {
+		return fmt.Errorf("debug: container %s is not running", target)
+	}
+	return nil
+}
+
+// Debug runs command in a throwaway container of img joined to the running
+// container target's process and network namespaces, with CAP_SYS_PTRACE,
+// wired to the streams given; tty asks for a terminal. It returns the
+// command's exit code.
+func (e *Engine) Debug(ctx context.Context, target, img string, command []string, tty bool, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
+	ns := "container:" + target
+	spec := Spec{Image: img, Name: UniqueName("debug"), PID: ns, Network: ns,
+		CapAdd: []string{"SYS_PTRACE"}, User: "0:0", Entrypoint: command, Interactive: true, TTY: tty}
+	code, err := e.RunAttached(ctx, spec, stdin, stdout, stderr)
+	if err != nil {
+		return 0, fmt.Errorf("debug: %w", err)
+	}
+	return code, nil
+}

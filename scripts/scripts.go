@@ -1,11 +1,4 @@
-// Package scripts embeds the shell scripts that build harden's test and
-// demo images, so `harden demo` can run them on a machine without the
-// repository.
+// Package scripts holds the shell scripts that set up harden's test and
+// demo machine and build its fixture images (make setup, make fixtures,
+// make demo). Nothing in harden's binary runs or embeds them.
 package scripts
-
-import "embed"
-
-// Files holds setup.sh, fixtures.sh, apt-mirror.sh and big-image.packages.
-//
-//go:embed setup.sh fixtures.sh apt-mirror.sh big-image.packages
-var Files embed.FS

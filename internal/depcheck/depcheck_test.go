@@ -11,12 +11,16 @@
 //  1. leaves: report (the leaf every floor stands on: it imports nothing
 //     of harden), elfinfo, fsindex, image, debian, audit/secrets and the
 //     embedded files.
-//  2. shared inputs: policy (filters findings) and dockerfile (the parser).
+//  2. shared inputs: policy (filters findings), dockerfile (the parser),
+//     facts (what the walk parses once) and redact (what every output
+//     goes through).
 //  3. analyzers: layers, audit, sbom, minify, vuln, dockerfile/lint and
 //     dockerfile/rules, workload, side by side; vuln → sbom is the one edge.
-//  4. workflows over the analyzers: runconfig, engine, compare, patch,
-//     base, pin, redact.
-//  5. the CLI, cmd/harden/internal/cli; 6. its main, cmd/harden. Nothing
+//  4. workflows over the analyzers: runconfig, engine, compare, base,
+//     pin, and the fleet's batch, attach and fleet.
+//  5. workflows over workflows: patch (resolves with base's repositories,
+//     verifies with minify and engine) and demo (the whole story).
+//  6. the CLI, cmd/harden/internal/cli; 7. its main, cmd/harden. Nothing
 //     else imports the CLI, and only it imports cobra and pflag.
 package depcheck
 
@@ -44,6 +48,7 @@ var allowed = map[string][]string{
 	"internal/distroless": {},
 	"internal/doccheck":   {},
 	"internal/fstar":      {},
+	"internal/atomicfile": {},
 	"internal/govulndb":   {},
 	"internal/layerfile":  {},
 	"internal/testutil":   {},
@@ -68,22 +73,22 @@ var allowed = map[string][]string{
 	"facts": {"elfinfo", "fsindex"},
 
 	// 3. analyzers, side by side
-	"layers":           {"fsindex"},
-	"audit":            {"audit/secrets", "elfinfo", "facts", "fsindex", "report"},
-	"sbom":             {"facts", "fsindex", "report"},
-	"vuln":             {"report", "sbom"},
-	"minify":           {"elfinfo", "engine", "facts", "fsindex", "internal/capbuf", "internal/distroless", "internal/layerfile", "report", "runconfig"},
-	"dockerfile/lint":  {"dockerfile", "dockerfile/rules", "report"},
+	"layers":           {"fsindex", "report"},
+	"audit":            {"audit/secrets", "elfinfo", "facts", "fsindex", "policy", "report"},
+	"sbom":             {"facts", "fsindex", "image", "report"},
+	"vuln":             {"policy", "report", "sbom"},
+	"minify":           {"elfinfo", "engine", "facts", "fsindex", "image", "internal/capbuf", "internal/distroless", "internal/layerfile", "report", "runconfig"},
+	"dockerfile/lint":  {"dockerfile", "dockerfile/rules", "internal/atomicfile", "policy", "report"},
 	"dockerfile/rules": {"dockerfile", "internal/textdist", "report"},
 	"workload":         {"report"},
 
 	// 4. workflows over the analyzers
-	"runconfig": {"audit", "fsindex", "internal/distroless"},
+	"runconfig": {"audit", "fsindex", "internal/distroless", "report"},
 	"engine":    {"internal/capbuf", "runconfig"},
-	"compare":   {"audit", "dockerfile/lint", "fsindex", "layers", "minify", "report", "sbom", "vuln"},
-	"patch":     {"debian", "facts", "fsindex", "internal/layerfile", "vuln"},
-	"base":      {"debian", "internal/distroless", "internal/layerfile"},
-	"pin":       {"dockerfile"},
+	"compare":   {"audit", "dockerfile/lint", "fsindex", "image", "internal/atomicfile", "layers", "minify", "redact", "report", "sbom", "vuln"},
+	"patch":     {"base", "debian", "engine", "facts", "fsindex", "image", "internal/layerfile", "minify", "report", "sbom", "vuln"},
+	"base":      {"debian", "image", "internal/atomicfile", "internal/distroless", "internal/layerfile", "report"},
+	"pin":       {"dockerfile", "dockerfile/lint", "image", "internal/atomicfile", "report"},
 	// redact shares audit's secret detector, and nothing else of audit.
 	"redact": {"audit/secrets"},
 	// results in the registry and the Kubernetes objects of a fleet run
@@ -91,11 +96,15 @@ var allowed = map[string][]string{
 	"batch":  {"image"},
 	"fleet":  {},
 
-	// 5. and 6. the CLI and its main
 	"cmd/harden": {"cmd/harden/internal/cli"},
-	"cmd/harden/internal/cli": {"attach", "audit", "base", "batch", "compare", "debian", "dockerfile", "dockerfile/lint", "dockerfile/rules",
-		"engine", "examples", "fleet", "fsindex", "image", "layers", "minify", "patch", "pin", "policy", "redact", "report",
-		"runconfig", "sbom", "scripts", "vuln", "workload"},
+	// 5. workflows over workflows
+	"demo": {"audit", "base", "compare", "dockerfile", "dockerfile/lint", "dockerfile/rules", "engine", "examples", "fsindex", "image",
+		"internal/atomicfile", "minify", "policy", "redact", "report", "runconfig", "sbom", "vuln"},
+
+	// 6. and 7. the CLI and its main
+	"cmd/harden/internal/cli": {"attach", "audit", "base", "batch", "compare", "demo", "dockerfile", "dockerfile/lint", "dockerfile/rules",
+		"engine", "fleet", "fsindex", "image", "internal/atomicfile", "layers", "minify", "patch", "pin", "policy", "redact", "report",
+		"runconfig", "sbom", "vuln", "workload"},
 }
 
 // floors places every package (by its path, or else by its top directory;
@@ -104,12 +113,13 @@ var allowed = map[string][]string{
 var floors = map[string]int{
 	"report": 1, "elfinfo": 1, "fsindex": 1, "image": 1, "debian": 1, "audit/secrets": 1,
 	"examples": 1, "scripts": 1, "ci": 1,
-	"policy": 2, "dockerfile": 2, "facts": 2,
+	"policy": 2, "dockerfile": 2, "facts": 2, "redact": 2,
 	"layers": 3, "audit": 3, "sbom": 3, "minify": 3, "vuln": 3, "dockerfile/lint": 3, "dockerfile/rules": 3, "workload": 3,
-	"runconfig": 4, "engine": 4, "compare": 4, "patch": 4, "base": 4, "pin": 4, "redact": 4,
+	"runconfig": 4, "engine": 4, "compare": 4, "base": 4, "pin": 4,
 	"attach": 4, "fleet": 4, "batch": 4,
-	"cmd/harden/internal/cli": 5,
-	"cmd/harden":              6,
+	"patch": 5, "demo": 5,
+	"cmd/harden/internal/cli": 6,
+	"cmd/harden":              7,
 }
 
 // sideways are the edges allowed between two packages of one floor (a

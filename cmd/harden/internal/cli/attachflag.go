@@ -60,19 +60,3 @@ func (g *globals) attachResult(ctx context.Context, f *imageFlags, ref, config s
 	g.info("attached the %s result (%s) to %s as %s", kind, format, sub, a.Digest)
 	return nil
 }
-
-// attachImage is attachResult for an image the command holds open.
-func (g *globals) attachImage(ctx context.Context, f *imageFlags, img *image.Image, kind attach.Kind, render func(w io.Writer, format string) error) error {
-	id, err := img.ConfigName()
-	if err != nil {
-		return fmt.Errorf("--attach: %s: reading the config digest: %w", img.Ref, err)
-	}
-	return g.attachResult(ctx, f, img.Ref.String(), id.String(), kind, render)
-}
-
-// withOutput is g writing to w in format, for rendering a result twice.
-func (g *globals) withOutput(w io.Writer, format string) *globals {
-	c := *g
-	c.stdout, c.format = w, format
-	return &c
-}

@@ -2,8 +2,6 @@ package cli
 
 import (
 	"errors"
-	"fmt"
-	"io"
 	"path/filepath"
 	"time"
 
@@ -17,9 +15,6 @@ func newDBCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "db",
 		Short: "Manage the offline vulnerability database (OSV data) that scan uses",
-		Long: `db imports OSV vulnerability data into an indexed file under the user cache
-directory ($XDG_CACHE_HOME/harden/db, or ~/.cache/harden/db; --db to change).
-scan reads only this file: it never goes to the network.`,
 	}
 	cmd.PersistentFlags().StringVar(&dir, "db", "", "database directory (default $XDG_CACHE_HOME/harden/db)")
 	cmd.AddCommand(newDBImportCmd(g, &dir), newDBUpdateCmd(g, &dir), newDBStatusCmd(g, &dir))
@@ -35,13 +30,19 @@ func (g *globals) dbDir(flag, fromConfig string) (string, error) {
 	if fromConfig != "" {
 		return fromConfig, nil
 	}
+	return g.cacheDir("db", "--db")
+}
+
+// cacheDir is XDG_CACHE_HOME/harden/NAME (or ~/.cache/harden/NAME); flag
+// is the flag that names another directory.
+func (g *globals) cacheDir(name, flag string) (string, error) {
 	if x := g.getenv("XDG_CACHE_HOME"); x != "" {
-		return filepath.Join(x, "harden", "db"), nil
+		return filepath.Join(x, "harden", name), nil
 	}
 	if h := g.getenv("HOME"); h != "" {
-		return filepath.Join(h, ".cache", "harden", "db"), nil
+		return filepath.Join(h, ".cache", "harden", name), nil
 	}
-	return "", usageError{errors.New("no cache directory: set XDG_CACHE_HOME or HOME, or pass --db")}
+	return "", usageError{errors.New("no cache directory: set XDG_CACHE_HOME or HOME, or pass " + flag)}
 }
 
 func newDBImportCmd(g *globals, dir *string) *cobra.Command {
@@ -49,21 +50,7 @@ func newDBImportCmd(g *globals, dir *string) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "import PATH...",
 		Short: "Add OSV records from all.zip exports, folders, JSON files or Debian tracker JSON",
-		Long: `import reads osv.dev's per-ecosystem all.zip exports, folders of OSV JSON
-files (and zips), single OSV records, and Debian's security-tracker JSON
-(https://security-tracker.debian.org/tracker/data/json). Records replace
-those with the same ID; --replace starts from an empty database. Bad files and
-records are reported and skipped. The new database replaces the old one only
-when the import has finished.`,
-		Example: `  harden db import npm-all.zip Debian-all.zip
-  harden db import ./osv-records/ --replace
-  harden db import debian-tracker.json`,
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 0 {
-				return usageError{errors.New("import wants at least one PATH")}
-			}
-			return nil
-		},
+		Args:  minArgs(1, "import wants at least one PATH"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := g.checkFormat("table", "json"); err != nil {
 				return err
@@ -95,27 +82,6 @@ func newDBUpdateCmd(g *globals, dir *string) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "update [ECOSYSTEM...|nvd|cve|kev|epss]",
 		Short: "Download OSV exports, NVD, CVE records, CISA KEV or EPSS and update the database",
-		Long: `update downloads each ecosystem's all.zip from the source (default osv.dev's
-public export) and replaces that ecosystem's records. With no ecosystem it
-refreshes those the database has (Alpine Debian Go Maven npm PyPI Ubuntu for a
-new one). This is the only command that uses the network.
-
-The severity and exploitation feeds are named instead of an ecosystem:
-  nvd   the NVD CVE API 2.0, paged; after the first time only the records
-        modified since (lastModStartDate/lastModEndDate); NVD_API_KEY is sent
-        when set; 6 s between requests without a key; an interrupted update
-        resumes where it stopped
-  cve   the CVE Program's daily cvelistV5 bundle (CNA and CISA ADP metrics)
-  kev   CISA's Known Exploited Vulnerabilities catalog
-  epss  FIRST's daily EPSS scores (CSV, gzipped)
---source overrides the feed's address, or names a local file or folder.
-Answers 403, 429 and 503 are retried with back-off; nothing changes unless
-every download succeeds.`,
-		Example: `  harden db update
-  harden db update npm PyPI
-  harden db update --source https://mirror.example.com/osv Debian
-  harden db update nvd kev epss
-  harden db update cve --source ./cvelistV5/cves`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := g.checkFormat("table", "json"); err != nil {
 				return err
@@ -128,34 +94,13 @@ every download succeeds.`,
 			if key := g.getenv("NVD_API_KEY"); key != "" {
 				opts = append(opts, vuln.WithNVDAPIKey(key))
 			}
-			var feeds, ecos []string
-			for _, a := range args {
-				if vuln.IsFeed(a) {
-					feeds = append(feeds, a)
-				} else {
-					ecos = append(ecos, a)
-				}
+			src := ""
+			if cmd.Flags().Changed("source") {
+				src = source
 			}
-			if cmd.Flags().Changed("source") && len(feeds) > 0 && len(args) > 1 {
-				return usageError{errors.New("--source names one feed's address: update one feed at a time with it")}
-			}
-			var rep *vuln.ImportReport
-			for _, feed := range feeds {
-				src := ""
-				if cmd.Flags().Changed("source") {
-					src = source
-				}
-				if rep, err = vuln.UpdateFeed(cmd.Context(), d, feed, src, opts...); err != nil {
-					return err
-				}
-			}
-			if len(ecos) > 0 || len(feeds) == 0 {
-				if source != "" {
-					opts = append(opts, vuln.WithSource(source))
-				}
-				if rep, err = vuln.Update(cmd.Context(), d, ecos, opts...); err != nil {
-					return err
-				}
+			rep, err := vuln.UpdateNamed(cmd.Context(), d, args, src, opts...)
+			if err != nil {
+				return err
 			}
 			return g.writeImport(d, rep)
 		},
@@ -186,21 +131,14 @@ func newDBStatusCmd(g *globals, dir *string) *cobra.Command {
 			if g.format == "json" {
 				return report.WriteJSON(g.stdout, st)
 			}
-			return writeDBStatus(g.stdout, st)
+			return vuln.WriteStatus(g.stdout, st)
 		},
 	}
 }
 
 func (g *globals) printProblems(rep *vuln.ImportReport) {
-	for _, p := range rep.Problems {
-		id := ""
-		if p.ID != "" {
-			id = " " + p.ID
-		}
-		g.info("skipped %s%s: %s", p.Source, id, p.Error)
-	}
-	if rep.MoreProblems > 0 {
-		g.info("... and %d more skipped", rep.MoreProblems)
+	for _, l := range rep.ProblemLines() {
+		g.info("%s", l)
 	}
 }
 
@@ -209,55 +147,5 @@ func (g *globals) writeImport(dir string, rep *vuln.ImportReport) error {
 	if g.format == "json" {
 		return report.WriteJSON(g.stdout, rep)
 	}
-	fmt.Fprintf(g.stdout, "read %d records (%d skipped: nothing harden can match) and %d NVD, CVE, KEV and EPSS entries; the database in %s now holds %d records\n",
-		rep.Read, rep.Skipped, rep.Enriched, dir, rep.Info.Records)
-	return writeEcosystems(g.stdout, rep.Info)
-}
-
-func writeDBStatus(w io.Writer, st vuln.Status) error {
-	fmt.Fprintf(w, "database  %s (%s)\n", st.Path, report.Bytes(st.SizeBytes))
-	fmt.Fprintf(w, "imported  %s\n", st.Imported.Format(time.RFC3339))
-	if !st.Newest.IsZero() {
-		fmt.Fprintf(w, "data as of %s (%s old)\n", st.Newest.Format(time.RFC3339), age(time.Duration(st.Age*float64(time.Second))))
-	}
-	fmt.Fprintf(w, "records   %d\n\n", st.Records)
-	t := report.NewTable("SOURCE", "RECORDS", "NEWEST", "IMPORTED", "AGE").AlignRight(1)
-	for _, u := range st.DataSources {
-		newest := ""
-		if !u.Newest.IsZero() {
-			newest = u.Newest.Format(time.DateOnly)
-		}
-		t.Add(u.Name, u.Records, newest, u.Imported.Format(time.RFC3339), age(time.Duration(u.Age*float64(time.Second))))
-	}
-	if err := t.WriteText(w); err != nil {
-		return err
-	}
-	fmt.Fprintln(w)
-	return writeEcosystems(w, st.Info)
-}
-
-func writeEcosystems(w io.Writer, info vuln.Info) error {
-	t := report.NewTable("ECOSYSTEM", "RECORDS", "NEWEST").AlignRight(1)
-	for _, e := range info.EcosystemNames() {
-		ei := info.Ecosystems[e]
-		newest := ""
-		if !ei.Newest.IsZero() {
-			newest = ei.Newest.Format(time.DateOnly)
-		}
-		t.Add(e, ei.Records, newest)
-	}
-	return t.WriteText(w)
-}
-
-// age prints a duration in days or hours.
-func age(d time.Duration) string {
-	switch {
-	case d >= 48*time.Hour:
-		return fmt.Sprintf("%d days", int(d.Hours()/24))
-	case d >= time.Hour:
-		return fmt.Sprintf("%d hours", int(d.Hours()))
-	case d < 0:
-		return "0 minutes"
-	}
-	return fmt.Sprintf("%d minutes", int(d.Minutes()))
+	return vuln.WriteImport(g.stdout, dir, rep)
 }

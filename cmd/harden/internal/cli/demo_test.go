@@ -18,6 +18,7 @@ func TestDemo(t *testing.T) {
 		t.Skip("-short")
 	}
 	testutil.RequireDocker(t)
+	testutil.RequireImage(t, testutil.AppImage) // scripts/fixtures.sh node18 app
 	work := t.TempDir()
 	out := filepath.Join(work, "demo-report.html")
 	args := []string{"demo", "--workdir", work, "-o", out, "--lines", "5"}

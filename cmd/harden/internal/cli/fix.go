@@ -1,11 +1,9 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
+	"github.com/harden-dev/harden/internal/atomicfile"
 	"io"
-	"os"
-	"path/filepath"
 
 	"github.com/harden-dev/harden/dockerfile"
 	"github.com/harden-dev/harden/report"
@@ -23,15 +21,7 @@ func newFixCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "fix [DOCKERFILE|-]",
 		Short: "Rewrite a single-stage Dockerfile into a multi-stage one with a distroless final stage",
-		Long: `fix rewrites a single-stage Dockerfile for Node.js, Python, Go or Java into a
-multi-stage one: the original steps build in a stage named build, and the final
-stage is distroless (gcr.io/distroless/<runtime>-debian12, or --base), gets only
-the application and its production dependencies, runs as 65532:65532 and starts
-with an exec-form CMD without a shell. ENV, EXPOSE, WORKDIR and LABEL are kept.
-
-The result goes to standard output, or atomically to -o FILE. --format json
-describes the changes and includes the new file.`,
-		Args: cobra.MaximumNArgs(1),
+		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := g.checkFormat("table", "json"); err != nil {
 				return err
@@ -40,37 +30,12 @@ describes the changes and includes the new file.`,
 			if len(args) == 1 {
 				name = args[0]
 			}
-			var opts []dockerfile.RewriteOption
-			if o.base != "" {
-				opts = append(opts, dockerfile.WithBase(o.base))
-			}
-			var src io.Reader = g.stdin
-			dir := "."
-			if name != "-" {
-				f, err := os.Open(name)
-				if err != nil {
-					return usageError{fmt.Errorf("opening %s: %w", name, err)}
-				}
-				defer f.Close()
-				src, dir = f, filepath.Dir(name)
-			}
-			opts = append(opts, dockerfile.WithContextFiles(func(n string) bool {
-				_, err := os.Stat(filepath.Join(dir, n))
-				return err == nil
-			}))
-			df, err := dockerfile.Parse(name, src)
+			res, err := dockerfile.RewriteFile(name, g.stdin, o.base)
 			if err != nil {
-				return err
-			}
-			res, err := dockerfile.Rewrite(df, opts...)
-			if err != nil {
-				if errors.Is(err, dockerfile.ErrNotRewritable) {
-					return usageError{fmt.Errorf("%s: %w", name, err)}
-				}
 				return err
 			}
 			if o.output != "" {
-				if err := writeFileAtomic(o.output, []byte(res.Dockerfile)); err != nil {
+				if err := atomicfile.Write(o.output, []byte(res.Dockerfile)); err != nil {
 					return err
 				}
 			}

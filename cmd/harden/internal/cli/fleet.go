@@ -9,6 +9,7 @@ import (
 
 	"github.com/harden-dev/harden/batch"
 	"github.com/harden-dev/harden/fleet"
+	"github.com/harden-dev/harden/internal/atomicfile"
 	"github.com/spf13/cobra"
 )
 
@@ -80,7 +81,7 @@ kubectl apply -f -. See docs/fleet.md for the cost model.`,
 				_, err = g.stdout.Write(buf.Bytes())
 				return err
 			}
-			return writeFileAtomic(output, buf.Bytes())
+			return atomicfile.Write(output, buf.Bytes())
 		},
 	}
 	fl := cmd.Flags()

@@ -42,23 +42,28 @@ func (g *globals) indexImage(ctx context.Context, ref string, f *imageFlags, wan
 	if err != nil {
 		return nil, nil, err
 	}
+	if slot, ok := ctx.Value(readKey{}).(*readImage); ok {
+		slot.ref = img.Ref.String()
+		if d, err := img.Digest(); err == nil {
+			slot.digest = d.String() // names the image's --output-dir file
+		}
+		if img.Ref.Transport == image.Registry {
+			if c, err := img.ConfigName(); err == nil {
+				slot.config = c.String() // --attach checks the name still means this image
+			}
+		}
+	}
 	opts := []fsindex.Option{fsindex.WithLogger(g.log), fsindex.WithWants(wants...)}
 	if p := g.progress("reading " + ref); p != nil {
 		opts = append(opts, fsindex.WithProgress(p))
 	}
 	if f.base != "" {
-		base, err := image.Open(ctx, f.base, g.imageOptions(f)...)
+		ids, err := image.DiffIDs(ctx, f.base, g.imageOptions(f)...)
 		if err != nil {
 			img.Close()
 			return nil, nil, fmt.Errorf("--base: %w", err)
 		}
-		cfg, err := base.ConfigFile()
-		base.Close()
-		if err != nil {
-			img.Close()
-			return nil, nil, fmt.Errorf("--base: reading config: %w", err)
-		}
-		opts = append(opts, fsindex.WithBase(cfg.RootFS.DiffIDs))
+		opts = append(opts, fsindex.WithBase(ids))
 	}
 	x, err := fsindex.Build(ctx, img, opts...)
 	if err != nil {

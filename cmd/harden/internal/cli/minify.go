@@ -1,155 +1,78 @@
 package cli
 
 import (
-	"context"
 	"fmt"
-	"io"
 	"os"
-	"strconv"
 	"time"
 
-	v1 "github.com/google/go-containerregistry/pkg/v1"
-	"github.com/harden-dev/harden/engine"
-	"github.com/harden-dev/harden/fsindex"
 	"github.com/harden-dev/harden/image"
 	"github.com/harden-dev/harden/minify"
 	"github.com/harden-dev/harden/report"
 	"github.com/spf13/cobra"
 )
 
+// minifyFlags are minify's flags: most go straight into the request.
 type minifyFlags struct {
 	image           imageFlags
-	output          string
-	entrypoint      string
-	cmd             string
-	includes        []string
-	excludes        []string
-	keepShell       bool
+	req             minify.Request
+	entrypoint, cmd string
 	tzdata          bool
-	user            string
-	strict          bool
-	layers          string
-	healthcheckHTTP string
-	trace           bool
-	noTrace         bool
-	verify          bool
 	probe           probeFlags
-	explain         []string
-	items           bool
-	profiles        []string
 }
 
 func newMinifyCmd(g *globals) *cobra.Command {
 	f := &minifyFlags{}
+	r := &f.req
 	cmd := &cobra.Command{
 		Use:   "minify IMAGE -o OUTPUT",
 		Short: "Keep only what the entrypoint needs: a distroless-style image without shell or package manager",
-		Long: `minify keeps the files the image's entrypoint needs (the program and its ELF
-closure, what glibc loads at run time, the runtime's files for node, python3 and
-java, the app, CA certificates, time zones, passwd/group with nonroot 65532) and
-writes them as one deterministic layer with the image's config, running as
-65532:65532. Shells, package managers and tools are never kept unless --include
-names them. Package metadata lists only the kept files (/var/lib/dpkg/status.d).
-
-With --verify the original and the minified image both run the probes; the
-minified one exactly as ` + "`harden runtime`" + ` prints it for that image (read-only
-root with the tmpfs mounts it needs, --cap-drop ALL, no-new-privileges, its
-non-root user). Each container gets its own network; the probed ports are
-published on free ports of 127.0.0.1, so only the container under test can
-answer. The exit code is 1 when an answer differs.
-
-When the verify of the static plan fails, the original is traced once while
-strace (on the host) records every file the app opens, and the image is made
-again with those files kept too; the report lists what the trace added and
-why the static plan missed it (--no-trace turns this off). --trace traces
-before planning. The directories the app writes are recorded in the image's
-label dev.harden.writable, which ` + "`harden runtime`" + ` turns into tmpfs mounts.
-harden must be statically linked (built with CGO_ENABLED=0) for tracing and
---healthcheck-http, or HARDEN_PROBE_BINARY must name a static harden.
-
-SOURCE_DATE_EPOCH sets every timestamp of the new image (default 0).`,
-		Example: `  harden minify harden-fixture/app -o docker-daemon:app:min --verify --probe-http 3000/healthz
-  harden minify docker-archive:py.tar -o oci:./out:min --include '/app/static/**'
-  harden minify goapp:1 -o docker-archive:min.tar --probe-cmd version --verify --explain /bin/sh`,
-		Args: exactArgs(1, "IMAGE"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return f.run(cmd.Context(), g, cmd, args[0])
-		},
+		Args:  exactArgs(1, "IMAGE"),
+		RunE:  func(cmd *cobra.Command, args []string) error { return f.run(g, cmd, args[0]) },
 	}
 	addImageFlags(cmd, &f.image)
 	fl := cmd.Flags()
-	fl.StringVarP(&f.output, "output", "o", "", "where to write the image: docker-daemon:NAME:TAG, docker-archive:PATH, oci:DIR[:TAG], oci-archive:PATH or registry:REF")
+	fl.StringVarP(&r.Output, "output", "o", "", "where to write the image: docker-daemon:NAME:TAG, docker-archive:PATH, oci:DIR[:TAG], oci-archive:PATH or registry:REF")
 	fl.StringVar(&f.entrypoint, "entrypoint", "", "use this entrypoint instead of the image's (words, quoted as in a shell)")
 	fl.StringVar(&f.cmd, "cmd", "", "use this command instead of the image's Cmd")
-	fl.StringArrayVar(&f.includes, "include", nil, "also keep paths matching this glob (repeatable; ** for any depth); overrides the deny list")
-	fl.StringArrayVar(&f.excludes, "exclude", nil, "drop paths matching this glob, whatever kept them (repeatable)")
-	fl.BoolVar(&f.keepShell, "keep-shell", false, "keep the image's shell (the result is no longer shell-less)")
+	fl.StringArrayVar(&r.Include, "include", nil, "also keep paths matching this glob (repeatable; ** for any depth); overrides the deny list")
+	fl.StringArrayVar(&r.Exclude, "exclude", nil, "drop paths matching this glob, whatever kept them (repeatable)")
+	fl.BoolVar(&r.KeepShell, "keep-shell", false, "keep the image's shell (the result is no longer shell-less)")
 	fl.BoolVar(&f.tzdata, "tzdata", true, "keep /usr/share/zoneinfo when the image has it")
-	fl.StringVar(&f.user, "user", "", "the new image's user (default 65532:65532)")
-	fl.BoolVar(&f.strict, "strict", false, "fail when a library the entrypoint needs is missing (default: warn)")
-	fl.StringVar(&f.layers, "layers", "one", "one layer, or app: the runtime and the app in two layers")
-	fl.StringVar(&f.healthcheckHTTP, "healthcheck-http", "", "add a static probe and an exec-form HEALTHCHECK that GETs PORT/PATH")
-	fl.BoolVar(&f.trace, "trace", false, "run the original once under strace while the probes run before planning, and keep what it opened")
-	fl.BoolVar(&f.noTrace, "no-trace", false, "do not retry a failed --verify with a trace of the original")
-	fl.BoolVar(&f.verify, "verify", false, "run the original and the minified image with the probes and compare (exit 1 if they differ)")
+	fl.StringVar(&r.User, "user", "", "the new image's user (default 65532:65532)")
+	fl.BoolVar(&r.Strict, "strict", false, "fail when a library the entrypoint needs is missing (default: warn)")
+	fl.StringVar(&r.Layers, "layers", "one", "one layer, or app: the runtime and the app in two layers")
+	fl.StringVar(&r.HealthcheckHTTP, "healthcheck-http", "", "add a static probe and an exec-form HEALTHCHECK that GETs PORT/PATH")
+	fl.BoolVar(&r.Trace, "trace", false, "run the original once under strace while the probes run before planning, and keep what it opened")
+	fl.BoolVar(&r.NoTrace, "no-trace", false, "do not retry a failed --verify with a trace of the original")
+	fl.BoolVar(&r.Verify, "verify", false, "run the original and the minified image with the probes and compare (exit 1 if they differ)")
 	f.probe.add(fl, true)
-	fl.StringArrayVar(&f.explain, "explain", nil, "say which rule kept PATH, or why it was dropped (repeatable)")
-	fl.BoolVar(&f.items, "list", false, "with --format json, list every kept path and its reasons")
-	fl.StringArrayVar(&f.profiles, "profile", nil, "read runtime profiles from this YAML file (the format of minify/profiles.yaml; repeatable); one named like a built-in replaces it")
+	fl.StringArrayVar(&r.Explain, "explain", nil, "say which rule kept PATH, or why it was dropped (repeatable)")
+	fl.BoolVar(&r.Items, "list", false, "with --format json, list every kept path and its reasons")
+	fl.StringArrayVar(&r.Profiles, "profile", nil, "read runtime profiles from this YAML file (the format of minify/profiles.yaml; repeatable); one named like a built-in replaces it")
 	return cmd
 }
 
-// options turns the flags into minify options.
-func (f *minifyFlags) options(g *globals, cmd *cobra.Command) ([]minify.Option, minify.Probes, error) {
-	opts := []minify.Option{minify.WithLogger(g.log), minify.WithInclude(f.includes...), minify.WithExclude(f.excludes...),
-		minify.WithKeepShell(f.keepShell), minify.WithUser(f.user), minify.WithStrict(f.strict),
-		minify.WithLayers(minify.LayerMode(f.layers))}
+// request completes the minify request from the flags that need a look.
+func (f *minifyFlags) request(g *globals, cmd *cobra.Command) (minify.Request, error) {
+	r := f.req
+	r.ImageOptions, r.TempDir, r.Logger, r.Info, r.Helper = g.imageOptions(&f.image), g.getenv("HARDEN_TMPDIR"), g.log, g.info, g.minifyHelper
 	if cmd.Flags().Changed("tzdata") {
-		opts = append(opts, minify.WithTZData(f.tzdata))
+		r.TZData = &f.tzdata
 	}
 	if cmd.Flags().Changed("entrypoint") {
-		words, err := minify.SplitArgs(f.entrypoint)
-		if err != nil {
-			return nil, minify.Probes{}, fmt.Errorf("--entrypoint: %w", err)
-		}
-		opts = append(opts, minify.WithEntrypoint(words...))
+		r.Entrypoint = &f.entrypoint
 	}
 	if cmd.Flags().Changed("cmd") {
-		words, err := minify.SplitArgs(f.cmd)
-		if err != nil {
-			return nil, minify.Probes{}, fmt.Errorf("--cmd: %w", err)
-		}
-		opts = append(opts, minify.WithCmd(words...))
+		r.Cmd = &f.cmd
 	}
-	for _, file := range f.profiles {
-		data, err := os.ReadFile(file)
-		if err != nil {
-			return nil, minify.Probes{}, fmt.Errorf("--profile: %w", err)
-		}
-		opts = append(opts, minify.WithProfiles(file, data))
+	var err error
+	if r.SourceDate, err = g.sourceDate(); err != nil {
+		return r, err
 	}
-	if s := g.getenv("SOURCE_DATE_EPOCH"); s != "" {
-		sec, err := strconv.ParseInt(s, 10, 64)
-		if err != nil {
-			return nil, minify.Probes{}, fmt.Errorf("SOURCE_DATE_EPOCH=%q is not a number of seconds", s)
-		}
-		opts = append(opts, minify.WithSourceDate(time.Unix(sec, 0)))
-	}
-	p, err := f.probe.probes()
-	if err != nil {
-		return nil, p, err
-	}
-	if f.verify && p.Empty() {
-		return nil, p, fmt.Errorf("--verify needs a probe: --probe-http PORT/PATH, --probe-tcp PORT or --probe-cmd ARGS")
-	}
-	if f.trace && f.noTrace {
-		return nil, p, fmt.Errorf("--trace and --no-trace contradict each other")
-	}
-	return opts, p, nil
+	r.Probes, err = f.probe.probes()
+	return r, err
 }
 
-// minifyHelper returns the static harden binary put into images (the healthcheck
-// probe) or bind-mounted into them (--trace).
 func (g *globals) minifyHelper(arch string) (string, int64, error) {
 	p := g.getenv("HARDEN_PROBE_BINARY")
 	if p == "" {
@@ -163,22 +86,26 @@ func (g *globals) minifyHelper(arch string) (string, int64, error) {
 	return p, size, err
 }
 
-func (f *minifyFlags) run(ctx context.Context, g *globals, cmd *cobra.Command, ref string) error {
-	start := time.Now()
+func (f *minifyFlags) run(g *globals, cmd *cobra.Command, ref string) error {
+	ctx, start := cmd.Context(), time.Now()
 	if err := g.checkFormat("table", "json"); err != nil {
 		return err
 	}
-	if f.output == "" {
+	if f.req.Output == "" {
 		return usageError{fmt.Errorf("say where to write the image with -o (docker-daemon:NAME:TAG, docker-archive:PATH, oci:DIR:TAG, registry:REF)")}
 	}
-	if _, err := image.ParseReference(f.output); err != nil {
+	if _, err := image.ParseReference(f.req.Output); err != nil {
 		return usageError{fmt.Errorf("-o: %w", err)}
 	}
-	opts, probes, err := f.options(g, cmd)
+	req, err := f.request(g, cmd)
 	if err != nil {
 		return usageError{err}
 	}
-	if f.keepShell {
+	opts, err := req.Options()
+	if err != nil {
+		return usageError{err}
+	}
+	if req.KeepShell {
 		fmt.Fprintln(g.stderr, "harden: WARNING: --keep-shell keeps the image's shell: the result is NOT shell-less, and anyone who gets code execution in it gets a shell too")
 	}
 	img, x, err := g.indexImage(ctx, ref, &f.image, minify.Wants(opts...)...)
@@ -186,58 +113,7 @@ func (f *minifyFlags) run(ctx context.Context, g *globals, cmd *cobra.Command, r
 		return err
 	}
 	defer img.Close()
-	srcID := img.Ref.String()
-	if d, err := img.Digest(); err == nil {
-		srcID += "@" + d.String()
-	}
-	opts = append(opts, minify.WithSource(srcID))
-	var helper string
-	if f.trace || f.healthcheckHTTP != "" {
-		var size int64
-		if helper, size, err = g.minifyHelper(x.Config.Architecture); err != nil {
-			return fmt.Errorf("--trace and --healthcheck-http need a static harden: %w", err)
-		}
-		if f.healthcheckHTTP != "" {
-			hp, err := minify.ParseHTTPProbe(f.healthcheckHTTP)
-			if err != nil {
-				return usageError{fmt.Errorf("--healthcheck-http: %w", err)}
-			}
-			opts = append(opts, minify.WithHealthcheckProbe(&minify.HealthcheckProbe{
-				Open: func() (io.ReadCloser, error) { return os.Open(helper) }, Size: size,
-				Args: []string{"probe", "http", hp.URL()},
-			}))
-		}
-	} else if f.verify && !f.noTrace {
-		// tracing after a failed verify needs a static harden; without one it is skipped
-		helper, _, _ = g.minifyHelper(x.Config.Architecture)
-	}
-	work, err := os.MkdirTemp(g.getenv("HARDEN_TMPDIR"), "harden-minify-*")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(work)
-	job := minify.Job{Image: img, Index: x, Options: opts, Verify: f.verify, Probes: probes,
-		Trace: minify.TraceAuto, Helper: helper, WorkDir: work, Info: g.info,
-		Write: func(ctx context.Context, out v1.Image) error {
-			return image.Write(ctx, out, f.output, g.imageOptions(&f.image)...)
-		}}
-	switch {
-	case f.trace:
-		job.Trace = minify.TraceAlways
-	case f.noTrace:
-		job.Trace = minify.TraceOff
-	}
-	if img.Ref.Transport == image.DockerDaemon {
-		job.EngineRef = img.Ref.Name
-	}
-	if f.verify || f.trace {
-		job.Engine = engine.New()
-	}
-	res, err := minify.Run(ctx, job)
-	if err != nil {
-		return err
-	}
-	rep, err := f.report(ctx, ref, x, res)
+	rep, err := minify.RunRequest(ctx, ref, img, x, req)
 	if err != nil {
 		return err
 	}
@@ -254,30 +130,4 @@ func (f *minifyFlags) run(ctx context.Context, g *globals, cmd *cobra.Command, r
 		return errPolicy("minify: the minified image does not behave like the original")
 	}
 	return nil
-}
-
-// report indexes the new image and fills the before/after report.
-func (f *minifyFlags) report(ctx context.Context, ref string, x *fsindex.Index, res *minify.Result) (*minify.Report, error) {
-	sel, out := res.Selection, res.Image
-	ox, err := fsindex.Build(ctx, out, fsindex.WithWants(minify.SummaryWants()...))
-	if err != nil {
-		return nil, fmt.Errorf("reading the new image back: %w", err)
-	}
-	rep := &minify.Report{Image: ref, Output: f.output, Before: minify.Summarize(x), After: minify.Summarize(ox),
-		Program: sel.Program, Profiles: sel.Profiles, Kept: sel.Len(), Packages: sel.Packages, Warnings: sel.Warnings,
-		Verify: res.Verify, StaticVerify: res.StaticVerify, TraceAdded: res.TraceAdded, Writable: res.Writable}
-	if res.Traced != nil {
-		rep.Traced = len(res.Traced.Opened)
-		_, rep.Floor = minify.OpenedSize(x, res.Traced.Opened)
-	}
-	if d, err := out.Digest(); err == nil {
-		rep.Digest = d.String()
-	}
-	for _, p := range f.explain {
-		rep.Explain = append(rep.Explain, sel.Explain(p))
-	}
-	if f.items {
-		rep.Items = sel.Items()
-	}
-	return rep, nil
 }

@@ -1,10 +1,8 @@
 package cli
 
 import (
-	"context"
 	"fmt"
-	"io"
-	"net/http"
+	"github.com/harden-dev/harden/minify"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -30,22 +28,14 @@ func newProbeCmd(g *globals) *cobra.Command {
 		Short: "GET URL; exit 0 on a 2xx or 3xx answer, 1 otherwise (for an exec-form HEALTHCHECK)",
 		Args:  exactArgs(1, "URL"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx, cancel := context.WithTimeout(cmd.Context(), timeout)
-			defer cancel()
-			req, err := http.NewRequestWithContext(ctx, http.MethodGet, args[0], nil)
-			if err != nil {
-				return usageError{err}
-			}
-			resp, err := http.DefaultClient.Do(req)
+			status, err := minify.Healthcheck(cmd.Context(), args[0], timeout)
 			if err != nil {
 				return errPolicy("probe: %v", err)
 			}
-			io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
-			resp.Body.Close()
-			if resp.StatusCode >= 400 {
-				return errPolicy("probe: %s answered %d", args[0], resp.StatusCode)
+			if status >= 400 {
+				return errPolicy("probe: %s answered %d", args[0], status)
 			}
-			g.info("%s: %d", args[0], resp.StatusCode)
+			g.info("%s: %d", args[0], status)
 			return nil
 		},
 	}

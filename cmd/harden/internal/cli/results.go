@@ -9,6 +9,7 @@ import (
 
 	"github.com/harden-dev/harden/attach"
 	"github.com/harden-dev/harden/image"
+	"github.com/harden-dev/harden/internal/atomicfile"
 	"github.com/harden-dev/harden/redact"
 	"github.com/harden-dev/harden/report"
 	"github.com/spf13/cobra"
@@ -126,7 +127,7 @@ func (g *globals) fetchResult(cmd *cobra.Command, f *resultsFlags, sub attach.Su
 	if err := w.Flush(); err != nil {
 		return err
 	}
-	return writeFileAtomic(f.output, buf.Bytes())
+	return atomicfile.Write(f.output, buf.Bytes())
 }
 
 func writeResultsTable(w io.Writer, image string, list []attach.Attached) error {

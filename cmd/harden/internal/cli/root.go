@@ -4,6 +4,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -85,12 +86,8 @@ func rawOutput(cmd *cobra.Command) bool {
 // New builds the root command with every subcommand.
 func New(g *globals) *cobra.Command {
 	root := &cobra.Command{
-		Use:   "harden",
-		Short: "Harden container images the way distroless does, and prove it with numbers",
-		Long: `harden lints Dockerfiles, audits images for what an attacker could use
-(shells, package managers, tools, root, secrets, CVEs), minifies images into
-distroless-style ones that still work, builds distroless bases from Debian
-packages, and compares images before and after.`,
+		Use:           "harden",
+		Short:         "Harden container images the way distroless does, and prove it with numbers",
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
@@ -121,6 +118,7 @@ packages, and compares images before and after.`,
 	for _, c := range commands(g) {
 		root.AddCommand(c)
 	}
+	addHelp(root)
 	return root
 }
 
@@ -175,9 +173,41 @@ func (g *globals) checkFormat(allowed ...string) error {
 	return usageError{fmt.Errorf("unknown --format %q for this command (want %s)", g.format, strings.Join(allowed, ", "))}
 }
 
+// formatAlias checks --format against names (NAME or ALIAS=NAME; want says
+// them to the user) and sets it to the name an alias stands for.
+func (g *globals) formatAlias(want string, names ...string) error {
+	for _, n := range names {
+		if alias, name, ok := strings.Cut(n, "="); ok && alias == g.format || n == g.format {
+			g.format = cmp.Or(name, n)
+			return nil
+		}
+	}
+	return usageError{fmt.Errorf("unknown --format %q for this command (want %s)", g.format, want)}
+}
+
 // info prints an informational line to stderr unless --quiet.
 func (g *globals) info(format string, args ...any) {
 	if !g.quiet {
 		fmt.Fprintf(g.stderr, format+"\n", args...)
+	}
+}
+
+// minArgs is cobra.MinimumNArgs with a usage error saying msg.
+func minArgs(n int, msg string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) < n {
+			return usageError{errors.New(msg)}
+		}
+		return nil
+	}
+}
+
+// exactArgs is cobra.ExactArgs with a usage error naming the argument.
+func exactArgs(n int, names string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return usageError{fmt.Errorf("%s wants %s, got %d arguments", cmd.Name(), names, len(args))}
+		}
+		return nil
 	}
 }

@@ -1,9 +1,7 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
-	"io"
 
 	"github.com/harden-dev/harden/report"
 	"github.com/harden-dev/harden/workload"
@@ -15,29 +13,7 @@ func newRuntimeCheckCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "check FILE|DIR...",
 		Short: "Check Kubernetes manifests and Compose files for containers that run unhardened",
-		Long: `check reads Kubernetes manifests (Pod, Deployment, StatefulSet, DaemonSet,
-ReplicaSet, Job, CronJob; multi-document YAML, Lists, Helm's rendered output)
-and Compose files, and reports each container that runs privileged, mounts the
-container engine's socket or a sensitive host path, shares the host's network,
-process or IPC namespace, adds SYS_ADMIN, NET_ADMIN, SYS_PTRACE or ALL, does not
-drop ALL capabilities, may run as root, allows privilege escalation, has a
-writable root filesystem, or uses an image without a digest.
-
-Kubernetes objects are decoded strictly through the Kubernetes API types: a
-misspelt field is an error naming it. Each finding has harden's ID, the Pod
-Security Standards profile that forbids it (PSS-baseline, PSS-restricted) and
-Trivy's (KSV) and Kubescape's (C-) IDs as aliases, with file and line.
-
-Formats: table, json, sarif, markdown. --fail-on exits 1 at that severity.`,
-		Example: `  harden runtime check k8s/
-  helm template ./chart | harden runtime check -
-  harden runtime check compose.yaml --fail-on high --format sarif`,
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 0 {
-				return usageError{errors.New("check wants at least one FILE or DIR")}
-			}
-			return nil
-		},
+		Args:  minArgs(1, "check wants at least one FILE or DIR"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := g.checkFormat("table", "json", "sarif", "markdown"); err != nil {
 				return err
@@ -54,7 +30,7 @@ Formats: table, json, sarif, markdown. --fail-on exits 1 at that severity.`,
 			if err != nil {
 				return usageError{err}
 			}
-			if err := writeRuntimeCheck(g.stdout, g.format, res); err != nil {
+			if err := workload.Write(g.stdout, g.format, res, version); err != nil {
 				return err
 			}
 			if threshold >= report.Unknown && report.AtLeast(res.Findings, threshold) {
@@ -65,49 +41,4 @@ Formats: table, json, sarif, markdown. --fail-on exits 1 at that severity.`,
 	}
 	cmd.Flags().StringVar(&failOn, "fail-on", "", "exit 1 when a finding is at least this severe (low, medium, high, critical)")
 	return cmd
-}
-
-func writeRuntimeCheck(w io.Writer, format string, res *workload.Result) error {
-	switch format {
-	case "json":
-		return report.WriteJSON(w, res)
-	case "sarif":
-		target := ""
-		if len(res.Files) == 1 {
-			target = res.Files[0]
-		}
-		return report.WriteSARIF(w, report.SARIFTool{Name: "harden", Version: version, InformationURI: "https://github.com/harden-dev/harden"}, target, workload.Rules(), res.Findings)
-	case "markdown":
-		return report.WriteMarkdownFindings(w, res.Findings)
-	}
-	fmt.Fprintf(w, "%d containers in %d files: %d findings\n", len(res.Containers), len(res.Files), len(res.Findings))
-	if len(res.Findings) == 0 {
-		return nil
-	}
-	t := report.NewTable("SEVERITY", "ID", "FILE:LINE", "CONTAINER", "ALIASES")
-	for _, f := range res.Findings {
-		ev := f.Evidence[0]
-		t.Add(f.Severity.String(), f.ID, fmt.Sprintf("%s:%d", ev.Path, ev.Line), containerOf(f.Message), joinAliases(f.Aliases))
-	}
-	return t.WriteText(w)
-}
-
-func containerOf(msg string) string {
-	for i := 0; i < len(msg); i++ {
-		if msg[i] == ':' {
-			return msg[:i]
-		}
-	}
-	return msg
-}
-
-func joinAliases(a []string) string {
-	s := ""
-	for i, x := range a {
-		if i > 0 {
-			s += ","
-		}
-		s += x
-	}
-	return s
 }
