@@ -60,6 +60,13 @@ type layerResult struct {
 	skipped          []Skipped
 	compressed       bool
 	uncompressedSize int64
+	// entries counts the tar headers (for WithMaxEntries on a cache hit);
+	// outcomes says what each want made of each record (for the cache);
+	// capped is set when WithMaxKeptBytes dropped a file, which depends on
+	// the other layers, so the layer is not cached.
+	entries  int64
+	outcomes []outcome
+	capped   bool
 }
 
 // rawStreamer is implemented by layers that know the cheapest way to read
@@ -254,9 +261,24 @@ func (s *layerStream) Close() {
 	s.raw.Close()
 }
 
-// parseLayer reads layer l once: decompresses it, checks its digests, and
-// parses every tar entry.
+// parseLayer returns what layer l holds: from the cache when it has the
+// layer, else read (and then stored in the cache).
 func (o *options) parseLayer(ctx context.Context, l v1.Layer, index int, wantDiffID v1.Hash, kept, count *atomic.Int64) (*layerResult, error) {
+	res, found, err := o.fromCache(l, index, wantDiffID, kept, count)
+	if res != nil || err != nil {
+		return res, err
+	}
+	res, err = o.readLayer(ctx, l, index, wantDiffID, kept, count)
+	if err != nil {
+		return nil, err
+	}
+	o.toCache(wantDiffID, res, found)
+	return res, nil
+}
+
+// readLayer reads layer l once: decompresses it, checks its digests, and
+// parses every tar entry.
+func (o *options) readLayer(ctx context.Context, l v1.Layer, index int, wantDiffID v1.Hash, kept, count *atomic.Int64) (*layerResult, error) {
 	s, err := openLayerStream(ctx, l, o.progress, o.verify)
 	if err != nil {
 		return nil, err
@@ -299,6 +321,7 @@ func (p *parser) readTar(tr *tar.Reader) error {
 			}
 			return fmt.Errorf("corrupt layer tar after %d entries: %w", n, decompressError(err))
 		}
+		p.result.entries++
 		if c := p.count.Add(1); c > int64(p.o.maxEntries) {
 			return fmt.Errorf("image has more than %d entries; refusing to index it (see WithMaxEntries)", p.o.maxEntries)
 		}
@@ -403,6 +426,7 @@ func (p *parser) contents(tr *tar.Reader, r *record) error {
 		return fmt.Errorf("reading %s: %w", r.path, truncated(err))
 	}
 	var matched []*Want
+	var matchedAt []int // indexes of matched in p.o.wants
 	var need int64
 	cand := Candidate{Path: r.path, Mode: r.mode, Size: r.size, Head: head}
 	for i := range p.o.wants {
@@ -411,11 +435,13 @@ func (p *parser) contents(tr *tar.Reader, r *record) error {
 			continue
 		}
 		if r.size > w.maxSize() {
+			p.outcome(i, outcomeTooLarge, "")
 			p.result.skipped = append(p.result.skipped, Skipped{Path: r.path, Want: w.Name, Size: r.size,
-				Reason: fmt.Sprintf("larger than the %d bytes this want reads", w.maxSize())})
+				Reason: tooLargeReason(w)})
 			continue
 		}
 		matched = append(matched, w)
+		matchedAt = append(matchedAt, i)
 		need = r.size
 	}
 	if len(matched) == 0 {
@@ -429,6 +455,7 @@ func (p *parser) contents(tr *tar.Reader, r *record) error {
 	}
 	if keepBytes && p.kept.Add(need) > p.o.maxKeptBytes {
 		p.kept.Add(-need)
+		p.result.capped = true
 		for _, w := range matched {
 			p.result.skipped = append(p.result.skipped, Skipped{Path: r.path, Want: w.Name, Size: r.size,
 				Reason: fmt.Sprintf("all kept contents would exceed %d bytes", p.o.maxKeptBytes)})
@@ -450,15 +477,19 @@ func (p *parser) contents(tr *tar.Reader, r *record) error {
 	if _, err := io.ReadFull(tr, data[n:]); err != nil {
 		return fmt.Errorf("reading %s: %w", r.path, truncated(err))
 	}
-	for _, w := range matched {
+	for j, w := range matched {
 		if w.Parse == nil {
+			p.outcome(matchedAt[j], outcomeData, "")
 			continue
 		}
 		v, err := w.Parse(r.path, data)
 		if err != nil {
-			p.result.skipped = append(p.result.skipped, Skipped{Path: r.path, Want: w.Name, Size: r.size, Reason: "parse: " + err.Error()})
+			reason := "parse: " + err.Error()
+			p.outcome(matchedAt[j], outcomeParseError, reason)
+			p.result.skipped = append(p.result.skipped, Skipped{Path: r.path, Want: w.Name, Size: r.size, Reason: reason})
 			continue
 		}
+		p.outcome(matchedAt[j], outcomeValue, "")
 		if r.parsed == nil {
 			r.parsed = map[string]any{}
 		}

@@ -44,6 +44,7 @@ type options struct {
 	maxEntries   int
 	verify       bool
 	baseDiffIDs  []v1.Hash
+	cache        Cache
 }
 
 func makeOptions(opts ...Option) (*options, error) {

@@ -18,6 +18,10 @@ type Want struct {
 	// goroutines, may be called for files a higher layer later replaces,
 	// and must not keep data.
 	Parse func(path string, data []byte) (any, error)
+
+	// codec encodes Parse's values for a Cache; nil means gob of the
+	// values as interfaces (their types registered with gob.Register).
+	codec valueCodec
 }
 
 // Candidate is a regular file as the walker meets it in a layer tar.

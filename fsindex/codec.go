@@ -1,0 +1,78 @@
+package fsindex
+
+import (
+	"bytes"
+	"encoding/gob"
+	"fmt"
+	"reflect"
+)
+
+// valueCodec encodes the values one want's Parse made of a layer, for a
+// Cache. Decoding must give values that the analyzer cannot tell from
+// Parse's (gob gives nil for empty slices and maps: values must not tell
+// them apart).
+type valueCodec interface {
+	// id names the encoding and the value type, so a change of either is a
+	// different cache part.
+	id() string
+	encode(vals []any) ([]byte, error)
+	decode(data []byte) ([]any, error)
+}
+
+func (w *Want) valueCodec() valueCodec {
+	if w.codec != nil {
+		return w.codec
+	}
+	return anyCodec{}
+}
+
+// anyCodec gob-encodes values as interfaces: it works for the types gob
+// knows (strings, string slices, numbers) and those registered with
+// gob.Register; for others encode fails and the want is not cached.
+type anyCodec struct{}
+
+func (anyCodec) id() string { return "gob-any" }
+
+func (anyCodec) encode(vals []any) ([]byte, error) {
+	var buf bytes.Buffer
+	err := gob.NewEncoder(&buf).Encode(vals)
+	return buf.Bytes(), err
+}
+
+func (anyCodec) decode(data []byte) ([]any, error) {
+	var vals []any
+	err := gob.NewDecoder(bytes.NewReader(data)).Decode(&vals)
+	return vals, err
+}
+
+// typedCodec gob-encodes values of one static type T: no registration, and
+// the type's name is part of the cache part's name.
+type typedCodec[T any] struct{}
+
+func (typedCodec[T]) id() string { return "gob:" + reflect.TypeFor[T]().String() }
+
+func (typedCodec[T]) encode(vals []any) ([]byte, error) {
+	ts := make([]T, len(vals))
+	for i, v := range vals {
+		t, ok := v.(T)
+		if !ok && v != nil {
+			return nil, fmt.Errorf("value of type %T, want %s", v, reflect.TypeFor[T]())
+		}
+		ts[i] = t
+	}
+	var buf bytes.Buffer
+	err := gob.NewEncoder(&buf).Encode(ts)
+	return buf.Bytes(), err
+}
+
+func (typedCodec[T]) decode(data []byte) ([]any, error) {
+	var ts []T
+	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&ts); err != nil {
+		return nil, err
+	}
+	vals := make([]any, len(ts))
+	for i, t := range ts {
+		vals[i] = t
+	}
+	return vals, nil
+}
