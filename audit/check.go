@@ -18,23 +18,14 @@ type Check interface {
 	// Rule describes the check: title, default severity, aliases in other
 	// tools (Dockle, CIS), fix hint and score weight.
 	Rule() Rule
-	// Wants is asked once per regular file during the walk and says whether
-	// the check needs that file's content. Most checks need none.
-	Wants(c *fsindex.Candidate) bool
+	// Wants lists the file contents and facts (fsindex keys) the check
+	// reads from the walk beyond the shared ones (accounts, package
+	// databases, shebangs); most checks need none.
+	fsindex.Wanter
 	// Run inspects the index and returns findings. An error makes the
 	// check's status "error" without stopping the audit; an error wrapping
 	// ErrSkipped makes it "skipped" (nothing to check).
 	Run(ctx context.Context, in *Input) ([]report.Finding, error)
-}
-
-// Parser is implemented by checks that keep a small parsed value of each
-// file they want instead of its bytes (ELF summaries, secret matches). The
-// value is found with Input.Parsed.
-type Parser interface {
-	// Parse turns a file's content into a value; it must not keep data.
-	Parse(path string, data []byte) (any, error)
-	// MaxSize is the largest file the check reads (0: fsindex's default).
-	MaxSize() int64
 }
 
 // ErrSkipped marks a check that had nothing to look at (no /etc/shadow, no
@@ -110,11 +101,6 @@ func NewInput(x *fsindex.Index, opts ...Option) (*Input, error) {
 
 func newInput(x *fsindex.Index, o *options) *Input {
 	return &Input{Index: x, Reference: o.reference, Tags: o.tags, opts: o}
-}
-
-// Parsed returns the values a Parser check made, by path.
-func (in *Input) Parsed(c Check) map[string]any {
-	return in.Index.ParsedAll(wantName(c.ID()))
 }
 
 // Accounts returns the users and groups of /etc/passwd, /etc/group and

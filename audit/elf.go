@@ -3,18 +3,15 @@ package audit
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/harden-dev/harden/elfinfo"
+	"github.com/harden-dev/harden/facts"
 	"github.com/harden-dev/harden/fsindex"
 	"github.com/harden-dev/harden/report"
 )
 
-// maxELFSize caps the ELF files read for hardening flags.
-const maxELFSize = 256 << 20
-
-// ELFSummary is what the walk keeps of an ELF file.
+// ELFSummary is what the hardening check makes of an ELF file.
 type ELFSummary struct {
 	Executable bool              `json:"executable"`
 	Library    bool              `json:"library"`
@@ -62,33 +59,24 @@ func (c elfHardening) Rule() Rule {
 		Fix: "Build with -fPIE -pie -Wl,-z,relro,-z,now -fstack-protector-strong -D_FORTIFY_SOURCE=2 (Go: -buildmode=pie)"}
 }
 
-// Wants reads ELF files.
-func (elfHardening) Wants(f *fsindex.Candidate) bool { return elfinfo.IsELF(f.Head) }
+// Wants reads ELF summaries.
+func (elfHardening) Wants() []fsindex.Want { return []fsindex.Want{facts.ELF.Want()} }
 
-// MaxSize caps the files read.
-func (elfHardening) MaxSize() int64 { return maxELFSize }
-
-// Parse keeps a small summary.
-func (elfHardening) Parse(_ string, data []byte) (any, error) {
-	info, err := elfinfo.Parse(data)
-	if err != nil {
-		return nil, err
-	}
+// elfSummaryOf makes the check's view of an ELF file.
+func elfSummaryOf(info *elfinfo.Info) ELFSummary {
 	return ELFSummary{Executable: info.IsExecutable() && !info.IsSharedLibrary() || info.Type == "exec",
-		Library: info.IsSharedLibrary(), Static: info.Static, Go: info.Go, Hardening: info.Hardening}, nil
+		Library: info.IsSharedLibrary(), Static: info.Static, Go: info.Go, Hardening: info.Hardening}
 }
 
 func (c elfHardening) Run(_ context.Context, in *Input) ([]report.Finding, error) {
-	parsed := in.Parsed(c)
-	paths := make([]string, 0, len(parsed))
-	for p := range parsed {
-		paths = append(paths, p)
-	}
-	sort.Strings(paths)
 	var out []report.Finding
-	for _, p := range paths {
-		s, ok := parsed[p].(ELFSummary)
-		if !ok || !s.Executable && !s.Library {
+	for _, p := range fsindex.Paths(in.Index, facts.ELF) {
+		info, ok := fsindex.Get(in.Index, facts.ELF, p)
+		if !ok || info == nil {
+			continue
+		}
+		s := elfSummaryOf(info)
+		if !s.Executable && !s.Library {
 			continue
 		}
 		miss := s.missing()
@@ -111,7 +99,7 @@ func (c elfHardening) Run(_ context.Context, in *Input) ([]report.Finding, error
 	}
 	if len(in.Index.Skipped) > 0 {
 		for _, sk := range in.Index.Skipped {
-			if sk.Want == wantName(c.ID()) {
+			if sk.Want == facts.ELF.Name() {
 				return out, fmt.Errorf("%s not read: %s", sk.Path, sk.Reason)
 			}
 		}

@@ -4,26 +4,9 @@ import (
 	"path"
 	"strings"
 
+	"github.com/harden-dev/harden/facts"
 	"github.com/harden-dev/harden/fsindex"
 )
-
-// shebangWant keeps the first line of executable scripts ("#!/bin/sh").
-func shebangWant() fsindex.Want {
-	return fsindex.Want{
-		Name: "audit/shebang",
-		Match: func(c *fsindex.Candidate) bool {
-			return c.Mode&0o111 != 0 && len(c.Head) > 2 && c.Head[0] == '#' && c.Head[1] == '!'
-		},
-		MaxSize: 8 << 20,
-		Parse: func(_ string, data []byte) (any, error) {
-			line := data[2:min(len(data), 258)]
-			if i := strings.IndexByte(string(line), '\n'); i >= 0 {
-				line = line[:i]
-			}
-			return strings.TrimSpace(strings.TrimRight(string(line), "\r")), nil
-		},
-	}
-}
 
 // Entrypoint is what a container of the image runs.
 type Entrypoint struct {
@@ -137,8 +120,8 @@ func entrypointArgs(x *fsindex.Index) *Entrypoint {
 	if r, err := x.Resolve(p); err == nil && r.Entry != nil {
 		ep.Real = x.Target(r.Entry).Path
 	}
-	if v, ok := x.Parsed("audit/shebang", ep.Real); ok {
-		fields := strings.Fields(v.(string))
+	if line, ok := scriptLine(x, ep.Real); ok {
+		fields := strings.Fields(line)
 		if len(fields) > 0 {
 			ep.Interpreter = fields[0]
 			if path.Base(fields[0]) == "env" && len(fields) > 1 {
@@ -187,4 +170,18 @@ func lookPath(x *fsindex.Index, prog, workdir string) (string, bool) {
 func hasShell(x *fsindex.Index) bool {
 	e, err := x.Stat("/bin/sh")
 	return err == nil && e != nil && x.Target(e).IsExecutable()
+}
+
+// scriptLine returns what follows "#!" on the first line of the executable
+// script at p (at most 256 bytes, trimmed).
+func scriptLine(x *fsindex.Index, p string) (string, bool) {
+	e, ok := x.Lookup(p)
+	if !ok || e.Mode&0o111 == 0 {
+		return "", false
+	}
+	line, ok := fsindex.Get(x, facts.Shebang, p)
+	if !ok || len(line) <= 2 {
+		return "", false
+	}
+	return strings.TrimSpace(strings.TrimRight(line[2:], "\r")), true
 }

@@ -18,7 +18,7 @@ func (panicky) ID() string { return "panicky" }
 func (panicky) Rule() Rule {
 	return Rule{ID: "panicky", Title: "panics", Severity: report.High, Weight: 50, Cap: 50}
 }
-func (panicky) Wants(*fsindex.Candidate) bool                         { return false }
+func (panicky) Wants() []fsindex.Want                                 { return nil }
 func (panicky) Run(context.Context, *Input) ([]report.Finding, error) { panic("index out of range") }
 
 // TestIncompleteAudit: a check that fails must not pass for one that found

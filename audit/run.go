@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/harden-dev/harden/facts"
 	"github.com/harden-dev/harden/fsindex"
 	"github.com/harden-dev/harden/report"
 )
@@ -41,27 +42,21 @@ type Result struct {
 }
 
 // Wants returns what the checks need the walker to keep: the account
-// files and package databases (parsed), the first line of scripts, and
-// each check's own wants (ELF summaries and secret matches, parsed at walk
-// time so no file body is kept). Build the index with these, then call Run.
+// files and package databases (parsed facts), the first line of scripts,
+// and each check's own wants (ELF summaries and secret matches, parsed at
+// walk time so no file body is kept). Build the index with these, then
+// call Run.
 func Wants(opts ...Option) []fsindex.Want {
 	o, err := makeOptions(opts...)
 	if err != nil {
 		o, _ = makeOptions()
 	}
-	ws := []fsindex.Want{accountsWant(), pkgdbWant(), shebangWant()}
+	lists := [][]fsindex.Want{accountWants(), pkgdbWants(), {facts.Shebang.Want()}}
 	for _, c := range o.checks {
-		c := c
-		w := fsindex.Want{Name: wantName(c.ID()), Match: c.Wants}
-		if p, ok := c.(Parser); ok {
-			w.Parse, w.MaxSize = p.Parse, p.MaxSize()
-		}
-		ws = append(ws, w)
+		lists = append(lists, c.Wants())
 	}
-	return ws
+	return fsindex.Merge(lists...)
 }
-
-func wantName(id string) string { return "audit/" + id }
 
 // Run runs every check (All, or WithChecks) on an index built with the
 // wants from Wants and the same options. A check that fails becomes a

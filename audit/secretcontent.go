@@ -66,28 +66,23 @@ func (c secretInFile) maxSize() int64 {
 	return DefaultMaxSecretFileSize
 }
 
-// Wants reads small text files outside documentation and vendor trees.
-func (c secretInFile) Wants(f *fsindex.Candidate) bool {
-	return f.Size > 0 && f.Size <= c.maxSize() && scanTarget(f.Path) && !secrets.LooksBinary(f.Head)
+// matches is the key under which the walk keeps each scanned file's
+// secret matches (never the file): small text files outside
+// documentation and vendor trees.
+func (c secretInFile) matches() fsindex.Key[[]secrets.Match] {
+	return fsindex.NewKey("audit/"+c.ID(), c.maxSize(), func(f *fsindex.Candidate) bool {
+		return f.Size > 0 && f.Size <= c.maxSize() && scanTarget(f.Path) && !secrets.LooksBinary(f.Head)
+	}, func(p string, data []byte) ([]secrets.Match, error) { return secrets.Scan(p, data), nil })
 }
 
-// MaxSize is the size cap (Wants already leaves larger files out).
-func (c secretInFile) MaxSize() int64 { return c.maxSize() }
-
-// Parse keeps the matches only.
-func (secretInFile) Parse(p string, data []byte) (any, error) {
-	ms := secrets.Scan(p, data)
-	if len(ms) == 0 {
-		return nil, nil
-	}
-	return ms, nil
-}
+// Wants reads the secret matches.
+func (c secretInFile) Wants() []fsindex.Want { return []fsindex.Want{c.matches().Want()} }
 
 func (c secretInFile) Run(_ context.Context, in *Input) ([]report.Finding, error) {
-	parsed := in.Parsed(c)
+	parsed := fsindex.All(in.Index, c.matches())
 	paths := make([]string, 0, len(parsed))
-	for p, v := range parsed {
-		if ms, ok := v.([]secrets.Match); ok && len(ms) > 0 {
+	for p, ms := range parsed {
+		if len(ms) > 0 {
 			paths = append(paths, p)
 		}
 	}
@@ -97,7 +92,7 @@ func (c secretInFile) Run(_ context.Context, in *Input) ([]report.Finding, error
 		if in.acceptedFile(p) {
 			continue
 		}
-		for _, m := range parsed[p].([]secrets.Match) {
+		for _, m := range parsed[p] {
 			if m.Key != "" && in.acceptedKey(m.Key) {
 				continue
 			}

@@ -14,7 +14,7 @@ import (
 type noContent struct{}
 
 // Wants needs nothing.
-func (noContent) Wants(*fsindex.Candidate) bool { return false }
+func (noContent) Wants() []fsindex.Want { return nil }
 
 // unnecessary are the aliases of the checks for programs an app does not
 // need: CIS 4.3 "do not install unnecessary packages" (Dockle lists

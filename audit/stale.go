@@ -3,9 +3,8 @@ package audit
 import (
 	"context"
 	"fmt"
-	"path"
-	"strings"
 
+	"github.com/harden-dev/harden/facts"
 	"github.com/harden-dev/harden/fsindex"
 	"github.com/harden-dev/harden/report"
 )
@@ -25,29 +24,18 @@ func (c stalePackage) Rule() Rule {
 
 // Wants reads dpkg's per-package file lists (info/*.list; distroless
 // status.d/*.md5sums).
-func (stalePackage) Wants(f *fsindex.Candidate) bool {
-	p := f.Path
-	return path.Dir(p) == dpkgInfo && strings.HasSuffix(p, ".list") ||
-		path.Dir(p) == dpkgStatusD && strings.HasSuffix(p, ".md5sums")
-}
-
-// MaxSize caps one file list.
-func (stalePackage) MaxSize() int64 { return 16 << 20 }
-
-// Parse keeps the paths.
-func (stalePackage) Parse(p string, data []byte) (any, error) { return parseFileList(p, data) }
+func (stalePackage) Wants() []fsindex.Want { return []fsindex.Want{facts.DpkgFiles.Want()} }
 
 func (c stalePackage) Run(_ context.Context, in *Input) ([]report.Finding, error) {
 	pkgs := packagesOf(in.Index)
 	if len(pkgs) == 0 {
 		return nil, skip("no dpkg or apk database")
 	}
-	lists := in.Parsed(c)
 	var out []report.Finding
 	for _, p := range pkgs {
-		files, db := p.Files, apkInstalled
+		files, db := p.Files, facts.ApkInstalledPath
 		if p.Manager == "dpkg" {
-			files, db = dpkgFiles(lists, p.Name)
+			files, db = facts.DpkgFileList(in.Index, p.Name, "")
 		}
 		if len(files) == 0 {
 			continue
@@ -71,21 +59,4 @@ func (c stalePackage) Run(_ context.Context, in *Input) ([]report.Finding, error
 			p.Manager, p.Name, p.Version, missing), ev))
 	}
 	return out, nil
-}
-
-// dpkgFiles finds a dpkg package's file list: info/NAME.list,
-// info/NAME:ARCH.list or status.d/NAME.md5sums.
-func dpkgFiles(lists map[string]any, name string) ([]string, string) {
-	for _, p := range []string{dpkgInfo + "/" + name + ".list", dpkgStatusD + "/" + name + ".md5sums"} {
-		if v, ok := lists[p]; ok {
-			return v.([]string), p
-		}
-	}
-	prefix := dpkgInfo + "/" + name + ":"
-	for p, v := range lists {
-		if strings.HasPrefix(p, prefix) && strings.HasSuffix(p, ".list") {
-			return v.([]string), p
-		}
-	}
-	return nil, ""
 }

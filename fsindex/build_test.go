@@ -218,12 +218,12 @@ func TestWantsKeepOnlyWhatIsAsked(t *testing.T) {
 		[]tu.File{tu.Hardlink("bin/tool2", "bin/tool"), tu.Whiteout("etc", "gone"), tu.Reg("etc/os-release", "ID=alpine\n")},
 	)
 	var parsedCalls int
+	elfSize := fsindex.NewKey("elf", 0, func(c *fsindex.Candidate) bool {
+		return bytes.HasPrefix(c.Head, []byte("\x7fELF")) && c.Mode&0o100 != 0
+	}, func(p string, data []byte) (int, error) { parsedCalls++; return len(data), nil })
 	wants := []fsindex.Want{
 		{Name: "os", Match: fsindex.MatchPath(func(p string) bool { return strings.HasPrefix(p, "/etc/") }), MaxSize: 50},
-		{Name: "elf", Match: func(c *fsindex.Candidate) bool {
-			return bytes.HasPrefix(c.Head, []byte("\x7fELF")) && c.Mode&0o100 != 0
-		},
-			Parse: func(p string, data []byte) (any, error) { parsedCalls++; return len(data), nil }},
+		elfSize.Want(),
 	}
 	x := build(t, img, fsindex.WithWants(wants...), fsindex.WithWorkers(1))
 	if got, _ := x.Content("/etc/os-release"); string(got) != "ID=alpine\n" {
@@ -235,8 +235,11 @@ func TestWantsKeepOnlyWhatIsAsked(t *testing.T) {
 	if _, ok := x.Content("/bin/tool"); ok {
 		t.Error("bytes kept for a Parse-only want")
 	}
-	if v, ok := x.Parsed("elf", "/bin/tool2"); !ok || v != 23 {
-		t.Errorf("Parsed(elf, hardlink) = %v, %v; want 23 through the hardlink", v, ok)
+	if v, ok := fsindex.Get(x, elfSize, "/bin/tool2"); !ok || v != 23 {
+		t.Errorf("Get(elf, hardlink) = %v, %v; want 23 through the hardlink", v, ok)
+	}
+	if all := fsindex.All(x, elfSize); len(all) != 1 || all["/bin/tool"] != 23 {
+		t.Errorf("All(elf) = %v; want /bin/tool: 23", all)
 	}
 	if parsedCalls != 1 {
 		t.Errorf("Parse called %d times, want 1", parsedCalls)

@@ -112,9 +112,9 @@ func (x *Index) Content(p string) ([]byte, bool) {
 	return nil, false
 }
 
-// Parsed returns the value want's Parse made of the file at p. Hardlinks
-// return their target's value.
-func (x *Index) Parsed(want, p string) (any, bool) {
+// parsedAt returns the value want's parse made of the file at p. Hardlinks
+// return their target's value. Get reads it with its type.
+func (x *Index) parsedAt(want, p string) (any, bool) {
 	m := x.parsed[want]
 	p = cleanPath(p)
 	if v, ok := m[p]; ok {
@@ -126,9 +126,6 @@ func (x *Index) Parsed(want, p string) (any, bool) {
 	}
 	return nil, false
 }
-
-// ParsedAll returns every value want's Parse made, by path.
-func (x *Index) ParsedAll(want string) map[string]any { return x.parsed[want] }
 
 // KeptPaths returns the paths whose bytes were kept, sorted.
 func (x *Index) KeptPaths() []string {
@@ -173,3 +170,14 @@ func (n *node) find(p string) *node {
 	}
 	return cur
 }
+
+// Parsed returns the value want's Parse made of the file at p.
+//
+// Deprecated: read facts with Get and a Key; removed once every analyzer
+// declares keys.
+func (x *Index) Parsed(want, p string) (any, bool) { return x.parsedAt(want, p) }
+
+// ParsedAll returns every value want's Parse made, by path.
+//
+// Deprecated: read facts with All and a Key.
+func (x *Index) ParsedAll(want string) map[string]any { return x.parsed[want] }

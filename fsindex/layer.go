@@ -48,7 +48,7 @@ type record struct {
 	link    string
 	modTime time.Time
 	xattrs  map[string]string
-	// data is the kept content; parsed holds Want.Parse results by want name.
+	// data is the kept content; parsed holds Key parse results by want name.
 	data   []byte
 	parsed map[string]any
 }
@@ -163,7 +163,7 @@ type parser struct {
 	count  *atomic.Int64 // entries over all layers
 	result layerResult
 	head   [HeadSize]byte
-	// scratch holds the bytes of files only Parse wants read.
+	// scratch holds the bytes of files only a key's parse reads.
 	scratch []byte
 }
 
@@ -462,7 +462,7 @@ func (p *parser) contents(tr *tar.Reader, r *record) error {
 		}
 		return nil
 	}
-	// Bytes only a Parse reads go into a buffer reused for the next file;
+	// Bytes only a key's parse reads go into a buffer reused for the next file;
 	// bytes that are kept get their own.
 	var data []byte
 	if keepBytes {

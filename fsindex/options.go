@@ -63,7 +63,9 @@ func makeOptions(opts ...Option) (*options, error) {
 	return o, nil
 }
 
-// WithWants asks the walker to keep the contents these wants match.
+// WithWants asks the walker to keep the contents these wants match. A want
+// whose name is already asked for is the same want (a shared Key) and is
+// run once.
 func WithWants(ws ...Want) Option {
 	return func(o *options) error {
 		for _, w := range ws {
@@ -74,7 +76,7 @@ func WithWants(ws ...Want) Option {
 				return fmt.Errorf("want %s: negative MaxSize", w.Name)
 			}
 		}
-		o.wants = append(o.wants, ws...)
+		o.wants = Merge(o.wants, ws)
 		return nil
 	}
 }

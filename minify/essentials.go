@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/harden-dev/harden/facts"
 	"github.com/harden-dev/harden/fsindex"
 )
 
@@ -119,7 +120,7 @@ func (k *Keeper) configuredUser() (account, bool) {
 		return account{}, false
 	}
 	name, grp, _ := strings.Cut(user, ":")
-	accounts := parsePasswd(k.contentOf("/etc/passwd"))
+	accounts := k.passwd()
 	var a account
 	found := false
 	if uid, err := strconv.Atoi(name); err == nil {
@@ -151,40 +152,31 @@ func (k *Keeper) configuredUser() (account, bool) {
 	return a, true
 }
 
-func (k *Keeper) contentOf(p string) []byte {
-	res, err := k.x.Resolve(p)
+// passwd returns the accounts of the image's /etc/passwd (through a
+// symlink, if it is one) that minify can carry over: names it can write
+// into a service file, ids that are not negative.
+func (k *Keeper) passwd() []account {
+	res, err := k.x.Resolve(facts.PasswdPath)
 	if err != nil {
 		return nil
 	}
-	data, _ := k.x.Content(res.Path)
-	return data
-}
-
-// parsePasswd reads passwd lines; malformed ones are skipped.
-func parsePasswd(data []byte) []account {
+	users, _ := fsindex.Get(k.x, facts.Users, res.Path)
 	var out []account
-	for _, line := range strings.Split(string(data), "\n") {
-		f := strings.Split(line, ":")
-		if len(f) < 7 || f[0] == "" {
+	for _, u := range users {
+		if u.UID < 0 || u.GID < 0 || !validService(u.Name) {
 			continue
 		}
-		uid, err1 := strconv.Atoi(f[2])
-		gid, err2 := strconv.Atoi(f[3])
-		if err1 != nil || err2 != nil || uid < 0 || gid < 0 || !validService(f[0]) {
-			continue
-		}
-		out = append(out, account{name: f[0], uid: uid, gid: gid, home: f[5]})
+		out = append(out, account{name: u.Name, uid: u.UID, gid: u.GID, home: u.Home})
 	}
 	return out
 }
 
 // groupName finds a group's name in the image's /etc/group.
 func groupName(x *fsindex.Index, gid int, fallback string) string {
-	data, _ := x.Content("/etc/group")
-	for _, line := range strings.Split(string(data), "\n") {
-		f := strings.Split(line, ":")
-		if len(f) >= 3 && f[2] == strconv.Itoa(gid) && validService(f[0]) {
-			return f[0]
+	groups, _ := fsindex.Get(x, facts.Groups, facts.GroupPath)
+	for _, g := range groups {
+		if g.GID == gid && validService(g.Name) {
+			return g.Name
 		}
 	}
 	return fallback

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/harden-dev/harden/facts"
 	"github.com/harden-dev/harden/fsindex"
 )
 
@@ -38,57 +39,49 @@ func (k *Keeper) packages() {
 	sort.Slice(k.plan.Packages, func(i, j int) bool { return k.plan.Packages[i].Name < k.plan.Packages[j].Name })
 }
 
-// dpkgParagraph is one stanza of a dpkg status file.
-type dpkgParagraph struct {
-	name, version, arch, status string
-	text                        string
+// controlText is a paragraph's control data as status.d holds it: its
+// text without dpkg's own bookkeeping (Status, Conffiles, Config-Version
+// and their continuation lines).
+func controlText(p facts.DpkgParagraph) string {
+	var kept []string
+	skipping := false
+	for _, line := range strings.Split(strings.TrimSuffix(p.Text, "\n"), "\n") {
+		if strings.HasPrefix(line, " ") || strings.HasPrefix(line, "\t") {
+			if !skipping {
+				kept = append(kept, line)
+			}
+			continue
+		}
+		key, _, _ := strings.Cut(line, ":")
+		switch key {
+		case "Status", "Conffiles", "Config-Version":
+			skipping = true
+			continue
+		}
+		skipping = false
+		kept = append(kept, line)
+	}
+	return strings.Join(kept, "\n") + "\n"
 }
 
-// parseDpkgStatus splits a dpkg status file into its stanzas. Malformed
-// stanzas (no Package field) are skipped.
-func parseDpkgStatus(data []byte) []dpkgParagraph {
-	var out []dpkgParagraph
-	for _, block := range strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n\n") {
-		block = strings.Trim(block, "\n")
-		if block == "" {
-			continue
-		}
-		var p dpkgParagraph
-		var kept []string
-		skipping := false
-		for _, line := range strings.Split(block, "\n") {
-			if strings.HasPrefix(line, " ") || strings.HasPrefix(line, "\t") {
-				if !skipping {
-					kept = append(kept, line)
-				}
-				continue
+// dpkgParagraphs returns the packages of the status file that dpkg counts
+// as installed and every paragraph of status.d, with valid names.
+func dpkgParagraphs(x *fsindex.Index) []facts.DpkgParagraph {
+	var out []facts.DpkgParagraph
+	add := func(paras []facts.DpkgParagraph, onlyInstalled bool) {
+		for _, p := range paras {
+			if validPackageName(p.Name()) && (!onlyInstalled || p.Installed()) {
+				out = append(out, p)
 			}
-			key, val, _ := strings.Cut(line, ":")
-			val = strings.TrimSpace(val)
-			skipping = false
-			switch key {
-			case "Package":
-				p.name = val
-			case "Version":
-				p.version = val
-			case "Architecture":
-				p.arch = val
-			case "Status":
-				p.status = val
-			}
-			switch key {
-			case "Status", "Conffiles", "Config-Version":
-				// dpkg's own bookkeeping, not the package's control data
-				skipping = true
-				continue
-			}
-			kept = append(kept, line)
 		}
-		if p.name == "" || !validPackageName(p.name) {
-			continue
+	}
+	if paras, ok := fsindex.Get(x, facts.DpkgStatus, facts.DpkgStatusPath); ok {
+		add(paras, true)
+	}
+	for _, c := range x.Children(statusDir) {
+		if paras, ok := fsindex.Get(x, facts.DpkgStatus, c.Path); ok {
+			add(paras, false)
 		}
-		p.text = strings.Join(kept, "\n") + "\n"
-		out = append(out, p)
 	}
 	return out
 }
@@ -106,23 +99,12 @@ func validPackageName(n string) bool {
 }
 
 func (k *Keeper) dpkgPackages() {
-	var paras []dpkgParagraph
-	if data, ok := k.x.Content("/var/lib/dpkg/status"); ok {
-		for _, p := range parseDpkgStatus(data) {
-			if p.status == "" || strings.HasSuffix(p.status, " installed") {
-				paras = append(paras, p)
-			}
-		}
-	}
-	for _, data := range k.statusD() {
-		paras = append(paras, parseDpkgStatus(data)...)
-	}
+	paras := dpkgParagraphs(k.x)
 	if len(paras) == 0 {
 		return
 	}
-	lists := k.x.ParsedAll(WantDpkgList)
 	for _, para := range paras {
-		files := k.dpkgFiles(lists, para)
+		files := dpkgListOf(k.x, para)
 		var kept []string
 		total := 0
 		for _, f := range files {
@@ -141,33 +123,19 @@ func (k *Keeper) dpkgPackages() {
 		if len(kept) == 0 {
 			continue
 		}
-		pkg := Package{Name: para.name, Version: para.version, Manager: "dpkg", Files: kept, Total: total}
+		pkg := Package{Name: para.Name(), Version: para.Version(), Manager: "dpkg", Files: kept, Total: total}
 		k.plan.Packages = append(k.plan.Packages, pkg)
-		r := Reason{Rule: "package-metadata", Why: fmt.Sprintf("%s keeps %d of its %d files", para.name, len(kept), total)}
-		k.generate(&Item{Path: path.Join(statusDir, para.name), Type: fsindex.TypeRegular, Mode: 0o644, Data: []byte(para.text)}, r)
-		k.generate(&Item{Path: path.Join(statusDir, para.name+".md5sums"), Type: fsindex.TypeRegular, Mode: 0o644, md5sumsOf: para.name}, r)
+		r := Reason{Rule: "package-metadata", Why: fmt.Sprintf("%s keeps %d of its %d files", para.Name(), len(kept), total)}
+		k.generate(&Item{Path: path.Join(statusDir, para.Name()), Type: fsindex.TypeRegular, Mode: 0o644, Data: []byte(controlText(para))}, r)
+		k.generate(&Item{Path: path.Join(statusDir, para.Name()+".md5sums"), Type: fsindex.TypeRegular, Mode: 0o644, md5sumsOf: para.Name()}, r)
 	}
 }
 
-// statusD returns the control files of an image that already uses
-// status.d (a distroless base).
-func (k *Keeper) statusD() map[string][]byte {
-	out := map[string][]byte{}
-	for _, c := range k.x.Children(statusDir) {
-		if data, ok := k.x.Content(c.Path); ok {
-			out[c.Path] = data
-		}
-	}
-	return out
-}
-
-// dpkgFiles returns the file list of a package from /var/lib/dpkg/info.
-func (k *Keeper) dpkgFiles(lists map[string]any, para dpkgParagraph) []string {
-	for _, name := range []string{para.name + ":" + para.arch, para.name} {
-		if v, ok := lists["/var/lib/dpkg/info/"+name+".list"]; ok {
-			if files, ok := v.([]string); ok {
-				return files
-			}
+// dpkgListOf returns the file list of a package from /var/lib/dpkg/info.
+func dpkgListOf(x *fsindex.Index, para facts.DpkgParagraph) []string {
+	for _, name := range []string{para.Name() + ":" + para.Arch(), para.Name()} {
+		if files, ok := fsindex.Get(x, facts.DpkgFiles, facts.DpkgInfoDir+"/"+name+".list"); ok {
+			return files
 		}
 	}
 	return nil

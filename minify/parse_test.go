@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/harden-dev/harden/facts"
 )
 
 func TestParseLdSoConf(t *testing.T) {
@@ -23,14 +24,23 @@ func TestNsswitchServices(t *testing.T) {
 	}
 }
 
-func TestParseDpkgStatus(t *testing.T) {
+func TestDpkgControlText(t *testing.T) {
 	in := "Package: a\nStatus: install ok installed\nVersion: 1\nConffiles:\n /etc/a 123\nDescription: x\n y\n\n\nPackage: ../evil\nVersion: 2\n\nVersion: 3\n"
-	got := parseDpkgStatus([]byte(in))
-	if len(got) != 1 || got[0].name != "a" || got[0].status != "install ok installed" {
-		t.Fatalf("parseDpkgStatus = %+v", got)
+	paras, err := facts.ParseDpkgStatus([]byte(in))
+	if err != nil || len(paras) != 3 {
+		t.Fatalf("ParseDpkgStatus = %+v, %v", paras, err)
 	}
-	if want := "Package: a\nVersion: 1\nDescription: x\n y\n"; got[0].text != want {
-		t.Errorf("text = %q, want %q", got[0].text, want)
+	var valid []facts.DpkgParagraph
+	for _, p := range paras {
+		if validPackageName(p.Name()) {
+			valid = append(valid, p)
+		}
+	}
+	if len(valid) != 1 || valid[0].Name() != "a" || valid[0].Status() != "install ok installed" {
+		t.Fatalf("valid paragraphs = %+v", valid)
+	}
+	if want := "Package: a\nVersion: 1\nDescription: x\n y\n"; controlText(valid[0]) != want {
+		t.Errorf("control text = %q, want %q", controlText(valid[0]), want)
 	}
 }
 
@@ -112,11 +122,11 @@ func TestParsePython(t *testing.T) {
 	src := "import os, sys as system\nfrom flask import Flask\nfrom . import local\n  import json.decoder\nx = importlib.import_module('yaml')\n# import commented? still matched: harmless\n"
 	v, _ := parsePython("/app/a.py", []byte(src))
 	want := []string{"os", "sys", "json", "flask", "yaml"}
-	if diff := cmp.Diff(want, v.(*pyFile).Imports); diff != "" {
+	if diff := cmp.Diff(want, v.Imports); diff != "" {
 		t.Errorf("imports (-want +got):\n%s", diff)
 	}
 	v, _ = parsePython("/site/x.pth", []byte("import _virtualenv\n./src\n../escape\n# c\n"))
-	if f := v.(*pyFile); !cmp.Equal(f.Imports, []string{"_virtualenv"}) || !cmp.Equal(f.Paths, []string{"./src"}) {
+	if f := v; !cmp.Equal(f.Imports, []string{"_virtualenv"}) || !cmp.Equal(f.Paths, []string{"./src"}) {
 		t.Errorf(".pth = %+v", f)
 	}
 }
@@ -165,12 +175,14 @@ func TestDeniedKind(t *testing.T) {
 	}
 }
 
-func FuzzParseDpkgStatus(f *testing.F) {
+func FuzzControlText(f *testing.F) {
 	f.Add([]byte("Package: a\nStatus: install ok installed\nVersion: 1\n\nPackage: b\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		for _, p := range parseDpkgStatus(data) {
-			if !validPackageName(p.name) || strings.Contains(p.name, "/") {
-				t.Fatalf("bad package name %q", p.name)
+		paras, _ := facts.ParseDpkgStatus(data)
+		for _, p := range paras {
+			text := controlText(p)
+			if strings.Contains(text, "\nStatus:") || strings.HasPrefix(text, "Status:") {
+				t.Fatalf("control text %q keeps the Status field", text)
 			}
 		}
 	})
@@ -216,7 +228,7 @@ func FuzzParsePython(f *testing.F) {
 	f.Add("import a, b\nfrom c.d import e\n")
 	f.Fuzz(func(t *testing.T, s string) {
 		v, _ := parsePython("/x.py", []byte(s))
-		if len(v.(*pyFile).Imports) > 1000 {
+		if len(v.Imports) > 1000 {
 			t.Fatal("unbounded imports")
 		}
 	})

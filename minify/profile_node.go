@@ -36,43 +36,42 @@ var nodeTestDir = regexp.MustCompile(`/node_modules/(@[^/]+/)?[^/]+/(test|tests|
 
 func (nodeProfile) Name() string { return "node" }
 
+// maxNodeBinary bounds the node binaries and libraries read for builtins.
+const maxNodeBinary = 512 << 20
+
+// nodeBuiltins keeps the paths of the builtins a node binary (or
+// libnode) loads from outside itself.
+var nodeBuiltins = fsindex.NewKey(WantNodeBuiltins, maxNodeBinary, func(c *fsindex.Candidate) bool {
+	base := path.Base(c.Path)
+	return elfinfo.IsELF(c.Head) && (nodeBinary.MatchString(base) || nodeLibrary.MatchString(base))
+}, func(_ string, data []byte) ([]string, error) {
+	var out []string
+	for _, m := range nodeBuiltin.FindAllSubmatch(data, 64) {
+		out = append(out, string(m[1]))
+	}
+	return out, nil
+})
+
+// nodeLocks keeps the dev-only package directories of every npm lockfile.
+var nodeLocks = fsindex.NewKey(WantNodeLock, 64<<20, fsindex.MatchPath(func(p string) bool {
+	return strings.HasSuffix(p, "/node_modules/.package-lock.json") ||
+		(path.Base(p) == "package-lock.json" && !strings.Contains(p, "/node_modules/"))
+}), parseNodeLock)
+
 func (nodeProfile) Wants() []fsindex.Want {
-	return []fsindex.Want{{
-		Name: WantNodeBuiltins, MaxSize: maxELFSize,
-		Match: func(c *fsindex.Candidate) bool {
-			base := path.Base(c.Path)
-			return elfinfo.IsELF(c.Head) && (nodeBinary.MatchString(base) || nodeLibrary.MatchString(base))
-		},
-		Parse: func(_ string, data []byte) (any, error) {
-			var out []string
-			for _, m := range nodeBuiltin.FindAllSubmatch(data, 64) {
-				out = append(out, string(m[1]))
-			}
-			return out, nil
-		},
-	}, {
-		Name: WantNodeLock, MaxSize: 64 << 20,
-		Match: fsindex.MatchPath(func(p string) bool {
-			return strings.HasSuffix(p, "/node_modules/.package-lock.json") ||
-				(path.Base(p) == "package-lock.json" && !strings.Contains(p, "/node_modules/"))
-		}),
-		Parse: parseNodeLock,
-	}}
+	return []fsindex.Want{nodeBuiltins.Want(), nodeLocks.Want()}
 }
 
 func (nodeProfile) Match(p *Program) bool { return p.ELF != nil && nodeBinary.MatchString(p.Base()) }
 
 func (nodeProfile) Keep(k *Keeper) error {
 	dev := map[string]bool{}
-	for _, v := range k.Index().ParsedAll(WantNodeLock) {
-		if dirs, ok := v.([]string); ok {
-			for _, d := range dirs {
-				dev[d] = true
-			}
+	for _, dirs := range fsindex.All(k.Index(), nodeLocks) {
+		for _, d := range dirs {
+			dev[d] = true
 		}
 	}
-	for _, v := range k.Index().ParsedAll(WantNodeBuiltins) {
-		paths, _ := v.([]string)
+	for _, paths := range fsindex.All(k.Index(), nodeBuiltins) {
 		for _, p := range paths {
 			if _, err := k.Keep(p, Reason{Rule: "profile/node", Why: "a builtin node loads from outside its binary (--shared-builtin)"}); err != nil {
 				k.Warn("node: the builtin %s is not in the image", p)
@@ -104,7 +103,7 @@ func (nodeProfile) Keep(k *Keeper) error {
 
 // parseNodeLock reads an npm lockfile (v2/v3 "packages") and returns the
 // absolute directories of the packages marked dev-only.
-func parseNodeLock(p string, data []byte) (any, error) {
+func parseNodeLock(p string, data []byte) ([]string, error) {
 	var lock struct {
 		Packages map[string]struct {
 			Dev bool `json:"dev"`

@@ -2,8 +2,10 @@ package minify
 
 import (
 	"path"
-	"sort"
 	"strings"
+
+	"github.com/harden-dev/harden/facts"
+	"github.com/harden-dev/harden/fsindex"
 )
 
 // notRuntime are package files a program never reads at run time:
@@ -80,15 +82,12 @@ func (k *Keeper) owningPackage(prog *Program) (name, manager string, files []str
 // dpkgOwner returns the Debian package whose file list has the canonical
 // path p.
 func (k *Keeper) dpkgOwner(p string) (string, []string) {
-	lists := k.x.ParsedAll(WantDpkgList)
-	names := make([]string, 0, len(lists))
-	for l := range lists {
-		names = append(names, l)
-	}
-	sort.Strings(names)
 	base := path.Base(p)
-	for _, l := range names {
-		files, _ := lists[l].([]string)
+	for _, l := range fsindex.Paths(k.x, facts.DpkgFiles) {
+		if !strings.HasSuffix(l, ".list") {
+			continue // info/*.list only, not status.d's md5sums
+		}
+		files, _ := fsindex.Get(k.x, facts.DpkgFiles, l)
 		for _, f := range files {
 			if path.Base(f) != base {
 				continue
@@ -105,34 +104,15 @@ func (k *Keeper) dpkgOwner(p string) (string, []string) {
 // apkOwner returns the Alpine package whose file list has the canonical
 // path p.
 func (k *Keeper) apkOwner(p string) (string, []string) {
-	data, ok := k.x.Content(apkInstalled)
-	if !ok {
-		return "", nil
-	}
-	for _, block := range strings.Split(string(data), "\n\n") {
-		name, dir, found := "", "", false
-		var files []string
-		for _, line := range strings.Split(block, "\n") {
-			if len(line) < 2 || line[1] != ':' {
+	db, _ := fsindex.Get(k.x, facts.ApkInstalled, facts.ApkInstalledPath)
+	for _, pkg := range db {
+		for _, f := range pkg.Files {
+			if path.Base(f) != path.Base(p) {
 				continue
 			}
-			switch line[0] {
-			case 'P':
-				name = line[2:]
-			case 'F':
-				dir = "/" + strings.Trim(line[2:], "/")
-			case 'R':
-				f := path.Join(dir, line[2:])
-				files = append(files, f)
-				if path.Base(f) == path.Base(p) {
-					if _, c, ok := k.canonical(f); ok && c == p {
-						found = true
-					}
-				}
+			if _, c, ok := k.canonical(f); ok && c == p && validPackageName(pkg.Name) {
+				return pkg.Name, pkg.Files
 			}
-		}
-		if found && validPackageName(name) {
-			return name, files
 		}
 	}
 	return "", nil

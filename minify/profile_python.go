@@ -56,18 +56,12 @@ type pyFile struct {
 
 func (pythonProfile) Name() string { return "python3" }
 
-func (pythonProfile) Wants() []fsindex.Want {
-	return []fsindex.Want{{
-		Name: WantPython, MaxSize: 4 << 20,
-		Match: fsindex.MatchPath(func(p string) bool {
-			if strings.HasSuffix(p, ".pth") {
-				return true
-			}
-			return strings.HasSuffix(p, ".py")
-		}),
-		Parse: parsePython,
-	}}
-}
+// pythonFiles keeps what every Python file (and .pth file) imports.
+var pythonFiles = fsindex.NewKey(WantPython, 4<<20, fsindex.MatchPath(func(p string) bool {
+	return strings.HasSuffix(p, ".pth") || strings.HasSuffix(p, ".py")
+}), parsePython)
+
+func (pythonProfile) Wants() []fsindex.Want { return []fsindex.Want{pythonFiles.Want()} }
 
 func (pythonProfile) Match(p *Program) bool {
 	return p.ELF != nil && pythonBinary.MatchString(p.Base())
@@ -150,7 +144,7 @@ func (k *Keeper) pythonStdlib(prefix, base string) string {
 // pythonImports keeps the modules the app imports, and theirs, each from
 // where the interpreter would find it on sys.path.
 func (k *Keeper) pythonImports(sp *pySysPath, std *pyStdlib) {
-	files := k.x.ParsedAll(WantPython)
+	files := fsindex.All(k.x, pythonFiles)
 	var todo []string
 	sites := map[string]bool{}
 	for _, site := range sp.sites {
@@ -185,8 +179,8 @@ func (k *Keeper) pythonImports(sp *pySysPath, std *pyStdlib) {
 		}
 	}
 	addFrom := func(prefix string) {
-		for p, v := range files {
-			if f, ok := v.(*pyFile); ok && (strings.HasPrefix(p, prefix+"/") || p == prefix) && !strings.HasSuffix(p, ".pth") {
+		for p, f := range files {
+			if f != nil && (strings.HasPrefix(p, prefix+"/") || p == prefix) && !strings.HasSuffix(p, ".pth") {
 				todo = append(todo, f.Imports...)
 				lazy := map[string]bool{}
 				for _, ref := range f.Lazy {
@@ -224,7 +218,7 @@ func (k *Keeper) pythonImports(sp *pySysPath, std *pyStdlib) {
 	for _, site := range sp.sites {
 		for _, pth := range k.pthFiles(site) {
 			k.Keep(pth, Reason{Rule: "profile/python3", Why: ".pth file, processed at start-up"})
-			if f, ok := files[pth].(*pyFile); ok {
+			if f := files[pth]; f != nil {
 				for _, m := range f.Imports {
 					std.route(m, true)
 				}
@@ -325,7 +319,7 @@ func topLevel(mod string) string {
 
 // parsePython finds the modules a Python file imports (or a .pth file's
 // import lines and directories).
-func parsePython(p string, data []byte) (any, error) {
+func parsePython(p string, data []byte) (*pyFile, error) {
 	f := &pyFile{}
 	seen := map[string]bool{}
 	add := func(m string) {

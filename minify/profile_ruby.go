@@ -82,18 +82,15 @@ type rubyFile struct {
 
 func (rubyProfile) Name() string { return "ruby" }
 
-func (rubyProfile) Wants() []fsindex.Want {
-	return []fsindex.Want{{
-		Name: WantRuby, MaxSize: 1 << 20,
-		Match: func(c *fsindex.Candidate) bool {
-			if strings.HasPrefix(c.Path, "/usr/share/doc/") {
-				return false
-			}
-			return strings.HasSuffix(c.Path, ".rb") || rubyShebang(c.Head)
-		},
-		Parse: parseRuby,
-	}}
-}
+// rubyFiles keeps what every Ruby file requires.
+var rubyFiles = fsindex.NewKey(WantRuby, 1<<20, func(c *fsindex.Candidate) bool {
+	if strings.HasPrefix(c.Path, "/usr/share/doc/") {
+		return false
+	}
+	return strings.HasSuffix(c.Path, ".rb") || rubyShebang(c.Head)
+}, parseRuby)
+
+func (rubyProfile) Wants() []fsindex.Want { return []fsindex.Want{rubyFiles.Want()} }
 
 func (rubyProfile) Match(p *Program) bool {
 	if p.ELF == nil {
@@ -173,7 +170,7 @@ type rubyApp struct {
 func (r *rubyRun) appRoots() rubyApp {
 	k, prog := r.k, r.k.Program()
 	var app rubyApp
-	files := k.x.ParsedAll(WantRuby)
+	files := fsindex.All(k.x, rubyFiles)
 	addUnder := func(dir string) {
 		for p := range files {
 			if strings.HasPrefix(p, dir+"/") {
@@ -203,8 +200,7 @@ func (r *rubyRun) appRoots() rubyApp {
 		case strings.HasPrefix(a, "-r"):
 			app.requires = append(app.requires, a[2:])
 		case a == "-e":
-			if v, err := parseRuby("-e", []byte(next())); err == nil {
-				f := v.(*rubyFile)
+			if f, err := parseRuby("-e", []byte(next())); err == nil {
 				app.requires = append(append(app.requires, f.Requires...), f.Lazy...)
 			}
 		case a == "-I" || a == "-C" || a == "-x" || a == "-E" || a == "--encoding":
@@ -273,9 +269,8 @@ func (r *rubyRun) drain() {
 	for len(r.todo) > 0 {
 		file := r.todo[0]
 		r.todo = r.todo[1:]
-		v, _ := r.k.x.Parsed(WantRuby, file)
-		f, ok := v.(*rubyFile)
-		if !ok {
+		f, ok := fsindex.Get(r.k.x, rubyFiles, file)
+		if !ok || f == nil {
 			continue
 		}
 		r.bundler = r.bundler || r.app[file] && f.Gems
@@ -312,7 +307,7 @@ func rubyShebang(head []byte) bool {
 // parseRuby finds the features a Ruby file requires, telling apart those
 // it requires when it is loaded from those only a method call or an
 // autoloaded constant requires. Comments and =begin blocks are skipped.
-func parseRuby(_ string, data []byte) (any, error) {
+func parseRuby(_ string, data []byte) (*rubyFile, error) {
 	f := &rubyFile{}
 	seen := map[string]bool{}
 	add := func(list *[]string, name string) {

@@ -54,8 +54,7 @@ func (k *Keeper) pythonSysPath(prefix, stdlib, scriptDir, venv string) *pySysPat
 		site = sp.entries[len(sp.entries)-1]
 		sp.sites = append(sp.sites, site)
 		for _, pth := range k.pthFiles(site) {
-			if f, ok := k.x.Parsed(WantPython, pth); ok {
-				f, _ := f.(*pyFile)
+			if f, ok := fsindex.Get(k.x, pythonFiles, pth); ok {
 				if f == nil {
 					continue
 				}

@@ -201,8 +201,7 @@ func (s *pyStdlib) keepFile(f, mod, pkg string, eager bool) {
 			}
 		}
 	}
-	v, _ := s.k.x.Parsed(WantPython, f)
-	pf, _ := v.(*pyFile)
+	pf, _ := fsindex.Get(s.k.x, pythonFiles, f)
 	if pf == nil {
 		return
 	}

@@ -4,8 +4,8 @@ import (
 	"path"
 	"strings"
 
+	"github.com/harden-dev/harden/facts"
 	"github.com/harden-dev/harden/fsindex"
-	"github.com/harden-dev/harden/minify"
 )
 
 // floorPaths completes what strace saw with what the kernel opens without
@@ -28,16 +28,12 @@ func floorPaths(x *fsindex.Index, argv []string, traced []string) []string {
 		}
 		seen[e.Path] = true
 		out = append(out, e.Path)
-		if v, ok := x.Parsed(minify.WantELF, e.Path); ok {
-			if s, ok := v.(*minify.ELFSummary); ok && s != nil && s.Info != nil && s.Info.Interp != "" {
-				add(s.Info.Interp)
-			}
+		if info, ok := fsindex.Get(x, facts.ELF, e.Path); ok && info != nil && info.Interp != "" {
+			add(info.Interp)
 		}
-		if v, ok := x.Parsed(minify.WantShebang, e.Path); ok {
-			if line, ok := v.(string); ok {
-				if f := strings.Fields(strings.TrimPrefix(line, "#!")); len(f) > 0 {
-					add(f[0])
-				}
+		if line, ok := fsindex.Get(x, facts.Shebang, e.Path); ok {
+			if f := strings.Fields(strings.TrimPrefix(line, "#!")); len(f) > 0 {
+				add(f[0])
 			}
 		}
 	}

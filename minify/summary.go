@@ -2,8 +2,8 @@ package minify
 
 import (
 	"sort"
-	"strings"
 
+	"github.com/harden-dev/harden/facts"
 	"github.com/harden-dev/harden/fsindex"
 )
 
@@ -29,7 +29,7 @@ type Summary struct {
 
 // SummaryWants are the wants Summarize needs (the package databases).
 func SummaryWants() []fsindex.Want {
-	return []fsindex.Want{{Name: WantText, MaxSize: 32 << 20, Match: fsindex.MatchPath(isTextWanted)}}
+	return []fsindex.Want{facts.DpkgStatus.Want(), facts.ApkInstalled.Want()}
 }
 
 // Summarize counts what an indexed image carries. x must have been built
@@ -83,26 +83,9 @@ func Summarize(x *fsindex.Index) Summary {
 // countPackages counts installed packages in dpkg's status file, its
 // status.d directory (distroless) and apk's database.
 func countPackages(x *fsindex.Index) int {
-	n := 0
-	if data, ok := x.Content("/var/lib/dpkg/status"); ok {
-		for _, p := range parseDpkgStatus(data) {
-			if p.status == "" || strings.HasSuffix(p.status, " installed") {
-				n++
-			}
-		}
-	}
-	for _, c := range x.Children(statusDir) {
-		if data, ok := x.Content(c.Path); ok {
-			n += len(parseDpkgStatus(data))
-		}
-	}
-	if data, ok := x.Content(apkInstalled); ok {
-		for _, line := range strings.Split(string(data), "\n") {
-			if strings.HasPrefix(line, "P:") {
-				n++
-			}
-		}
-	}
+	n := len(dpkgParagraphs(x))
+	db, _ := fsindex.Get(x, facts.ApkInstalled, facts.ApkInstalledPath)
+	n += len(db)
 	return n
 }
 

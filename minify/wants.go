@@ -6,80 +6,52 @@ import (
 	"strings"
 
 	"github.com/harden-dev/harden/elfinfo"
+	"github.com/harden-dev/harden/facts"
 	"github.com/harden-dev/harden/fsindex"
 )
 
-// Names of the wants minify declares; Index.Parsed and Index.Content are
-// asked with them.
-const (
-	// WantELF keeps an *elfinfo.Info for every ELF file.
-	WantELF = "minify/elf"
-	// WantShebang keeps the first line of every file that starts with "#!".
-	WantShebang = "minify/shebang"
-	// WantText keeps the bytes of the small text files minify reads:
-	// nsswitch.conf, ld.so.conf and its includes, passwd, group, os-release,
-	// the dpkg and apk databases.
-	WantText = "minify/text"
-	// WantDpkgList keeps the file list ([]string) of every Debian package.
-	WantDpkgList = "minify/dpkg-list"
-)
+// WantText names the want that keeps the bytes of the small text files
+// minify reads or rewrites: nsswitch.conf, ld.so.conf and its includes,
+// os-release, the dpkg and apk databases (patched into the new image's
+// metadata). Parsed facts (ELF summaries, shebangs, package databases,
+// accounts) come from the facts package.
+const WantText = "minify/text"
 
-// maxELFSize bounds the ELF files parsed (libnode, libjvm and the like are
-// tens of megabytes; nothing sane is larger).
-const maxELFSize = 512 << 20
-
-// maxShebang is how much of a script's first line is kept.
+// maxShebang is how much of a script's first line is read.
 const maxShebang = 256
 
 // Wants returns what the walk must keep for Plan: ELF summaries, shebang
-// lines, the text files the rules read, and what each runtime profile asks
-// for (WithProfiles adds profiles; other options are accepted for symmetry
-// with Plan and Build).
+// lines, the text files the rules read, the package databases and
+// accounts, and what each runtime profile asks for (WithProfiles adds
+// profiles; other options are accepted for symmetry with Plan and Build).
 func Wants(opts ...Option) []fsindex.Want {
 	o, err := makeOptions(opts...)
 	if err != nil {
 		o = &options{} // Plan reports the bad option
 	}
-	ws := []fsindex.Want{
-		{Name: WantELF, MaxSize: maxELFSize,
-			Match: func(c *fsindex.Candidate) bool { return elfinfo.IsELF(c.Head) },
-			Parse: parseELF},
-		{Name: WantShebang, MaxSize: 64 << 20,
-			Match: func(c *fsindex.Candidate) bool { return bytes.HasPrefix(c.Head, []byte("#!")) },
-			Parse: func(_ string, data []byte) (any, error) { return headLine(data, maxShebang), nil }},
+	lists := [][]fsindex.Want{{
+		facts.ELF.Want(), facts.ELFStrings.Want(), facts.Shebang.Want(),
 		{Name: WantText, MaxSize: 32 << 20, Match: fsindex.MatchPath(isTextWanted)},
-		{Name: WantDpkgList, MaxSize: 16 << 20,
-			Match: fsindex.MatchPath(func(p string) bool {
-				return path.Dir(p) == "/var/lib/dpkg/info" && strings.HasSuffix(p, ".list")
-			}),
-			Parse: func(_ string, data []byte) (any, error) { return parseLines(data), nil }},
+		facts.DpkgStatus.Want(), facts.DpkgFiles.Want(), facts.ApkInstalled.Want(),
+		facts.Users.Want(), facts.Groups.Want(),
 		scriptWant(),
-	}
-	seen := map[string]bool{}
+	}}
 	for _, p := range profilesFor(o.profiles) {
-		for _, w := range p.Wants() {
-			if !seen[w.Name] {
-				seen[w.Name] = true
-				ws = append(ws, w)
-			}
-		}
+		lists = append(lists, p.Wants())
 	}
-	return ws
+	return fsindex.Merge(lists...)
 }
 
 // isTextWanted selects the text files the planner and the summary read.
 func isTextWanted(p string) bool {
 	switch p {
-	case "/etc/nsswitch.conf", "/etc/ld.so.conf", "/etc/passwd", "/etc/group",
-		"/etc/os-release", "/usr/lib/os-release", "/var/lib/dpkg/status", "/lib/apk/db/installed":
+	case "/etc/nsswitch.conf", "/etc/ld.so.conf", "/etc/os-release", "/usr/lib/os-release", "/lib/apk/db/installed":
 		return true
 	}
 	dir, base := path.Split(p)
 	switch dir {
 	case "/etc/ld.so.conf.d/":
 		return true
-	case "/var/lib/dpkg/status.d/":
-		return !strings.HasSuffix(base, ".md5sums")
 	case "/etc/":
 		return strings.HasPrefix(base, "ld-musl-") && strings.HasSuffix(base, ".path")
 	}
@@ -97,18 +69,8 @@ func headLine(data []byte, max int) string {
 	return string(data)
 }
 
-// parseLines splits a file list into its non-empty lines.
-func parseLines(data []byte) []string {
-	var out []string
-	for _, l := range strings.Split(string(data), "\n") {
-		if l = strings.TrimSpace(l); l != "" {
-			out = append(out, l)
-		}
-	}
-	return out
-}
-
-// ELFSummary is what WantELF keeps of an ELF file.
+// ELFSummary is what minify makes of an ELF file: its facts.ELF summary
+// and what its strings say.
 type ELFSummary struct {
 	*elfinfo.Info
 	// UsesIconv is true when the file names iconv_open (glibc loads gconv
@@ -119,46 +81,34 @@ type ELFSummary struct {
 	Dlopen []string
 }
 
-func parseELF(p string, data []byte) (any, error) {
-	info, err := elfinfo.Parse(data)
-	if err != nil {
-		return nil, err
-	}
-	s := &ELFSummary{Info: info}
-	// libstdc++ names iconv_open for the codecvt facets of named locales,
-	// which a minified image does not keep: it does not count either.
-	if !isLibc(info.SOName) && !strings.HasPrefix(path.Base(p), "libc.so") && !strings.HasPrefix(info.SOName, "libstdc++") {
-		s.UsesIconv = bytes.Contains(data, []byte("\x00iconv_open\x00"))
-	}
-	s.Dlopen = dlopenNames(info, elfinfo.LibraryNames(data))
-	return s, nil
-}
-
-// elfSummary returns what WantELF kept of the file at p (canonical).
+// elfSummary returns the ELF summary of the file at p (canonical), with
+// what minify makes of its strings.
 func elfSummary(x *fsindex.Index, p string) (*ELFSummary, bool) {
-	v, ok := x.Parsed(WantELF, p)
+	info, ok := elfInfo(x, p)
 	if !ok {
 		return nil, false
 	}
-	s, ok := v.(*ELFSummary)
-	return s, ok && s != nil && s.Info != nil
+	s := &ELFSummary{Info: info}
+	if text, ok := fsindex.Get(x, facts.ELFStrings, p); ok {
+		// libstdc++ names iconv_open for the codecvt facets of named
+		// locales, which a minified image does not keep: it does not count
+		// either.
+		if !isLibc(info.SOName) && !strings.HasPrefix(path.Base(p), "libc.so") && !strings.HasPrefix(info.SOName, "libstdc++") {
+			s.UsesIconv = text.NamesIconv
+		}
+		s.Dlopen = dlopenNames(info, text.LibraryNames)
+	}
+	return s, true
 }
 
 // elfInfo returns the ELF summary of the file at p (a canonical path).
 func elfInfo(x *fsindex.Index, p string) (*elfinfo.Info, bool) {
-	s, ok := elfSummary(x, p)
-	if !ok {
-		return nil, false
-	}
-	return s.Info, true
+	info, ok := fsindex.Get(x, facts.ELF, p)
+	return info, ok && info != nil
 }
 
 // shebang returns the first line of the script at p, if it has one.
 func shebang(x *fsindex.Index, p string) (string, bool) {
-	v, ok := x.Parsed(WantShebang, p)
-	if !ok {
-		return "", false
-	}
-	s, ok := v.(string)
-	return s, ok
+	line, ok := fsindex.Get(x, facts.Shebang, p)
+	return line[:min(len(line), maxShebang)], ok
 }

@@ -67,7 +67,7 @@ func (k *Keeper) KeepUser(name string) {
 // /etc/passwd has.
 func (k *Keeper) serverAccounts() []account {
 	var out []account
-	accounts := parsePasswd(k.contentOf("/etc/passwd"))
+	accounts := k.passwd()
 	for _, name := range k.serverUsers {
 		for _, a := range accounts {
 			if a.name == name {
