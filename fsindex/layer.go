@@ -266,6 +266,9 @@ func (s *layerStream) Close() {
 func (o *options) parseLayer(ctx context.Context, l v1.Layer, index int, wantDiffID v1.Hash, kept, count *atomic.Int64) (*layerResult, error) {
 	res, found, err := o.fromCache(l, index, wantDiffID, kept, count)
 	if res != nil || err != nil {
+		if res != nil {
+			o.log.Debug("layer from the cache", "layer", index, "diff_id", wantDiffID)
+		}
 		return res, err
 	}
 	res, err = o.readLayer(ctx, l, index, wantDiffID, kept, count)
