@@ -155,6 +155,9 @@ func (t *tarStream) Seek(offset int64, whence int) (int64, error) {
 	return t.n, nil
 }
 
+// maxScratch is the largest read buffer a parser keeps between files.
+const maxScratch = 4 << 20
+
 // parser turns one layer's tar stream into records.
 type parser struct {
 	o      *options
@@ -163,6 +166,8 @@ type parser struct {
 	count  *atomic.Int64 // entries over all layers
 	result layerResult
 	head   [HeadSize]byte
+	// spill holds files larger than maxScratch that only a parse reads.
+	spill spill
 	// scratch holds the bytes of files only a key's parse reads.
 	scratch []byte
 }
@@ -288,6 +293,7 @@ func (o *options) readLayer(ctx context.Context, l v1.Layer, index int, wantDiff
 	}
 	defer s.Close()
 	p := &parser{o: o, layer: index, kept: kept, count: count}
+	defer p.spill.close()
 	p.result.compressed = s.compressed
 	if err := p.readTar(tar.NewReader(s.tar)); err != nil {
 		return nil, err
@@ -467,18 +473,30 @@ func (p *parser) contents(tr *tar.Reader, r *record) error {
 	}
 	// Bytes only a key's parse reads go into a buffer reused for the next file;
 	// bytes that are kept get their own.
+	// Large ones go to a temporary file mapped into memory, so that one
+	// large ELF file does not take its size of heap.
 	var data []byte
-	if keepBytes {
-		data = make([]byte, r.size)
-	} else {
-		if int64(cap(p.scratch)) < r.size {
-			p.scratch = make([]byte, r.size)
+	switch {
+	case keepBytes || r.size <= maxScratch:
+		if keepBytes {
+			data = make([]byte, r.size)
+		} else {
+			if int64(cap(p.scratch)) < r.size {
+				p.scratch = make([]byte, r.size)
+			}
+			data = p.scratch[:r.size]
 		}
-		data = p.scratch[:r.size]
-	}
-	copy(data, head)
-	if _, err := io.ReadFull(tr, data[n:]); err != nil {
-		return fmt.Errorf("reading %s: %w", r.path, truncated(err))
+		copy(data, head)
+		if _, err := io.ReadFull(tr, data[n:]); err != nil {
+			return fmt.Errorf("reading %s: %w", r.path, truncated(err))
+		}
+	default:
+		mapped, release, err := p.spill.read(tr, head, r.size)
+		if err != nil {
+			return fmt.Errorf("reading %s: %w", r.path, truncated(err))
+		}
+		defer release()
+		data = mapped
 	}
 	for j, w := range matched {
 		if w.Parse == nil {
