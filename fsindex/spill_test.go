@@ -19,7 +19,10 @@ func TestLargeFilesReachParseWhole(t *testing.T) {
 	img := tu.Image(t, nil, []tu.File{tu.Reg("big", big), tu.Reg("small", "s"), tu.Reg("big2", big2), tu.Reg("kept/big", big)})
 	digest := func(s string) string { h := sha256.Sum256([]byte(s)); return hex.EncodeToString(h[:]) }
 	sum := fsindex.NewKey("sum", 64<<20, fsindex.MatchPath(func(p string) bool { return !strings.HasPrefix(p, "/kept/") }),
-		func(_ string, data []byte) (string, error) { h := sha256.Sum256(data); return hex.EncodeToString(h[:]), nil })
+		func(_ string, data []byte) (string, error) {
+			h := sha256.Sum256(data)
+			return hex.EncodeToString(h[:]), nil
+		})
 	keep := fsindex.Want{Name: "keep", MaxSize: 64 << 20, Match: fsindex.MatchPath(func(p string) bool { return strings.HasPrefix(p, "/kept/") })}
 	x := build(t, img, fsindex.WithWants(sum.Want(), keep))
 	for p, want := range map[string]string{"/big": big, "/small": "s", "/big2": big2} {
