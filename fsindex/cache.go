@@ -32,7 +32,7 @@ import (
 // written by another analyzer version are never read.
 type Cache interface {
 	Get(diffID v1.Hash, part string) ([]byte, bool)
-	Put(diffID v1.Hash, part string, data []byte) error
+	Put(diffID v1.Hash, part string, write func(io.Writer) error) error
 }
 
 // WithCache reads layers' results from c where it has them and stores
@@ -170,17 +170,13 @@ func (o *options) toCache(diffID v1.Hash, res *layerResult, found map[string]boo
 	if !o.cacheable(diffID) || res.capped {
 		return
 	}
-	put := func(part string, data []byte, err error) {
-		if err == nil {
-			err = o.cache.Put(diffID, part, data)
-		}
-		if err != nil {
+	put := func(part string, write func(io.Writer) error) {
+		if err := o.cache.Put(diffID, part, write); err != nil {
 			o.log.Debug("layer cache: not stored", "layer", diffID, "part", part, "err", err)
 		}
 	}
 	if !found[metaPart] {
-		data, err := encodeMeta(res)
-		put(metaPart, data, err)
+		put(metaPart, func(w io.Writer) error { return encodeMeta(w, res) })
 	}
 	byWant := map[int][]outcome{}
 	for _, oc := range res.outcomes {
@@ -194,8 +190,8 @@ func (o *options) toCache(diffID v1.Hash, res *layerResult, found map[string]boo
 			continue
 		}
 		done[part] = true
-		data, err := encodeWantPart(res, w, byWant[i])
-		put(part, data, err)
+		ocs := byWant[i]
+		put(part, func(wr io.Writer) error { return encodeWantPart(wr, res, w, ocs) })
 	}
 }
 
@@ -229,27 +225,40 @@ type cachedRecord struct {
 
 type cachedAnomaly struct{ Name, Problem string }
 
+// cachedMeta heads the meta part; the records follow in chunks, so that
+// neither side holds a second copy of a large layer's records.
 type cachedMeta struct {
 	Entries          int64
 	UncompressedSize int64
-	Records          []cachedRecord
+	Records          int
 	Anomalies        []cachedAnomaly
 }
 
-func encodeMeta(res *layerResult) ([]byte, error) {
-	m := cachedMeta{Entries: res.entries, UncompressedSize: res.uncompressedSize,
-		Records: make([]cachedRecord, len(res.records)), Anomalies: make([]cachedAnomaly, len(res.anomalies))}
-	for i, r := range res.records {
-		m.Records[i] = cachedRecord{Kind: uint8(r.kind), Path: r.path, Type: uint8(r.typ), Mode: uint32(r.mode),
-			UID: r.uid, GID: r.gid, Size: r.size, Link: r.link, MTime: r.modTime.Unix(),
-			MTimeNsec: int32(r.modTime.Nanosecond()), Xattrs: r.xattrs}
-	}
+const recordChunk = 4096
+
+func encodeMeta(w io.Writer, res *layerResult) error {
+	m := cachedMeta{Entries: res.entries, UncompressedSize: res.uncompressedSize, Records: len(res.records),
+		Anomalies: make([]cachedAnomaly, len(res.anomalies))}
 	for i, a := range res.anomalies {
 		m.Anomalies[i] = cachedAnomaly{Name: a.Name, Problem: a.Problem}
 	}
-	var buf bytes.Buffer
-	err := gob.NewEncoder(&buf).Encode(&m)
-	return buf.Bytes(), err
+	enc := gob.NewEncoder(w)
+	if err := enc.Encode(&m); err != nil {
+		return err
+	}
+	chunk := make([]cachedRecord, 0, recordChunk)
+	for i, r := range res.records {
+		chunk = append(chunk, cachedRecord{Kind: uint8(r.kind), Path: r.path, Type: uint8(r.typ), Mode: uint32(r.mode),
+			UID: r.uid, GID: r.gid, Size: r.size, Link: r.link, MTime: r.modTime.Unix(),
+			MTimeNsec: int32(r.modTime.Nanosecond()), Xattrs: r.xattrs})
+		if len(chunk) == recordChunk || i == len(res.records)-1 {
+			if err := enc.Encode(chunk); err != nil {
+				return err
+			}
+			chunk = chunk[:0]
+		}
+	}
+	return nil
 }
 
 // decodeMeta rebuilds a layer's records. Entries are local files anyone
@@ -257,21 +266,33 @@ func encodeMeta(res *layerResult) ([]byte, error) {
 // record (a clean absolute path, a known type) is checked again.
 func decodeMeta(data []byte, index int) (*layerResult, error) {
 	var m cachedMeta
-	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&m); err != nil {
+	dec := gob.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&m); err != nil {
 		return nil, err
 	}
-	if m.Entries < int64(len(m.Records)) || m.UncompressedSize < 0 {
+	// Every record took at least a few bytes of the entry.
+	if m.Records < 0 || m.Records > len(data) || m.Entries < int64(m.Records) || m.UncompressedSize < 0 {
 		return nil, fmt.Errorf("inconsistent counts")
 	}
-	res := &layerResult{entries: m.Entries, uncompressedSize: m.UncompressedSize, records: make([]record, len(m.Records))}
-	for i, c := range m.Records {
-		r := record{kind: recordKind(c.Kind), path: c.Path, typ: Type(c.Type), mode: fileModeBits(c.Mode),
-			uid: c.UID, gid: c.GID, size: c.Size, link: c.Link, modTime: time.Unix(c.MTime, int64(c.MTimeNsec)), xattrs: c.Xattrs}
-		if !validPath(r.path) || r.kind > kindOpaque || (r.kind == kindEntry) != (r.typ >= TypeRegular && r.typ <= TypeFIFO) ||
-			r.typ == TypeHardlink && !validPath(r.link) || r.size < 0 || r.path == "/" && r.kind != kindOpaque {
-			return nil, fmt.Errorf("record %d is not one the parser makes", i)
+	res := &layerResult{entries: m.Entries, uncompressedSize: m.UncompressedSize, records: make([]record, 0, m.Records)}
+	var chunk []cachedRecord
+	for len(res.records) < m.Records {
+		chunk = chunk[:0]
+		if err := dec.Decode(&chunk); err != nil {
+			return nil, err
 		}
-		res.records[i] = r
+		if len(chunk) == 0 || len(res.records)+len(chunk) > m.Records {
+			return nil, fmt.Errorf("record chunks do not add up")
+		}
+		for _, c := range chunk {
+			r := record{kind: recordKind(c.Kind), path: c.Path, typ: Type(c.Type), mode: fileModeBits(c.Mode),
+				uid: c.UID, gid: c.GID, size: c.Size, link: c.Link, modTime: time.Unix(c.MTime, int64(c.MTimeNsec)), xattrs: c.Xattrs}
+			if !validPath(r.path) || r.kind > kindOpaque || (r.kind == kindEntry) != (r.typ >= TypeRegular && r.typ <= TypeFIFO) ||
+				r.typ == TypeHardlink && !validPath(r.link) || r.size < 0 || r.path == "/" && r.kind != kindOpaque {
+				return nil, fmt.Errorf("record %d is not one the parser makes", len(res.records))
+			}
+			res.records = append(res.records, r)
+		}
 	}
 	for _, a := range m.Anomalies {
 		res.anomalies = append(res.anomalies, Anomaly{Layer: index, Name: a.Name, Problem: a.Problem})
@@ -327,7 +348,7 @@ func (a cachedSkip) before(b cachedSkip) bool {
 	return a.want < b.want
 }
 
-func encodeWantPart(res *layerResult, w *Want, ocs []outcome) ([]byte, error) {
+func encodeWantPart(wr io.Writer, res *layerResult, w *Want, ocs []outcome) error {
 	var cw cachedWant
 	var vals []any
 	for _, oc := range ocs {
@@ -344,13 +365,11 @@ func encodeWantPart(res *layerResult, w *Want, ocs []outcome) ([]byte, error) {
 	if len(vals) > 0 {
 		enc, err := w.valueCodec().encode(vals)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		cw.Values = enc
 	}
-	var buf bytes.Buffer
-	err := gob.NewEncoder(&buf).Encode(&cw)
-	return buf.Bytes(), err
+	return gob.NewEncoder(wr).Encode(&cw)
 }
 
 // applyWantPart puts what w (options.wants[wi]) made of the layer into its

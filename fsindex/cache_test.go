@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -37,11 +39,11 @@ func (c *countingCache) Get(d v1.Hash, part string) ([]byte, bool) {
 	return b, ok
 }
 
-func (c *countingCache) Put(d v1.Hash, part string, data []byte) error {
+func (c *countingCache) Put(d v1.Hash, part string, write func(io.Writer) error) error {
 	c.mu.Lock()
 	c.puts++
 	c.mu.Unlock()
-	return c.Cache.Put(d, part, data)
+	return c.Cache.Put(d, part, write)
 }
 
 func newCache(t *testing.T, dir string) *countingCache {
@@ -258,5 +260,17 @@ func TestCacheConcurrentWriters(t *testing.T) {
 	close(errs)
 	for e := range errs {
 		t.Error(e)
+	}
+}
+
+// A layer with more records than one chunk of the meta part.
+func TestCacheManyRecords(t *testing.T) {
+	var files []tu.File
+	for i := 0; i < 9000; i++ {
+		files = append(files, tu.Reg("d"+strconv.Itoa(i%7)+"/f"+strconv.Itoa(i), "x"))
+	}
+	_, warm := threeWays(t, tu.Image(t, nil, files, []tu.File{tu.Opaque("d3")}), fsindex.WithWants(cacheWants()...))
+	if warm.puts != 0 {
+		t.Errorf("warm cache stored %d parts, want none", warm.puts)
 	}
 }

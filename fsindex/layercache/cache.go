@@ -14,6 +14,7 @@
 package layercache
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"errors"
@@ -142,18 +143,16 @@ func check(data []byte) ([]byte, bool) {
 	return payload, true
 }
 
-// Put stores data as the layer's part, atomically: readers see the old
-// entry, no entry, or the whole new one.
-func (c *Cache) Put(diffID v1.Hash, part string, data []byte) error {
+// Put stores what write writes as the layer's part, atomically: readers
+// see the old entry, no entry, or the whole new one. The payload streams to
+// the file (a layer's records are megabytes: no second copy in memory).
+func (c *Cache) Put(diffID v1.Hash, part string, write func(io.Writer) error) error {
 	dir, ok := c.layerDir(diffID)
 	if !ok {
 		return fmt.Errorf("layer cache: unusable diff_id %q", diffID)
 	}
 	if !safeName(part) {
 		return fmt.Errorf("layer cache: bad part name %q", part)
-	}
-	if len(data) > MaxEntrySize {
-		return fmt.Errorf("layer cache: entry of %d bytes is over the %d-byte cap", len(data), MaxEntrySize)
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("layer cache: %w", err)
@@ -163,8 +162,7 @@ func (c *Cache) Put(diffID v1.Hash, part string, data []byte) error {
 		return fmt.Errorf("layer cache: %w", err)
 	}
 	tmp := f.Name()
-	sum := sha256.Sum256(data)
-	err = writeAll(f, magic, sum[:], data)
+	err = writeEntry(f, write)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
@@ -178,15 +176,40 @@ func (c *Cache) Put(diffID v1.Hash, part string, data []byte) error {
 	return nil
 }
 
-// writeAll writes the chunks and syncs the file, so a crash after the
-// rename cannot leave a named entry with missing bytes.
-func writeAll(f *os.File, chunks ...[]byte) error {
-	for _, b := range chunks {
-		if _, err := f.Write(b); err != nil {
-			return err
-		}
+// writeEntry writes the header with room for the checksum, streams the
+// payload through the hash, fills the checksum in and syncs the file, so a
+// crash after the rename cannot leave a named entry with missing bytes.
+func writeEntry(f *os.File, write func(io.Writer) error) error {
+	if _, err := f.Write(append(append([]byte{}, magic...), make([]byte, sha256.Size)...)); err != nil {
+		return err
+	}
+	h := sha256.New()
+	bw := bufio.NewWriterSize(f, 256<<10)
+	lw := &limitedWriter{w: io.MultiWriter(bw, h), n: MaxEntrySize}
+	if err := write(lw); err != nil {
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	if _, err := f.WriteAt(h.Sum(nil), int64(len(magic))); err != nil {
+		return err
 	}
 	return f.Sync()
+}
+
+// limitedWriter fails once more than n bytes are written.
+type limitedWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (l *limitedWriter) Write(p []byte) (int, error) {
+	if int64(len(p)) > l.n {
+		return 0, fmt.Errorf("entry over the %d-byte cap", MaxEntrySize)
+	}
+	l.n -= int64(len(p))
+	return l.w.Write(p)
 }
 
 // safeName accepts the names the cache makes files and directories of.
