@@ -77,20 +77,22 @@ type Section struct {
 }
 
 // Measurer adds to a profile from the shared index: the SBOM and scan,
-// the lint of a Dockerfile. Wants says what it needs kept during the walk.
+// the lint of a Dockerfile. Its Wants (fsindex.Wanter) says what it needs
+// kept during the walk.
 type Measurer interface {
-	Wants() []fsindex.Want
+	fsindex.Wanter
+	// Measure runs on the index built with the wants and fills in p.
 	Measure(ctx context.Context, x *fsindex.Index, p *Profile) error
 }
 
 // Wants is what Measure needs from the walk: audit's wants plus each
-// measurer's. Build the index once with these.
+// measurer's, each once. Build the index once with these.
 func Wants(ms ...Measurer) []fsindex.Want {
-	ws := audit.Wants()
+	lists := [][]fsindex.Want{audit.Wants()}
 	for _, m := range ms {
-		ws = append(ws, m.Wants()...)
+		lists = append(lists, m.Wants())
 	}
-	return ws
+	return fsindex.Merge(lists...)
 }
 
 // Measure runs every analysis on one index and returns the profile.

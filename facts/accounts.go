@@ -76,11 +76,7 @@ func accountLines(data []byte, minFields int, fn func(fields []string, line int)
 			return fmt.Errorf("more than %d lines", MaxAccountLines)
 		}
 		var l []byte
-		if i := bytes.IndexByte(data, '\n'); i >= 0 {
-			l, data = data[:i], data[i+1:]
-		} else {
-			l, data = data, nil
-		}
+		l, data, _ = bytes.Cut(data, newline)
 		s := strings.TrimRight(string(l), "\r")
 		if strings.TrimSpace(s) == "" || strings.HasPrefix(strings.TrimSpace(s), "#") {
 			continue

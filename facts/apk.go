@@ -52,11 +52,7 @@ func ParseApkInstalled(data []byte) ([]ApkPackage, error) {
 	}
 	for len(data) > 0 {
 		var l []byte
-		if i := bytes.IndexByte(data, '\n'); i >= 0 {
-			l, data = data[:i], data[i+1:]
-		} else {
-			l, data = data, nil
-		}
+		l, data, _ = bytes.Cut(data, newline)
 		l = bytes.TrimRight(l, "\r")
 		if len(bytes.TrimSpace(l)) == 0 {
 			if err := flush(); err != nil {

@@ -31,6 +31,8 @@ const (
 	dpkgFileListKey = "facts/dpkg-files"
 )
 
+var newline = []byte("\n")
+
 // DpkgParagraph is one paragraph of a dpkg status file or status.d control
 // file: one package.
 type DpkgParagraph struct {
@@ -126,11 +128,7 @@ func ParseFileList(p string, data []byte) ([]string, error) {
 	var out []string
 	for len(data) > 0 {
 		var l []byte
-		if i := bytes.IndexByte(data, '\n'); i >= 0 {
-			l, data = data[:i], data[i+1:]
-		} else {
-			l, data = data, nil
-		}
+		l, data, _ = bytes.Cut(data, newline)
 		s := strings.TrimRight(string(l), "\r")
 		if md5 {
 			_, rest, ok := strings.Cut(s, "  ")

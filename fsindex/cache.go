@@ -75,8 +75,8 @@ func (p *parser) outcome(want int, kind outcomeKind, reason string) {
 // wantPart names the part holding what w made of a layer.
 func wantPart(w *Want) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%d\x00%t\x00", w.Name, w.maxSize(), w.Parse != nil)
-	if w.Parse != nil {
+	fmt.Fprintf(h, "%s\x00%d\x00%t\x00", w.Name, w.maxSize(), w.parse != nil)
+	if w.parse != nil {
 		io.WriteString(h, w.valueCodec().id())
 	}
 	return cacheFormat + ".w-" + hex.EncodeToString(h.Sum(nil)[:12])
@@ -387,7 +387,7 @@ func applyWantPart(res *layerResult, w *Want, wi int, data []byte) ([]cachedSkip
 	}
 	var vals []any
 	if nvals > 0 {
-		if w.Parse == nil {
+		if w.parse == nil {
 			return nil, fmt.Errorf("values for a want without Parse")
 		}
 		var err error

@@ -56,21 +56,21 @@ func newCache(t *testing.T, dir string) *countingCache {
 }
 
 // cacheWants exercise every outcome a want part stores: kept bytes, parsed
-// values, nil values, parse errors, files over MaxSize, and a value type
-// gob cannot encode (never cached, so such a layer is always read).
+// values, nil values, parse errors, files over MaxSize.
 func cacheWants() []fsindex.Want {
+	shebang := fsindex.NewKey("len", 0, func(c *fsindex.Candidate) bool { return bytes.HasPrefix(c.Head, []byte("#!")) || c.Size == 0 },
+		func(p string, data []byte) ([]string, error) {
+			switch {
+			case strings.HasSuffix(p, "bad"):
+				return nil, errors.New("no good")
+			case len(data) == 0:
+				return nil, nil
+			}
+			return []string{p, string(data[:2])}, nil
+		})
 	return []fsindex.Want{
 		{Name: "etc", Match: fsindex.MatchPath(func(p string) bool { return strings.HasPrefix(p, "/etc/") }), MaxSize: 40},
-		{Name: "len", Match: func(c *fsindex.Candidate) bool { return bytes.HasPrefix(c.Head, []byte("#!")) || c.Size == 0 },
-			Parse: func(p string, data []byte) (any, error) {
-				switch {
-				case strings.HasSuffix(p, "bad"):
-					return nil, errors.New("no good")
-				case len(data) == 0:
-					return nil, nil
-				}
-				return []string{p, string(data[:2])}, nil
-			}},
+		shebang.Want(),
 	}
 }
 

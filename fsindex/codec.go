@@ -19,31 +19,23 @@ type valueCodec interface {
 	decode(data []byte) ([]any, error)
 }
 
+// valueCodec returns how the want's values are encoded: NewKey's typed
+// codec, or for a want made otherwise with a parse, one that refuses (the
+// want is then never cached).
 func (w *Want) valueCodec() valueCodec {
 	if w.codec != nil {
 		return w.codec
 	}
-	return anyCodec{}
+	return noCodec{}
 }
 
-// anyCodec gob-encodes values as interfaces: it works for the types gob
-// knows (strings, string slices, numbers) and those registered with
-// gob.Register; for others encode fails and the want is not cached.
-type anyCodec struct{}
+type noCodec struct{}
 
-func (anyCodec) id() string { return "gob-any" }
+func (noCodec) id() string { return "none" }
 
-func (anyCodec) encode(vals []any) ([]byte, error) {
-	var buf bytes.Buffer
-	err := gob.NewEncoder(&buf).Encode(vals)
-	return buf.Bytes(), err
-}
+func (noCodec) encode([]any) ([]byte, error) { return nil, fmt.Errorf("no encoding for these values") }
 
-func (anyCodec) decode(data []byte) ([]any, error) {
-	var vals []any
-	err := gob.NewDecoder(bytes.NewReader(data)).Decode(&vals)
-	return vals, err
-}
+func (noCodec) decode([]byte) ([]any, error) { return nil, fmt.Errorf("no encoding for these values") }
 
 // typedCodec gob-encodes values of one static type T: no registration, and
 // the type's name is part of the cache part's name.

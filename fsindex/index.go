@@ -170,14 +170,3 @@ func (n *node) find(p string) *node {
 	}
 	return cur
 }
-
-// Parsed returns the value want's Parse made of the file at p.
-//
-// Deprecated: read facts with Get and a Key; removed once every analyzer
-// declares keys.
-func (x *Index) Parsed(want, p string) (any, bool) { return x.parsedAt(want, p) }
-
-// ParsedAll returns every value want's Parse made, by path.
-//
-// Deprecated: read facts with All and a Key.
-func (x *Index) ParsedAll(want string) map[string]any { return x.parsed[want] }

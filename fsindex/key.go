@@ -26,7 +26,7 @@ func NewKey[T any](name string, maxSize int64, match func(*Candidate) bool, pars
 		Name:    name,
 		Match:   match,
 		MaxSize: maxSize,
-		Parse: func(p string, data []byte) (any, error) {
+		parse: func(p string, data []byte) (any, error) {
 			v, err := parse(p, data)
 			if err != nil {
 				return nil, err

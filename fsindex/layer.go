@@ -458,7 +458,7 @@ func (p *parser) contents(tr *tar.Reader, r *record) error {
 	}
 	keepBytes := false
 	for _, w := range matched {
-		if w.Parse == nil {
+		if w.parse == nil {
 			keepBytes = true
 		}
 	}
@@ -499,11 +499,11 @@ func (p *parser) contents(tr *tar.Reader, r *record) error {
 		data = mapped
 	}
 	for j, w := range matched {
-		if w.Parse == nil {
+		if w.parse == nil {
 			p.outcome(matchedAt[j], outcomeData, "")
 			continue
 		}
-		v, err := w.Parse(r.path, data)
+		v, err := w.parse(r.path, data)
 		if err != nil {
 			reason := "parse: " + err.Error()
 			p.outcome(matchedAt[j], outcomeParseError, reason)

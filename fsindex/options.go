@@ -45,6 +45,7 @@ type options struct {
 	verify       bool
 	baseDiffIDs  []v1.Hash
 	cache        Cache
+	config       *v1.ConfigFile
 }
 
 func makeOptions(opts ...Option) (*options, error) {
@@ -143,4 +144,10 @@ func WithoutVerify() Option {
 // OriginOwn. Without it, Build guesses from the history.
 func WithBase(diffIDs []v1.Hash) Option {
 	return func(o *options) error { o.baseDiffIDs = diffIDs; return nil }
+}
+
+// WithConfig is the image config FromFS gives the index (Env, User,
+// History, ...); Build reads the image's own and ignores it.
+func WithConfig(cfg *v1.ConfigFile) Option {
+	return func(o *options) error { o.config = cfg; return nil }
 }

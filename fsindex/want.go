@@ -2,7 +2,8 @@ package fsindex
 
 import "io/fs"
 
-// Want asks the walker to keep the contents of some files. Analyzers
+// Want asks the walker to keep the contents of some files, or (made by
+// NewKey) a typed value parsed from them. Analyzers
 // declare their wants before the walk; the walker never reads a layer twice.
 type Want struct {
 	// Name identifies the analyzer that asks, e.g. "sbom/dpkg".
@@ -13,14 +14,13 @@ type Want struct {
 	// MaxSize skips larger files (they are listed in Index.Skipped); zero
 	// means DefaultMaxFileSize.
 	MaxSize int64
-	// Parse, when set, turns the content into a small value that is kept
-	// instead of the bytes (an ELF summary, say). It runs on the walker's
-	// goroutines, may be called for files a higher layer later replaces,
-	// and must not keep data.
-	Parse func(path string, data []byte) (any, error)
+	// parse, set by NewKey, turns the content into a small value that is
+	// kept instead of the bytes (an ELF summary, say). A Want without it
+	// keeps the bytes (Index.Content).
+	parse func(path string, data []byte) (any, error)
 
-	// codec encodes Parse's values for a Cache; nil means gob of the
-	// values as interfaces (their types registered with gob.Register).
+	// codec encodes parse's values for a Cache (set by NewKey, from the
+	// key's type).
 	codec valueCodec
 }
 

@@ -1,22 +1,20 @@
 package image
 
 import (
-	"archive/tar"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
 	"sync"
-	"syscall"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/types"
+	"github.com/harden-dev/harden/internal/fstar"
 )
 
 // openDir presents an unpacked root filesystem as a one-layer image whose
@@ -89,75 +87,9 @@ func (l *dirLayer) MediaType() (types.MediaType, error) {
 	return types.OCIUncompressedLayer, nil
 }
 
-// writeDirTar writes root as a tar: regular files, dirs, symlinks (as links),
-// hardlinks (second and later names of an inode), devices and fifos.
-func writeDirTar(w io.Writer, root string) error {
-	tw := tar.NewWriter(w)
-	type inode struct{ dev, ino uint64 }
-	seen := map[inode]string{}
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(root, p)
-		if err != nil {
-			return err
-		}
-		if rel == "." {
-			return nil
-		}
-		fi, err := d.Info()
-		if err != nil {
-			return err
-		}
-		if fi.Mode()&fs.ModeSocket != 0 {
-			return nil
-		}
-		link := ""
-		if fi.Mode()&fs.ModeSymlink != 0 {
-			if link, err = os.Readlink(p); err != nil {
-				return err
-			}
-		}
-		h, err := tar.FileInfoHeader(fi, link)
-		if err != nil {
-			return err
-		}
-		h.Name = filepath.ToSlash(rel)
-		if fi.IsDir() {
-			h.Name += "/"
-		}
-		h.Uname, h.Gname = "", ""
-		if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-			h.Uid, h.Gid = int(st.Uid), int(st.Gid)
-			if fi.Mode().IsRegular() && st.Nlink > 1 {
-				key := inode{uint64(st.Dev), uint64(st.Ino)}
-				if first, ok := seen[key]; ok {
-					h.Typeflag, h.Linkname, h.Size = tar.TypeLink, first, 0
-				} else {
-					seen[key] = h.Name
-				}
-			}
-		}
-		if err := tw.WriteHeader(h); err != nil {
-			return err
-		}
-		if h.Typeflag != tar.TypeReg {
-			return nil
-		}
-		f, err := os.Open(p)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		_, err = io.CopyN(tw, f, h.Size)
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("reading directory: %w", err)
-	}
-	return tw.Close()
-}
+// writeDirTar writes root as a tar (see fstar.Write); symlinks are
+// archived as links, never followed.
+func writeDirTar(w io.Writer, root string) error { return fstar.Write(w, os.DirFS(root)) }
 
 // dirImage is the one-layer image around a dirLayer. Only writers ask for
 // digests, which hash the directory once.

@@ -13,8 +13,9 @@ import (
 type Profile interface {
 	// Name is stable and short: "node", "python3".
 	Name() string
-	// Wants lists the file contents the profile reads during the walk.
-	Wants() []fsindex.Want
+	// Wants (fsindex.Wanter) lists the file contents and facts the
+	// profile reads during the walk.
+	fsindex.Wanter
 	// Match reports whether the profile applies to the program the
 	// entrypoint runs.
 	Match(p *Program) bool

@@ -53,12 +53,12 @@ func (w *layerWriter) database(r *Result, debs []opened, files []*pkgFiles) erro
 	}
 	var b strings.Builder
 	for _, st := range d.order {
-		name := st.fields["Package"]
+		name := st.Name()
 		if s, ok := stanzas[name]; ok {
 			b.WriteString(s)
 			delete(stanzas, name)
 		} else {
-			b.WriteString(st.text)
+			b.WriteString(st.Text)
 		}
 		b.WriteByte('\n')
 	}

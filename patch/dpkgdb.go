@@ -7,86 +7,48 @@ import (
 	"strings"
 
 	"github.com/harden-dev/harden/debian"
+	"github.com/harden-dev/harden/facts"
 	"github.com/harden-dev/harden/fsindex"
 	"pault.ag/go/debian/version"
 )
 
 // Where dpkg keeps its database, in both layouts.
 const (
-	dpkgStatus   = "/var/lib/dpkg/status"
-	dpkgStatusD  = "/var/lib/dpkg/status.d"
-	dpkgInfo     = "/var/lib/dpkg/info"
-	apkInstalled = "/lib/apk/db/installed"
-	ldCache      = "/etc/ld.so.cache"
-	maxDBFile    = 64 << 20
+	dpkgStatus  = "/var/lib/dpkg/status"
+	dpkgStatusD = "/var/lib/dpkg/status.d"
+	dpkgInfo    = "/var/lib/dpkg/info"
+	ldCache     = "/etc/ld.so.cache"
+	maxDBFile   = 64 << 20
 )
 
-// WantName names the fsindex want that keeps the package database.
+// WantName names the fsindex want that keeps the bytes patch reads
+// unparsed (ld.so.cache, dpkg's per-package md5sums and conffiles lists).
 const WantName = "patch/dpkg"
 
-// Wants are the files Plan and Apply read from the index: the dpkg status
-// (both layouts), the file lists and md5sums, the apk database (to refuse
-// it clearly) and ld.so.cache. Pass them to fsindex.Build.
+// Wants are what Plan and Apply read from the index: the dpkg status (both
+// layouts) and file lists as parsed facts, the apk database (to refuse it
+// clearly), and the bytes of ld.so.cache and dpkg's info files. Pass them
+// to fsindex.Build.
 func Wants() []fsindex.Want {
-	return []fsindex.Want{{
+	return []fsindex.Want{facts.DpkgStatus.Want(), facts.DpkgFiles.Want(), facts.ApkInstalled.Want(), {
 		Name:    WantName,
 		MaxSize: maxDBFile,
 		Match: fsindex.MatchPath(func(p string) bool {
 			switch {
-			case p == dpkgStatus, p == apkInstalled, p == ldCache:
-				return true
-			case path.Dir(p) == dpkgStatusD:
+			case p == ldCache:
 				return true
 			case path.Dir(p) == dpkgInfo:
-				return strings.HasSuffix(p, ".list") || strings.HasSuffix(p, ".md5sums") || strings.HasSuffix(p, ".conffiles")
+				return strings.HasSuffix(p, ".md5sums") || strings.HasSuffix(p, ".conffiles")
 			}
 			return false
 		}),
 	}}
 }
 
-// stanza is one paragraph of a dpkg status file, in order, with its text.
-type stanza struct {
-	fields map[string]string
-	text   string
-}
-
-// parseStanzas splits a control file into paragraphs. Hand-written rather
-// than pault.ag/go/debian/control, because the status file is rewritten
-// and every paragraph that is not patched must stay byte for byte.
-func parseStanzas(data []byte) []stanza {
-	var out []stanza
-	for _, block := range strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n\n") {
-		block = strings.Trim(block, "\n")
-		if block == "" {
-			continue
-		}
-		st := stanza{fields: map[string]string{}, text: block + "\n"}
-		var key string
-		for _, line := range strings.Split(block, "\n") {
-			if strings.HasPrefix(line, " ") || strings.HasPrefix(line, "\t") {
-				if key != "" {
-					st.fields[key] += "\n" + line
-				}
-				continue
-			}
-			k, v, ok := strings.Cut(line, ":")
-			if !ok {
-				key = ""
-				continue
-			}
-			key = k
-			st.fields[k] = strings.TrimSpace(v)
-		}
-		out = append(out, st)
-	}
-	return out
-}
-
 // installed is one dpkg package of the image.
 type installed struct {
 	pkg    *debian.Package
-	stanza stanza
+	stanza facts.DpkgParagraph
 	// controlPath is the status.d file of a distroless image ("" for the
 	// status file layout).
 	controlPath string
@@ -106,21 +68,21 @@ type db struct {
 	// images): only the files the image still has are replaced.
 	distroless bool
 	pkgs       map[string]*installed
-	order      []stanza // the status file's paragraphs, in order
+	order      []facts.DpkgParagraph // the status file's paragraphs, in order
 	// owners counts, for each listed path, the packages that list it.
 	owners map[string]int
 }
 
 // readDB reads the package database from x.
 func readDB(x *fsindex.Index) (*db, error) {
-	if _, ok := x.Content(apkInstalled); ok {
+	if _, ok := fsindex.Get(x, facts.ApkInstalled, facts.ApkInstalledPath); ok {
 		return nil, ErrApk
 	}
 	d := &db{pkgs: map[string]*installed{}, owners: map[string]int{}}
-	if data, ok := x.Content(dpkgStatus); ok {
-		d.order = parseStanzas(data)
+	if paras, ok := fsindex.Get(x, facts.DpkgStatus, dpkgStatus); ok {
+		d.order = paras
 		for _, st := range d.order {
-			if s := st.fields["Status"]; s != "" && !strings.HasSuffix(s, " installed") {
+			if !st.Installed() {
 				continue
 			}
 			if err := d.add(x, st, ""); err != nil {
@@ -132,12 +94,12 @@ func readDB(x *fsindex.Index) (*db, error) {
 			if strings.HasSuffix(c.Path, ".md5sums") || !c.IsRegular() {
 				continue
 			}
-			data, ok := x.Content(c.Path)
+			paras, ok := fsindex.Get(x, facts.DpkgStatus, c.Path)
 			if !ok {
 				continue
 			}
 			d.distroless = true
-			for _, st := range parseStanzas(data) {
+			for _, st := range paras {
 				if err := d.add(x, st, c.Path); err != nil {
 					return nil, err
 				}
@@ -150,8 +112,8 @@ func readDB(x *fsindex.Index) (*db, error) {
 	return d, nil
 }
 
-func (d *db) add(x *fsindex.Index, st stanza, controlPath string) error {
-	f := st.fields
+func (d *db) add(x *fsindex.Index, st facts.DpkgParagraph, controlPath string) error {
+	f := st.Fields
 	name, arch := f["Package"], f["Architecture"]
 	if name == "" {
 		return nil
@@ -167,16 +129,11 @@ func (d *db) add(x *fsindex.Index, st stanza, controlPath string) error {
 	in := &installed{pkg: p, stanza: st, controlPath: controlPath, conffiles: map[string]string{}}
 	in.sourceName, in.sourceVersion = sourceOf(p)
 	if controlPath != "" {
-		in.files = md5sumPaths(x, controlPath+".md5sums")
+		in.files, _ = fsindex.Get(x, facts.DpkgFiles, controlPath+".md5sums")
 	} else {
 		for _, n := range []string{name + ":" + arch, name} {
-			if data, ok := x.Content(dpkgInfo + "/" + n + ".list"); ok {
-				in.infoName = n
-				for _, l := range strings.Split(string(data), "\n") {
-					if l != "" && l != "/." {
-						in.files = append(in.files, path.Clean(l))
-					}
-				}
+			if files, ok := fsindex.Get(x, facts.DpkgFiles, dpkgInfo+"/"+n+".list"); ok {
+				in.infoName, in.files = n, files
 				break
 			}
 		}
@@ -197,21 +154,6 @@ func (d *db) add(x *fsindex.Index, st stanza, controlPath string) error {
 	}
 	d.pkgs[name] = in
 	return nil
-}
-
-// md5sumPaths reads the paths of an md5sums file ("HASH  path").
-func md5sumPaths(x *fsindex.Index, p string) []string {
-	data, ok := x.Content(p)
-	if !ok {
-		return nil
-	}
-	var out []string
-	for _, l := range strings.Split(string(data), "\n") {
-		if _, name, ok := strings.Cut(l, "  "); ok && name != "" {
-			out = append(out, path.Clean("/"+name))
-		}
-	}
-	return out
 }
 
 // sourceOf returns the source package name and version of p ("openssl

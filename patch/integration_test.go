@@ -15,6 +15,7 @@ import (
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/harden-dev/harden/debian"
+	"github.com/harden-dev/harden/facts"
 	"github.com/harden-dev/harden/fsindex"
 	"github.com/harden-dev/harden/image"
 	"github.com/harden-dev/harden/internal/testutil"
@@ -263,11 +264,11 @@ func TestPatchNode18(t *testing.T) {
 func ownedByUpdated(x *fsindex.Index, p string, updated map[string]bool) bool {
 	for name := range updated {
 		for _, n := range []string{name, name + ":amd64"} {
-			data, ok := x.Content("/var/lib/dpkg/info/" + n + ".list")
+			files, ok := fsindex.Get(x, facts.DpkgFiles, "/var/lib/dpkg/info/"+n+".list")
 			if !ok {
 				continue
 			}
-			for _, l := range strings.Split(string(data), "\n") {
+			for _, l := range files {
 				if l == p {
 					return true
 				}

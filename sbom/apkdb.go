@@ -1,50 +1,22 @@
 package sbom
 
-import (
-	"bufio"
-	"bytes"
-	"path"
-	"strings"
-)
+import "github.com/harden-dev/harden/facts"
 
 // Hand-written: scalibr's apk extractor does not keep the files a package
-// owns. harden reads them from the installed database to tell which layer
-// installed each package.
+// owns. harden reads them from the installed database (parsed by the facts
+// package) to tell which layer installed each package.
 
 // apkOwnedFiles maps each package name of an apk installed database to the
-// first file it owns (absolute path), as the "F:" (directory) and "R:"
-// (file) lines list them, and each owned file to its package.
-func apkOwnedFiles(db []byte) (first, owner map[string]string) {
-	out := map[string]string{}
-	owner = map[string]string{}
-	var pkg, dir string
-	s := bufio.NewScanner(bytes.NewReader(db))
-	s.Buffer(make([]byte, 0, 64<<10), 1<<20)
-	for s.Scan() {
-		line := s.Text()
-		if line == "" {
-			pkg, dir = "", ""
-			continue
-		}
-		if len(line) < 2 || line[1] != ':' {
-			continue
-		}
-		v := line[2:]
-		switch line[0] {
-		case 'P':
-			pkg = v
-		case 'F':
-			dir = v
-		case 'R':
-			if pkg == "" || strings.Contains(v, "/") {
-				continue
+// first file it owns (absolute path), and each owned file to its package.
+func apkOwnedFiles(db []facts.ApkPackage) (first, owner map[string]string) {
+	first, owner = map[string]string{}, map[string]string{}
+	for _, pkg := range db {
+		for _, p := range pkg.Files {
+			if first[pkg.Name] == "" {
+				first[pkg.Name] = p
 			}
-			p := path.Join("/", dir, v)
-			if out[pkg] == "" {
-				out[pkg] = p
-			}
-			owner[p] = pkg
+			owner[p] = pkg.Name
 		}
 	}
-	return out, owner
+	return first, owner
 }

@@ -150,50 +150,44 @@ func classifiedName(base string) bool {
 
 // binaryHit is what the classifiers found in one file.
 type binaryHit struct {
-	class, pkg, version string
+	Class, Pkg, Version string
 }
 
-// binaryWant reads the files a classifier names and keeps only what they
+// binaryHits reads the files a classifier names and keeps only what they
 // found; no bytes stay in the index.
-func binaryWant() fsindex.Want {
-	cs := classifiers
-	return fsindex.Want{
-		Name:    binaryWantName,
-		MaxSize: maxClassifiedSize,
-		Match: func(c *fsindex.Candidate) bool {
-			base := path.Base(c.Path)
-			for _, cl := range cs {
-				if cl.file.MatchString(base) && (isELF(c.Head) || cl.class == "openjdk-release" && c.Size <= maxReleaseFile) {
-					return true
-				}
-			}
-			return false
-		},
-		Parse: func(p string, data []byte) (any, error) {
-			base := path.Base(p)
-			for _, cl := range cs {
-				m := cl.file.FindStringSubmatch(base)
-				if m == nil {
-					continue
-				}
-				sub := ""
-				if len(m) > 1 {
-					sub = m[1]
-				}
-				if v := cl.version(data, sub); v != "" {
-					return &binaryHit{class: cl.class, pkg: cl.pkg, version: v}, nil
-				}
-			}
-			return nil, nil
-		},
+var binaryHits = fsindex.NewKey(binaryWantName, maxClassifiedSize, func(c *fsindex.Candidate) bool {
+	base := path.Base(c.Path)
+	for _, cl := range classifiers {
+		if cl.file.MatchString(base) && (isELF(c.Head) || cl.class == "openjdk-release" && c.Size <= maxReleaseFile) {
+			return true
+		}
 	}
+	return false
+}, classify)
+
+// classify runs the classifier a file's name selects on its bytes.
+func classify(p string, data []byte) (*binaryHit, error) {
+	base := path.Base(p)
+	for _, cl := range classifiers {
+		m := cl.file.FindStringSubmatch(base)
+		if m == nil {
+			continue
+		}
+		sub := ""
+		if len(m) > 1 {
+			sub = m[1]
+		}
+		if v := cl.version(data, sub); v != "" {
+			return &binaryHit{Class: cl.class, Pkg: cl.pkg, Version: v}, nil
+		}
+	}
+	return nil, nil
 }
 
 // fromBinaries lists what the classifiers found.
 func (g *gen) fromBinaries() {
-	parsed := g.x.ParsedAll(binaryWantName)
-	for _, p := range sortedKeys(parsed) {
-		h, ok := parsed[p].(*binaryHit)
+	for _, p := range fsindex.Paths(g.x, binaryHits) {
+		h, ok := fsindex.Get(g.x, binaryHits, p)
 		if !ok || h == nil {
 			continue
 		}
@@ -201,10 +195,10 @@ func (g *gen) fromBinaries() {
 			continue // replaced by a later layer
 		}
 		g.merge(Package{
-			Name: h.pkg, Version: h.version, Type: "generic",
-			PURL:      "pkg:generic/" + h.pkg + "@" + h.version,
+			Name: h.Pkg, Version: h.Version, Type: "generic",
+			PURL:      "pkg:generic/" + h.Pkg + "@" + h.Version,
 			Locations: []Location{g.location(p)},
-			FoundBy:   "binary/" + h.class,
+			FoundBy:   "binary/" + h.Class,
 		})
 	}
 }

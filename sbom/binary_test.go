@@ -82,7 +82,6 @@ func TestBinaryClassifierJavaRelease(t *testing.T) {
 // literal search, redis' by trying the NUL-terminated strings.
 func BenchmarkBinaryClassifiers(b *testing.B) {
 	filler := []byte(strings.Repeat("some.symbol_name\x00x86_64 text 1.2\x00", 1<<19))
-	w := binaryWant()
 	for _, c := range []struct{ name, tail string }{
 		{"node", "node.js/v20.18.1"},
 		{"redis-server", "A7.0.151778644800000000000"},
@@ -92,7 +91,7 @@ func BenchmarkBinaryClassifiers(b *testing.B) {
 		b.Run(c.name, func(b *testing.B) {
 			b.SetBytes(int64(len(data)))
 			for b.Loop() {
-				if v, _ := w.Parse("/usr/local/bin/"+c.name, data); v == nil {
+				if v, _ := classify("/usr/local/bin/"+c.name, data); v == nil {
 					b.Fatal("no version found")
 				}
 			}

@@ -106,22 +106,26 @@ func (i candInfo) Sys() any           { return nil }
 // rel turns an absolute index path into scalibr's root-relative form.
 func rel(p string) string { return strings.TrimPrefix(p, "/") }
 
-// want makes the fsindex.Want that keeps what the extractor needs.
+// match is asked during the walk: does the extractor need this file?
+func (s *source) match(c *fsindex.Candidate) bool {
+	if s.head != nil && !s.head(c.Head) {
+		return false
+	}
+	return s.ex.FileRequired(fileAPI{path: rel(c.Path), info: candInfo{name: path.Base(c.Path), size: c.Size, mode: c.Mode}})
+}
+
+// found is the key under which an at-walk extractor leaves its packages.
+func (s *source) found() fsindex.Key[*walkResult] {
+	return fsindex.NewKey(s.wantName(), s.maxSize, s.match, s.parse)
+}
+
+// want makes the fsindex.Want that keeps what the extractor needs: the
+// file's bytes, or (at walk) the packages found in them.
 func (s *source) want() fsindex.Want {
-	w := fsindex.Want{
-		Name:    s.wantName(),
-		MaxSize: s.maxSize,
-		Match: func(c *fsindex.Candidate) bool {
-			if s.head != nil && !s.head(c.Head) {
-				return false
-			}
-			return s.ex.FileRequired(fileAPI{path: rel(c.Path), info: candInfo{name: path.Base(c.Path), size: c.Size, mode: c.Mode}})
-		},
-	}
 	if s.atWalk {
-		w.Parse = s.parse
+		return s.found().Want()
 	}
-	return w
+	return fsindex.Want{Name: s.wantName(), MaxSize: s.maxSize, Match: s.match}
 }
 
 // walkResult is what an at-walk extractor leaves in the index for a file.
@@ -131,7 +135,7 @@ type walkResult struct {
 
 // parse runs the extractor on one file's bytes during the walk. The walk
 // gives Parse no context; extraction of one file is bounded by its size.
-func (s *source) parse(p string, data []byte) (any, error) {
+func (s *source) parse(p string, data []byte) (*walkResult, error) {
 	input := &filesystem.ScanInput{
 		FS:     emptyFS{},
 		Path:   rel(p),

@@ -1,22 +1,21 @@
 package sbom
 
 import (
-	"archive/tar"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"testing/fstest"
 	"time"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
-	"github.com/google/go-containerregistry/pkg/v1/empty"
-	"github.com/google/go-containerregistry/pkg/v1/mutate"
-	"github.com/google/go-containerregistry/pkg/v1/tarball"
 	"github.com/harden-dev/harden/fsindex"
-	"github.com/harden-dev/harden/image"
 )
 
 // maxLockFile bounds a lock file given directly.
@@ -25,7 +24,8 @@ const maxLockFile = 256 << 20
 // FromPath lists the packages of a directory ("dir:PATH" or a directory
 // path: read as an image's root filesystem) or of one lock or manifest file
 // (package-lock.json, go.mod, a dpkg status file, ...), through the same
-// index and extractors as an image.
+// index and extractors as an image: fsindex.FromFS indexes the path, no
+// image is made.
 func FromPath(ctx context.Context, p string, opts ...Option) (*SBOM, error) {
 	dir, isDir := strings.CutPrefix(p, "dir:")
 	if !isDir {
@@ -37,22 +37,17 @@ func FromPath(ctx context.Context, p string, opts ...Option) (*SBOM, error) {
 		dir = p
 	}
 	if isDir {
-		img, err := image.Open(ctx, "dir:"+dir)
-		if err != nil {
-			return nil, err
-		}
-		defer img.Close()
-		x, err := fsindex.Build(ctx, img, fsindex.WithWants(Wants(opts...)...))
+		x, err := indexDir(ctx, dir, opts)
 		if err != nil {
 			return nil, err
 		}
 		return Generate(ctx, x, append([]Option{WithSource(Source{Name: dir, Kind: "directory"})}, opts...)...)
 	}
-	img, inner, err := fileImage(p)
+	fsys, inner, err := fileTree(p)
 	if err != nil {
 		return nil, err
 	}
-	x, err := fsindex.Build(ctx, img, fsindex.WithWants(Wants(opts...)...))
+	x, err := fsindex.FromFS(ctx, fsys, fsindex.WithWants(Wants(opts...)...))
 	if err != nil {
 		return nil, err
 	}
@@ -60,7 +55,7 @@ func FromPath(ctx context.Context, p string, opts ...Option) (*SBOM, error) {
 	if err != nil {
 		return nil, err
 	}
-	// the synthetic image is an implementation detail: report the file as given
+	// the one-file tree is an implementation detail: report the file as given
 	s.Layers = nil
 	for i := range s.Packages {
 		for j := range s.Packages[i].Locations {
@@ -75,10 +70,33 @@ func FromPath(ctx context.Context, p string, opts ...Option) (*SBOM, error) {
 	return s, nil
 }
 
-// fileImage wraps one file in a one-layer image, at the path its
-// extractor expects: a dpkg status file at /var/lib/dpkg/status, an apk
-// database at /lib/apk/db/installed, any other file under / by its name.
-func fileImage(p string) (v1.Image, string, error) {
+// indexDir indexes a directory as a root filesystem; its one layer is
+// described as image's "dir:" source describes it.
+func indexDir(ctx context.Context, dir string, opts []Option) (*fsindex.Index, error) {
+	st, err := os.Stat(dir)
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, fmt.Errorf("dir:%s: %w", dir, err)
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("dir:%s: not a directory", dir)
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("dir:%s: %w", dir, err)
+	}
+	cfg := &v1.ConfigFile{OS: "linux", Architecture: runtime.GOARCH, RootFS: v1.RootFS{Type: "layers"},
+		History: []v1.History{{CreatedBy: "dir:" + abs, Comment: "unpacked root filesystem"}}}
+	return fsindex.FromFS(ctx, os.DirFS(abs), fsindex.WithConfig(cfg), fsindex.WithWants(Wants(opts...)...))
+}
+
+// fileTree puts one file in an in-memory tree, at the path its extractor
+// expects: a dpkg status file at /var/lib/dpkg/status, an apk database at
+// /lib/apk/db/installed, any other file under / by its name.
+func fileTree(p string) (fs.FS, string, error) {
 	f, err := os.Open(p)
 	if err != nil {
 		return nil, "", err
@@ -98,27 +116,6 @@ func fileImage(p string) (v1.Image, string, error) {
 	case filepath.Base(p) == "installed" && bytes.HasPrefix(data, []byte("C:")) || bytes.HasPrefix(data, []byte("P:")):
 		inner = "/lib/apk/db/installed"
 	}
-	var buf bytes.Buffer
-	tw := tar.NewWriter(&buf)
-	if err := tw.WriteHeader(&tar.Header{Name: inner[1:], Mode: 0o644, Size: int64(len(data)), ModTime: time.Unix(0, 0), Typeflag: tar.TypeReg}); err != nil {
-		return nil, "", err
-	}
-	if _, err := tw.Write(data); err != nil {
-		return nil, "", err
-	}
-	if err := tw.Close(); err != nil {
-		return nil, "", err
-	}
-	layerBytes := buf.Bytes()
-	layer, err := tarball.LayerFromOpener(func() (io.ReadCloser, error) {
-		return io.NopCloser(bytes.NewReader(layerBytes)), nil
-	})
-	if err != nil {
-		return nil, "", err
-	}
-	img, err := mutate.AppendLayers(empty.Image, layer)
-	if err != nil {
-		return nil, "", err
-	}
-	return img, inner, nil
+	// fstest.MapFS is the standard library's in-memory fs.FS.
+	return fstest.MapFS{inner[1:]: {Data: data, Mode: 0o644, ModTime: time.Unix(0, 0)}}, inner, nil
 }

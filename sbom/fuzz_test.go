@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/harden-dev/harden/facts"
 )
 
 func TestLicenseParsers(t *testing.T) {
@@ -63,7 +64,8 @@ func FuzzManifestLicenses(f *testing.F) {
 func FuzzAPKOwnedFiles(f *testing.F) {
 	f.Add([]byte(apkInstalled))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		first, _ := apkOwnedFiles(data)
+		db, _ := facts.ParseApkInstalled(data)
+		first, _ := apkOwnedFiles(db)
 		for pkg, p := range first {
 			if pkg == "" || !strings.HasPrefix(p, "/") || strings.Contains(p, "/../") {
 				t.Fatalf("%q → %q", pkg, p)

@@ -17,6 +17,7 @@ import (
 	"github.com/google/osv-scalibr/extractor/filesystem/os/dpkg"
 	"github.com/google/osv-scalibr/extractor/filesystem/os/osrelease"
 	"github.com/google/osv-scalibr/purl"
+	"github.com/harden-dev/harden/facts"
 	"github.com/harden-dev/harden/fsindex"
 )
 
@@ -42,9 +43,9 @@ func Wants(opts ...Option) []fsindex.Want {
 	for _, s := range sources() {
 		ws = append(ws, s.want())
 	}
-	ws = append(ws, osReleaseWant(), dpkgListWant(), binaryWant())
+	ws = append(ws, osReleaseWant(), facts.DpkgFiles.Want(), facts.ApkInstalled.Want(), binaryHits.Want())
 	if !o.noLicenses {
-		ws = append(ws, copyrightWant())
+		ws = append(ws, debCopyright.Want())
 	}
 	return ws
 }
@@ -80,8 +81,11 @@ func Generate(ctx context.Context, x *fsindex.Index, opts ...Option) (*SBOM, err
 	}
 	g.fromBinaries()
 	for _, sk := range x.Skipped {
-		if strings.HasPrefix(sk.Want, "sbom/") && sk.Want != "sbom/deb-copyright" {
+		switch {
+		case strings.HasPrefix(sk.Want, "sbom/") && sk.Want != debCopyright.Name():
 			g.problem(sk.Path, strings.TrimPrefix(sk.Want, "sbom/"), "not read: "+sk.Reason)
+		case sk.Want == facts.DpkgFiles.Name() && isDpkgList(sk.Path):
+			g.problem(sk.Path, "dpkg-list", "not read: "+sk.Reason)
 		}
 	}
 	g.markOwned()
@@ -106,9 +110,8 @@ func (g *gen) problem(p, ex, msg string) {
 
 // fromWalk collects what an at-walk extractor found.
 func (g *gen) fromWalk(src *source) {
-	parsed := g.x.ParsedAll(src.wantName())
-	for _, p := range sortedKeys(parsed) {
-		wr, ok := parsed[p].(*walkResult)
+	for _, p := range fsindex.Paths(g.x, src.found()) {
+		wr, ok := fsindex.Get(g.x, src.found(), p)
 		if !ok || wr == nil {
 			continue
 		}
@@ -146,7 +149,8 @@ func (g *gen) addAll(src *source, p string, pkgs []*extractor.Package, data []by
 	var apkFiles map[string]string
 	if src.ex.Name() == apk.Name && data != nil {
 		var owner map[string]string
-		apkFiles, owner = apkOwnedFiles(data)
+		db, _ := fsindex.Get(g.x, facts.ApkInstalled, p)
+		apkFiles, owner = apkOwnedFiles(db)
 		if g.apkOwner == nil {
 			g.apkOwner = map[string]string{}
 		}
@@ -277,11 +281,10 @@ func (g *gen) debLicenses(name string) []string {
 	if err != nil {
 		return nil
 	}
-	v, ok := g.x.Parsed("sbom/deb-copyright", r.Path)
+	ls, ok := fsindex.Get(g.x, debCopyright, r.Path)
 	if !ok {
 		return nil
 	}
-	ls, _ := v.([]string)
 	return append([]string(nil), ls...)
 }
 

@@ -14,19 +14,12 @@ import (
 
 // Hand-written: scalibr reads no licenses for dpkg, npm or Python packages.
 
-// copyrightWant keeps only the license names of Debian copyright files
+// debCopyright keeps only the license names of Debian copyright files
 // (/usr/share/doc/PKG/copyright), parsed during the walk.
-func copyrightWant() fsindex.Want {
-	return fsindex.Want{
-		Name:    "sbom/deb-copyright",
-		MaxSize: 1 << 20,
-		Match: fsindex.MatchPath(func(p string) bool {
-			dir, file := path.Split(p)
-			return file == "copyright" && path.Dir(path.Dir(dir)) == "/usr/share/doc"
-		}),
-		Parse: func(_ string, data []byte) (any, error) { return copyrightLicenses(data), nil },
-	}
-}
+var debCopyright = fsindex.NewKey("sbom/deb-copyright", 1<<20, fsindex.MatchPath(func(p string) bool {
+	dir, file := path.Split(p)
+	return file == "copyright" && path.Dir(path.Dir(dir)) == "/usr/share/doc"
+}), func(_ string, data []byte) ([]string, error) { return copyrightLicenses(data), nil })
 
 // maxLicenses bounds what one file can declare.
 const maxLicenses = 32

@@ -4,32 +4,26 @@ import (
 	"path"
 	"strings"
 
+	"github.com/harden-dev/harden/facts"
 	"github.com/harden-dev/harden/fsindex"
 )
 
 // Hand-written: which language packages an OS package installed. scalibr's
-// dpkg extractor does not read the file lists.
+// dpkg extractor does not read the file lists; the facts package parses
+// them.
 
-// dpkgListWant keeps the file lists dpkg writes for each installed package
-// (/var/lib/dpkg/info/PKG.list), parsed to their paths: they tell which
+// isDpkgList reports whether p is a file list dpkg writes for each
+// installed package (/var/lib/dpkg/info/PKG.list): they tell which
 // language packages a Debian package installed.
-func dpkgListWant() fsindex.Want {
-	return fsindex.Want{
-		Name:    "sbom/dpkg-list",
-		MaxSize: 16 << 20,
-		Match: fsindex.MatchPath(func(p string) bool {
-			return strings.HasPrefix(p, "/var/lib/dpkg/info/") && strings.HasSuffix(p, ".list")
-		}),
-		Parse: func(_ string, data []byte) (any, error) { return listedPaths(data), nil },
-	}
+func isDpkgList(p string) bool {
+	return strings.HasPrefix(p, "/var/lib/dpkg/info/") && strings.HasSuffix(p, ".list")
 }
 
-// listedPaths reads a dpkg file list, keeping the paths of files that
-// language package extractors read (manifests and archives), so the kept
-// value stays small.
-func listedPaths(data []byte) []string {
+// listedPaths keeps the paths of a dpkg file list that language package
+// extractors read (manifests and archives).
+func listedPaths(files []string) []string {
 	var out []string
-	for _, line := range strings.Split(string(data), "\n") {
+	for _, line := range files {
 		base := path.Base(line)
 		ext := path.Ext(base)
 		if strings.HasPrefix(line, "/") && (base == "package.json" || base == "package-lock.json" || base == "npm-shrinkwrap.json" ||
@@ -45,11 +39,12 @@ func listedPaths(data []byte) []string {
 // installed (per dpkg's file lists and apk's database).
 func (g *gen) markOwned() {
 	owner := map[string]string{}
-	for list, v := range g.x.ParsedAll("sbom/dpkg-list") {
-		name := strings.TrimSuffix(path.Base(list), ".list")
-		name, _, _ = strings.Cut(name, ":")
-		paths, _ := v.([]string)
-		for _, p := range paths {
+	for list, files := range fsindex.All(g.x, facts.DpkgFiles) {
+		if !isDpkgList(list) {
+			continue
+		}
+		name, _ := facts.DpkgListOwner(list)
+		for _, p := range listedPaths(files) {
 			owner[p] = "deb:" + name
 		}
 	}

@@ -194,15 +194,21 @@ func TestImportSharedEnrichment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var cat map[string]any
-	json.Unmarshal(raw, &cat)
-	var kept []any
-	for _, x := range cat["vulnerabilities"].([]any) {
-		if x.(map[string]any)["cveID"] != "CVE-2023-44487" {
+	var cat map[string]json.RawMessage
+	var vulns []map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &cat); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(cat["vulnerabilities"], &vulns); err != nil {
+		t.Fatal(err)
+	}
+	kept := []map[string]json.RawMessage{}
+	for _, x := range vulns {
+		if string(x["cveID"]) != `"CVE-2023-44487"` {
 			kept = append(kept, x)
 		}
 	}
-	cat["vulnerabilities"] = kept
+	cat["vulnerabilities"], _ = json.Marshal(kept)
 	smaller, _ := json.Marshal(cat)
 	p := filepath.Join(t.TempDir(), "kev.json")
 	os.WriteFile(p, smaller, 0o644)

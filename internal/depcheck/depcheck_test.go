@@ -20,11 +20,12 @@ var allowed = map[string][]string{
 	"policy":     {"report"},
 	"image":      {},
 	"fsindex":    {},
+	"facts":      {"fsindex", "elfinfo"},
 	"layers":     {"fsindex"},
-	"audit":      {"fsindex", "report", "policy", "elfinfo"},
-	"sbom":       {"fsindex", "report", "policy", "image"},
+	"audit":      {"fsindex", "facts", "report", "policy", "elfinfo"},
+	"sbom":       {"fsindex", "facts", "report", "policy"},
 	"vuln":       {"sbom", "fsindex", "report", "policy"},
-	"minify":     {"fsindex", "report", "elfinfo", "image", "engine", "runconfig"},
+	"minify":     {"fsindex", "facts", "report", "elfinfo", "image", "engine", "runconfig"},
 	"runconfig":  {"audit", "fsindex"},
 	"engine":     {"runconfig"},
 	"debian":     {},
@@ -34,7 +35,7 @@ var allowed = map[string][]string{
 	"redact":   {"audit/secrets"},
 	"pin":      {"dockerfile"},
 	"workload": {"report"},
-	"patch":    {"debian", "fsindex", "vuln"},
+	"patch":    {"debian", "fsindex", "facts", "vuln"},
 }
 
 func TestLayering(t *testing.T) {
