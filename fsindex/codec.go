@@ -38,33 +38,39 @@ func (noCodec) encode([]any) ([]byte, error) { return nil, fmt.Errorf("no encodi
 func (noCodec) decode([]byte) ([]any, error) { return nil, fmt.Errorf("no encoding for these values") }
 
 // typedCodec gob-encodes values of one static type T: no registration, and
-// the type's name is part of the cache part's name.
+// the type's name is part of the cache part's name. Each value is boxed in
+// a struct, because gob refuses nil pointers as slice elements but leaves
+// out a nil field (and gives it back as nil). gob also gives back empty
+// slices and maps, and pointers to zero values, as nil: values must not
+// tell those apart.
 type typedCodec[T any] struct{}
+
+type box[T any] struct{ V T }
 
 func (typedCodec[T]) id() string { return "gob:" + reflect.TypeFor[T]().String() }
 
 func (typedCodec[T]) encode(vals []any) ([]byte, error) {
-	ts := make([]T, len(vals))
+	bs := make([]box[T], len(vals))
 	for i, v := range vals {
 		t, ok := v.(T)
 		if !ok && v != nil {
 			return nil, fmt.Errorf("value of type %T, want %s", v, reflect.TypeFor[T]())
 		}
-		ts[i] = t
+		bs[i].V = t
 	}
 	var buf bytes.Buffer
-	err := gob.NewEncoder(&buf).Encode(ts)
+	err := gob.NewEncoder(&buf).Encode(bs)
 	return buf.Bytes(), err
 }
 
 func (typedCodec[T]) decode(data []byte) ([]any, error) {
-	var ts []T
-	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&ts); err != nil {
+	var bs []box[T]
+	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&bs); err != nil {
 		return nil, err
 	}
-	vals := make([]any, len(ts))
-	for i, t := range ts {
-		vals[i] = t
+	vals := make([]any, len(bs))
+	for i, b := range bs {
+		vals[i] = b.V
 	}
 	return vals, nil
 }
