@@ -66,10 +66,14 @@ type outcome struct {
 }
 
 func (p *parser) outcome(want int, kind outcomeKind, reason string) {
+	p.outcomeAt(len(p.result.records), want, kind, reason)
+}
+
+func (p *parser) outcomeAt(rec, want int, kind outcomeKind, reason string) {
 	if p.o.cache == nil {
 		return
 	}
-	p.result.outcomes = append(p.result.outcomes, outcome{rec: len(p.result.records), want: want, kind: kind, reason: reason})
+	p.result.outcomes = append(p.result.outcomes, outcome{rec: rec, want: want, kind: kind, reason: reason})
 }
 
 // wantPart names the part holding what w made of a layer.

@@ -155,8 +155,13 @@ func (t *tarStream) Seek(offset int64, whence int) (int64, error) {
 	return t.n, nil
 }
 
-// maxScratch is the largest read buffer a parser keeps between files.
-const maxScratch = 4 << 20
+// maxPooled is the largest file the parse pool takes (most ELF files and
+// every file the secret scan reads); up to maxScratch, files are parsed in
+// line from a reused buffer, and larger ones from a mapped temporary file.
+const (
+	maxPooled  = 1 << 20
+	maxScratch = 4 << 20
+)
 
 // parser turns one layer's tar stream into records.
 type parser struct {
@@ -166,10 +171,14 @@ type parser struct {
 	count  *atomic.Int64 // entries over all layers
 	result layerResult
 	head   [HeadSize]byte
-	// spill holds files larger than maxScratch that only a parse reads.
+	// pool parses the files of at most maxPooled bytes that only parses
+	// read; spill holds those over maxScratch.
+	pool  *parsePool
 	spill spill
-	// scratch holds the bytes of files only a key's parse reads.
+	// scratch holds a file only parses read, in line.
 	scratch []byte
+	// skipKeys gives each of result.skipped its place (finishParses).
+	skipKeys []skipKey
 }
 
 // layerStream is a layer's tar stream: decompressed, counted and hashed, so
@@ -294,10 +303,15 @@ func (o *options) readLayer(ctx context.Context, l v1.Layer, index int, wantDiff
 	defer s.Close()
 	p := &parser{o: o, layer: index, kept: kept, count: count}
 	defer p.spill.close()
+	if o.parses() {
+		p.pool = newParsePool(o)
+		defer p.pool.wait()
+	}
 	p.result.compressed = s.compressed
 	if err := p.readTar(tar.NewReader(s.tar)); err != nil {
 		return nil, err
 	}
+	p.finishParses()
 	if err := s.finish(l, wantDiffID); err != nil {
 		return nil, err
 	}
@@ -434,6 +448,7 @@ func (p *parser) contents(tr *tar.Reader, r *record) error {
 	if _, err := io.ReadFull(tr, head); err != nil {
 		return fmt.Errorf("reading %s: %w", r.path, truncated(err))
 	}
+	rec := len(p.result.records) // r's index once entry appends it
 	var matched []*Want
 	var matchedAt []int // indexes of matched in p.o.wants
 	var need int64
@@ -445,8 +460,7 @@ func (p *parser) contents(tr *tar.Reader, r *record) error {
 		}
 		if r.size > w.maxSize() {
 			p.outcome(i, outcomeTooLarge, "")
-			p.result.skipped = append(p.result.skipped, Skipped{Path: r.path, Want: w.Name, Size: r.size,
-				Reason: tooLargeReason(w)})
+			p.skip(rec, skipTooLarge, i, Skipped{Path: r.path, Want: w.Name, Size: r.size, Reason: tooLargeReason(w)})
 			continue
 		}
 		matched = append(matched, w)
@@ -465,18 +479,26 @@ func (p *parser) contents(tr *tar.Reader, r *record) error {
 	if keepBytes && p.kept.Add(need) > p.o.maxKeptBytes {
 		p.kept.Add(-need)
 		p.result.capped = true
-		for _, w := range matched {
-			p.result.skipped = append(p.result.skipped, Skipped{Path: r.path, Want: w.Name, Size: r.size,
+		for j, w := range matched {
+			p.skip(rec, skipBudget, matchedAt[j], Skipped{Path: r.path, Want: w.Name, Size: r.size,
 				Reason: fmt.Sprintf("all kept contents would exceed %d bytes", p.o.maxKeptBytes)})
 		}
 		return nil
 	}
-	// Bytes only a key's parse reads go into a buffer reused for the next file;
-	// bytes that are kept get their own.
-	// Large ones go to a temporary file mapped into memory, so that one
-	// large ELF file does not take its size of heap.
+	// Bytes only a key's parse reads go to the parse pool, or for large
+	// files to a temporary file mapped into memory (one large ELF file must
+	// not take its size of heap); bytes that are kept get their own buffer.
 	var data []byte
 	switch {
+	case !keepBytes && r.size <= maxPooled && p.pool != nil:
+		buf := p.pool.buffer(r.size)
+		copy(buf, head)
+		if _, err := io.ReadFull(tr, buf[n:]); err != nil {
+			p.pool.free <- buf
+			return fmt.Errorf("reading %s: %w", r.path, truncated(err))
+		}
+		p.pool.submit(&parseJob{rec: rec, path: r.path, wants: matchedAt, data: buf})
+		return nil
 	case keepBytes || r.size <= maxScratch:
 		if keepBytes {
 			data = make([]byte, r.size)
@@ -504,17 +526,7 @@ func (p *parser) contents(tr *tar.Reader, r *record) error {
 			continue
 		}
 		v, err := w.parse(r.path, data)
-		if err != nil {
-			reason := "parse: " + err.Error()
-			p.outcome(matchedAt[j], outcomeParseError, reason)
-			p.result.skipped = append(p.result.skipped, Skipped{Path: r.path, Want: w.Name, Size: r.size, Reason: reason})
-			continue
-		}
-		p.outcome(matchedAt[j], outcomeValue, "")
-		if r.parsed == nil {
-			r.parsed = map[string]any{}
-		}
-		r.parsed[w.Name] = v
+		p.parsed(rec, r, matchedAt[j], v, err)
 	}
 	if keepBytes {
 		r.data = data

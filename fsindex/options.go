@@ -151,3 +151,13 @@ func WithBase(diffIDs []v1.Hash) Option {
 func WithConfig(cfg *v1.ConfigFile) Option {
 	return func(o *options) error { o.config = cfg; return nil }
 }
+
+// parses reports whether any want parses what it matches.
+func (o *options) parses() bool {
+	for i := range o.wants {
+		if o.wants[i].parse != nil {
+			return true
+		}
+	}
+	return false
+}
