@@ -105,11 +105,11 @@ ratio "harden audit, cold cache" "$cold" "$cold_rss" "$cold"
 read -r warm warm_rss < <(measure audit-warm bin/harden --cache-dir "$cache" audit --quiet "$tarball")
 ratio "harden audit, warm cache (<=.25)" "$warm" "$warm_rss" "$cold"
 read -r pcold pcold_rss < <(before="rm -rf '$cache'" measure plus-cold bin/harden --cache-dir "$cache" audit --quiet "$plus")
-ratio "big + 1 small layer, cold" "$pcold" "$pcold_rss" "$pcold"
+ratio "big+1 layer, cold" "$pcold" "$pcold_rss" "$pcold"
 rm -rf "$base_cache"
 bin/harden --cache-dir "$base_cache" audit --quiet "$tarball" >/dev/null || [ $? -le 1 ]
 read -r pwarm pwarm_rss < <(before="rm -rf '$cache' && cp -a '$base_cache' '$cache'" measure plus-warm bin/harden --cache-dir "$cache" audit --quiet "$plus")
-ratio "big + 1 small layer, base cached (<=.33)" "$pwarm" "$pwarm_rss" "$pcold"
+ratio "big+1 layer, base cached (<=.33)" "$pwarm" "$pwarm_rss" "$pcold"
 rm -rf "$cache" "$base_cache"
 awk -v a="$a" -v d="$dk" -v c="$cold" -v w="$warm" -v pc="$pcold" -v pw="$pwarm" 'BEGIN{
 	printf "audit is %.2fx dockle'"'"'s time; warm/cold %.2f (bar .25); one new layer/cold %.2f (bar .33)\n", a/d, w/c, pw/pc }'
