@@ -11,8 +11,9 @@ import (
 const maxShebangLine = 258
 
 // Shebang is the first line of every file that starts with "#!" (executable
-// or not), "#!" included, at most 258 bytes, without the newline.
-var Shebang = fsindex.NewKey("facts/shebang", 64<<20,
+// or not), "#!" included, at most 258 bytes, without the newline. It is read
+// from the head of the file: no script body is read for it.
+var Shebang = fsindex.NewHeadKey("facts/shebang",
 	func(c *fsindex.Candidate) bool { return bytes.HasPrefix(c.Head, []byte("#!")) },
 	func(_ string, data []byte) (string, error) {
 		if i := bytes.IndexByte(data, '\n'); i >= 0 {

@@ -51,10 +51,11 @@ const metaPart = cacheFormat + ".meta"
 type outcomeKind uint8
 
 const (
-	outcomeData       outcomeKind = iota + 1 // the bytes were kept
-	outcomeValue                             // Parse returned a value
-	outcomeTooLarge                          // skipped: over the want's MaxSize
-	outcomeParseError                        // skipped: Parse failed
+	outcomeData           outcomeKind = iota + 1 // the bytes were kept
+	outcomeValue                                 // Parse returned a value
+	outcomeTooLarge                              // skipped: over the want's MaxSize
+	outcomeParseError                            // skipped: Parse failed
+	outcomeHeadParseError                        // skipped: a head-only parse failed (listed with size skips)
 )
 
 // outcome is what want (an index in options.wants) made of record rec.
@@ -79,7 +80,7 @@ func (p *parser) outcomeAt(rec, want int, kind outcomeKind, reason string) {
 // wantPart names the part holding what w made of a layer.
 func wantPart(w *Want) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%d\x00%t\x00", w.Name, w.maxSize(), w.parse != nil)
+	fmt.Fprintf(h, "%s\x00%d\x00%t\x00%t\x00", w.Name, w.maxSize(), w.parse != nil, w.headOnly)
 	if w.parse != nil {
 		io.WriteString(h, w.valueCodec().id())
 	}
@@ -429,6 +430,8 @@ func applyWantPart(res *layerResult, w *Want, wi int, data []byte) ([]cachedSkip
 			skips = append(skips, cachedSkip{rec: it.Rec, want: wi, phase: 0, reason: tooLargeReason(w)})
 		case outcomeParseError:
 			skips = append(skips, cachedSkip{rec: it.Rec, want: wi, phase: 1, reason: it.Reason})
+		case outcomeHeadParseError:
+			skips = append(skips, cachedSkip{rec: it.Rec, want: wi, phase: 0, reason: it.Reason})
 		default:
 			return nil, fmt.Errorf("unknown item kind %d", it.Kind)
 		}

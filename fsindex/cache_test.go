@@ -56,7 +56,7 @@ func newCache(t *testing.T, dir string) *countingCache {
 }
 
 // cacheWants exercise every outcome a want part stores: kept bytes, parsed
-// values, nil values, parse errors, files over MaxSize.
+// values, nil values, parse errors, files over MaxSize, head-only parses.
 func cacheWants() []fsindex.Want {
 	shebang := fsindex.NewKey("len", 0, func(c *fsindex.Candidate) bool { return bytes.HasPrefix(c.Head, []byte("#!")) || c.Size == 0 },
 		func(p string, data []byte) ([]string, error) {
@@ -68,7 +68,15 @@ func cacheWants() []fsindex.Want {
 			}
 			return []string{p, string(data[:2])}, nil
 		})
+	head := fsindex.NewHeadKey("head", func(c *fsindex.Candidate) bool { return strings.HasPrefix(c.Path, "/bin/") },
+		func(p string, head []byte) (string, error) {
+			if strings.HasSuffix(p, "bad") {
+				return "", errors.New("bad head")
+			}
+			return string(head), nil
+		})
 	return []fsindex.Want{
+		head.Want(),
 		{Name: "etc", Match: fsindex.MatchPath(func(p string) bool { return strings.HasPrefix(p, "/etc/") }), MaxSize: 40},
 		shebang.Want(),
 	}

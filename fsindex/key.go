@@ -37,6 +37,15 @@ func NewKey[T any](name string, maxSize int64, match func(*Candidate) bool, pars
 	}}
 }
 
+// NewHeadKey declares a fact that the first HeadSize bytes of a file
+// decide (a shebang line, a magic number): parse gets the head only, the
+// walk reads no body for it, and files of any size are parsed.
+func NewHeadKey[T any](name string, match func(*Candidate) bool, parse func(path string, head []byte) (T, error)) Key[T] {
+	k := NewKey(name, 0, match, parse)
+	k.want.headOnly = true
+	return k
+}
+
 // Name returns the key's want name.
 func (k Key[T]) Name() string { return k.want.Name }
 

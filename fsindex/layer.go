@@ -458,6 +458,11 @@ func (p *parser) contents(tr *tar.Reader, r *record) error {
 		if !w.Match(&cand) {
 			continue
 		}
+		if w.headOnly {
+			v, err := w.parse(r.path, head) // the body is not read for it
+			p.parsed(rec, r, i, v, err, skipTooLarge)
+			continue
+		}
 		if r.size > w.maxSize() {
 			p.outcome(i, outcomeTooLarge, "")
 			p.skip(rec, skipTooLarge, i, Skipped{Path: r.path, Want: w.Name, Size: r.size, Reason: tooLargeReason(w)})
@@ -526,7 +531,7 @@ func (p *parser) contents(tr *tar.Reader, r *record) error {
 			continue
 		}
 		v, err := w.parse(r.path, data)
-		p.parsed(rec, r, matchedAt[j], v, err)
+		p.parsed(rec, r, matchedAt[j], v, err, skipParse)
 	}
 	if keepBytes {
 		r.data = data

@@ -93,7 +93,7 @@ func (p *parser) finishParses() {
 	for _, j := range p.pool.all {
 		r := &p.result.records[j.rec]
 		for k, wi := range j.wants {
-			p.parsed(j.rec, r, wi, j.vals[k], j.errs[k])
+			p.parsed(j.rec, r, wi, j.vals[k], j.errs[k], skipParse)
 		}
 	}
 	p.pool.all = nil
@@ -102,8 +102,9 @@ func (p *parser) finishParses() {
 	sort.Stable(skipOrder{p})
 }
 
-// skipKey orders Skipped entries: by record, then size skips, budget skips
-// and parse failures, then want.
+// skipKey orders Skipped entries: by record, then size skips (and
+// failures of head-only parses, which run beside them), budget skips and
+// parse failures, then want.
 type skipKey struct{ rec, phase, want int }
 
 const (
@@ -138,13 +139,18 @@ func (s skipOrder) Swap(i, j int) {
 	s.p.result.skipped[i], s.p.result.skipped[j] = s.p.result.skipped[j], s.p.result.skipped[i]
 }
 
-// parsed records what want wi's parse made of record rec.
-func (p *parser) parsed(rec int, r *record, wi int, v any, err error) {
+// parsed records what want wi's parse made of record rec; a failure is
+// skipped in phase.
+func (p *parser) parsed(rec int, r *record, wi int, v any, err error, phase int) {
 	w := &p.o.wants[wi]
 	if err != nil {
 		reason := "parse: " + err.Error()
-		p.outcomeAt(rec, wi, outcomeParseError, reason)
-		p.skip(rec, skipParse, wi, Skipped{Path: r.path, Want: w.Name, Size: r.size, Reason: reason})
+		kind := outcomeParseError
+		if phase == skipTooLarge {
+			kind = outcomeHeadParseError
+		}
+		p.outcomeAt(rec, wi, kind, reason)
+		p.skip(rec, phase, wi, Skipped{Path: r.path, Want: w.Name, Size: r.size, Reason: reason})
 		return
 	}
 	p.outcomeAt(rec, wi, outcomeValue, "")

@@ -18,6 +18,9 @@ type Want struct {
 	// kept instead of the bytes (an ELF summary, say). A Want without it
 	// keeps the bytes (Index.Content).
 	parse func(path string, data []byte) (any, error)
+	// headOnly, set by NewHeadKey, gives parse the Candidate's head only:
+	// the body is not read for it, whatever its size.
+	headOnly bool
 
 	// codec encodes parse's values for a Cache (set by NewKey, from the
 	// key's type).
