@@ -208,4 +208,3 @@ func sniffCompressed(l v1.Layer) (bool, error) {
 	b := magic[:n]
 	return bytes.HasPrefix(b, []byte{0x1f, 0x8b}) || bytes.HasPrefix(b, []byte{0x28, 0xb5, 0x2f, 0xfd}), nil
 }
-
