@@ -275,8 +275,20 @@ func TestCacheConcurrentWriters(t *testing.T) {
 // A layer with more records than one chunk of the meta part.
 func TestCacheManyRecords(t *testing.T) {
 	var files []tu.File
+	// Sizes, modes and links that differ from one record to the next, zero
+	// values among them, across chunk boundaries.
 	for i := 0; i < 9000; i++ {
-		files = append(files, tu.Reg("d"+strconv.Itoa(i%7)+"/f"+strconv.Itoa(i), "x"))
+		name := "d" + strconv.Itoa(i%7) + "/f" + strconv.Itoa(i)
+		switch i % 4 {
+		case 0:
+			files = append(files, tu.Reg(name, strings.Repeat("x", i%13)))
+		case 1:
+			files = append(files, tu.File{Name: name, Body: "", Mode: 0o4755, Xattr: map[string]string{"user.n": strconv.Itoa(i)}})
+		case 2:
+			files = append(files, tu.Symlink(name, "target"+strconv.Itoa(i)))
+		default:
+			files = append(files, tu.Dir(name+"/"))
+		}
 	}
 	_, warm := threeWays(t, tu.Image(t, nil, files, []tu.File{tu.Opaque("d3")}), fsindex.WithWants(cacheWants()...))
 	if warm.puts != 0 {

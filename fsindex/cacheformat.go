@@ -80,9 +80,10 @@ func decodeMeta(data []byte, index int) (*layerResult, error) {
 		return nil, fmt.Errorf("inconsistent counts")
 	}
 	res := &layerResult{entries: m.Entries, uncompressedSize: m.UncompressedSize, records: make([]record, 0, m.Records)}
-	var chunk []cachedRecord
 	for len(res.records) < m.Records {
-		chunk = chunk[:0]
+		// A new slice each time: gob leaves out zero fields, so decoding
+		// into a reused one would keep the last chunk's values there.
+		var chunk []cachedRecord
 		if err := dec.Decode(&chunk); err != nil {
 			return nil, err
 		}
