@@ -2,6 +2,7 @@ package facts_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -158,5 +159,23 @@ func TestELF(t *testing.T) {
 	}
 	if _, ok := fsindex.Get(x, facts.Shebang, "/bin/test"); ok {
 		t.Error("an ELF file has a shebang")
+	}
+}
+
+// BenchmarkParseDpkgStatus parses a status file of 2,000 packages, the size
+// of a large Debian image's.
+func BenchmarkParseDpkgStatus(b *testing.B) {
+	var sb strings.Builder
+	for i := range 2000 {
+		fmt.Fprintf(&sb, "Package: pkg%d\nStatus: install ok installed\nPriority: optional\nSection: libs\nInstalled-Size: 100\n"+
+			"Maintainer: Debian <d@example.org>\nArchitecture: amd64\nVersion: 1.%d-1\nDepends: libc6 (>= 2.34)\n"+
+			"Conffiles:\n /etc/pkg%d.conf 0123456789abcdef0123456789abcdef\nDescription: package %d\n A longer description\n .\n of it.\n\n", i, i, i, i)
+	}
+	data := []byte(sb.String())
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if paras, err := facts.ParseDpkgStatus(data); err != nil || len(paras) != 2000 {
+			b.Fatalf("%d paragraphs, %v", len(paras), err)
+		}
 	}
 }
