@@ -54,6 +54,9 @@ func (g *globals) indexImage(ctx context.Context, ref string, f *imageFlags, wan
 		}
 	}
 	opts := []fsindex.Option{fsindex.WithLogger(g.log), fsindex.WithWants(wants...)}
+	if c := g.layerCache(); c != nil {
+		opts = append(opts, fsindex.WithCache(c))
+	}
 	if p := g.progress("reading " + ref); p != nil {
 		opts = append(opts, fsindex.WithProgress(p))
 	}
