@@ -175,6 +175,10 @@ func (o *options) toCache(diffID v1.Hash, res *layerResult, found map[string]boo
 			o.log.Debug("layer cache: not stored", "layer", diffID, "part", part, "err", err)
 		}
 	}
+	if !o.metaClean(res) {
+		o.log.Debug("layer cache: not stored, an entry holds a secret", "layer", diffID)
+		return
+	}
 	if !found[metaPart] {
 		put(metaPart, func(w io.Writer) error { return encodeMeta(w, res) })
 	}
@@ -191,6 +195,10 @@ func (o *options) toCache(diffID v1.Hash, res *layerResult, found map[string]boo
 		}
 		done[part] = true
 		ocs := byWant[i]
+		if !o.wantClean(res, w, ocs) {
+			o.log.Debug("layer cache: not stored, it holds a secret", "layer", diffID, "want", w.Name)
+			continue
+		}
 		put(part, func(wr io.Writer) error { return encodeWantPart(wr, res, w, ocs) })
 	}
 }

@@ -48,6 +48,7 @@ type options struct {
 	verify       bool
 	baseDiffIDs  []v1.Hash
 	cache        Cache
+	cacheSecret  func(string) bool
 	config       *v1.ConfigFile
 }
 
