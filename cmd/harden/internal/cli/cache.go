@@ -62,7 +62,8 @@ $XDG_CACHE_HOME/harden/layers (--cache-dir to change, --no-cache to bypass).
 A layer met again, in the same image or under another image built on the
 same base, is not read again. Only layers whose content matched their
 diff_id are stored. The cache holds image contents (account files, package
-databases): it is created readable by its owner only.`,
+databases): it is created readable by its owner only, and a layer part that
+holds a secret (as the redactor finds them) is never stored.`,
 	}
 	cmd.AddCommand(newCacheStatusCmd(g), newCachePruneCmd(g))
 	return cmd
