@@ -92,7 +92,7 @@ var allowed = map[string][]string{
 	// redact shares audit's secret detector, and nothing else of audit.
 	"redact": {"audit/secrets"},
 	// results in the registry and the Kubernetes objects of a fleet run
-	"attach": {"image"},
+	"attach": {"image", "report"},
 	"batch":  {"image"},
 	"fleet":  {},
 

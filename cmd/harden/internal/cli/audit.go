@@ -49,7 +49,6 @@ func newAuditCmd(g *globals) *cobra.Command {
 			}
 			minScore := max(f.minScore, cfg.Audit.MinScore)
 			return runImages(cmd, g, &f.many, args, imageRun[*audit.Output]{
-				attach:  attach.Audit,
 				analyze: func(ctx context.Context, ref string) (*audit.Output, error) { return g.audit(ctx, ref, &f.image, opts) },
 				render: func(w io.Writer, format string, o *audit.Output) error {
 					switch format {
@@ -67,8 +66,7 @@ func newAuditCmd(g *globals) *cobra.Command {
 		},
 	}
 	addImageFlags(cmd, &f.image)
-	addManyFlags(cmd, &f.many, &f.image)
-	addAttachFlag(cmd, &f.many.attach)
+	addManyFlags(cmd, &f.many, &f.image, attach.Audit)
 	fl := cmd.Flags()
 	fl.StringVar(&f.failOn, "fail-on", "", "exit 1 when a finding is at least this severe (low, medium, high, critical); default from .harden.yaml failOn")
 	fl.StringArrayVar(&f.ignore, "ignore", nil, "suppress findings with this ID: harden's, Dockle's or CIS's (repeatable)")

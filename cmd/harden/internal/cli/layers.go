@@ -65,7 +65,7 @@ func newLayersCmd(g *globals) *cobra.Command {
 		},
 	}
 	addImageFlags(cmd, &f.image)
-	addManyFlags(cmd, &f.many, &f.image)
+	addManyFlags(cmd, &f.many, &f.image, "")
 	fl := cmd.Flags()
 	fl.BoolVar(&f.ci, "ci", false, "check Dive's CI rules and exit 1 when one fails")
 	fl.StringVar(&f.ciConfig, "ci-config", ".dive-ci", "Dive CI rules file (read when it exists)")

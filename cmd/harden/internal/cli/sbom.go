@@ -29,7 +29,6 @@ func newSbomCmd(g *globals) *cobra.Command {
 				return err
 			}
 			return runImages(cmd, g, &f.many, args, imageRun[*sbom.SBOM]{
-				attach: attach.SBOM,
 				analyze: func(ctx context.Context, ref string) (*sbom.SBOM, error) {
 					s, err := g.makeSBOM(ctx, ref, &f.image)
 					if err == nil {
@@ -53,8 +52,7 @@ func newSbomCmd(g *globals) *cobra.Command {
 		},
 	}
 	addImageFlags(cmd, &f.image)
-	addManyFlags(cmd, &f.many, &f.image)
-	addAttachFlag(cmd, &f.many.attach)
+	addManyFlags(cmd, &f.many, &f.image, attach.SBOM)
 	return cmd
 }
 

@@ -40,8 +40,7 @@ func newScanCmd(g *globals) *cobra.Command {
 		},
 	}
 	addImageFlags(cmd, &f.image)
-	addManyFlags(cmd, &f.many, &f.image)
-	addAttachFlag(cmd, &f.many.attach)
+	addManyFlags(cmd, &f.many, &f.image, attach.Scan)
 	fl := cmd.Flags()
 	fl.StringVar(&f.db, "db", "", "database directory (default $XDG_CACHE_HOME/harden/db)")
 	fl.StringVar(&f.failOn, "fail-on", "", "exit 1 when a finding is at least this severe (low, medium, high, critical), or known exploited (kev)")
@@ -78,7 +77,6 @@ func (g *globals) runScan(cmd *cobra.Command, f *scanFlags, args []string) error
 	}
 	defer db.Close()
 	return runImages(cmd, g, &f.many, args, imageRun[*scanned]{
-		attach: attach.Scan,
 		analyze: func(ctx context.Context, arg string) (*scanned, error) {
 			s, err := g.scanInput(ctx, arg, &f.image)
 			if err != nil {
