@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/harden-dev/harden/engine"
+	"github.com/harden-dev/harden/internal/progress"
 	"github.com/spf13/cobra"
 )
 
@@ -41,7 +42,7 @@ func (g *globals) debugContainer(ctx context.Context, target, img string, comman
 		return err
 	}
 	g.info("debugging %s from %s: its processes and ports are shared, its filesystem is at /proc/1/root", target, img)
-	code, err := e.Debug(ctx, target, img, command, isTerminal(g.stdout) && isTerminal(g.stdin), g.stdin, g.stdout, g.stderr)
+	code, err := e.Debug(ctx, target, img, command, progress.IsTerminal(g.stdout) && progress.IsTerminal(g.stdin), g.stdin, g.stdout, g.stderr)
 	if err != nil {
 		return err
 	}
