@@ -9,7 +9,6 @@ import (
 	"github.com/harden-dev/harden/image"
 	"github.com/harden-dev/harden/policy"
 	"github.com/harden-dev/harden/redact"
-	"github.com/harden-dev/harden/report"
 	"github.com/spf13/cobra"
 )
 
@@ -51,15 +50,7 @@ func newAuditCmd(g *globals) *cobra.Command {
 			return runImages(cmd, g, &f.many, args, imageRun[*audit.Output]{
 				analyze: func(ctx context.Context, ref string) (*audit.Output, error) { return g.audit(ctx, ref, &f.image, opts) },
 				render: func(w io.Writer, format string, o *audit.Output) error {
-					switch format {
-					case "json":
-						return report.WriteJSON(w, o)
-					case "sarif":
-						return audit.WriteSARIF(w, o.Image, o.Result, readBuildInfo().Version)
-					case "markdown":
-						return audit.WriteMarkdown(w, o.Image, o.Result)
-					}
-					return audit.WriteTable(w, o.Image, o.Result, f.all)
+					return o.Write(w, format, readBuildInfo().Version, f.all)
 				},
 				verdict: func(o *audit.Output) string { return o.Gate(threshold, minScore, f.allowIncomplete) },
 			})

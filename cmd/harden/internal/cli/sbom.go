@@ -5,7 +5,6 @@ import (
 	"github.com/harden-dev/harden/attach"
 	"github.com/harden-dev/harden/fsindex"
 	"github.com/harden-dev/harden/image"
-	"io"
 
 	"github.com/harden-dev/harden/redact"
 	"github.com/harden-dev/harden/sbom"
@@ -36,17 +35,7 @@ func newSbomCmd(g *globals) *cobra.Command {
 					}
 					return s, err
 				},
-				render: func(w io.Writer, format string, s *sbom.SBOM) error {
-					switch format {
-					case "json":
-						return sbom.EncodeJSON(w, s)
-					case "cyclonedx":
-						return sbom.EncodeCycloneDX(w, s)
-					case "spdx":
-						return sbom.EncodeSPDX(w, s)
-					}
-					return sbom.EncodeTable(w, s)
-				},
+				render:  sbom.Encode,
 				verdict: func(*sbom.SBOM) string { return "" },
 			})
 		},

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/harden-dev/harden/policy"
-	"github.com/harden-dev/harden/report"
 	"github.com/harden-dev/harden/sbom"
 	"github.com/harden-dev/harden/vuln"
 	"github.com/spf13/cobra"
@@ -76,8 +75,8 @@ func (g *globals) runScan(cmd *cobra.Command, f *scanFlags, args []string) error
 		return err
 	}
 	defer db.Close()
-	return runImages(cmd, g, &f.many, args, imageRun[*scanned]{
-		analyze: func(ctx context.Context, arg string) (*scanned, error) {
+	return runImages(cmd, g, &f.many, args, imageRun[*vuln.Scanned]{
+		analyze: func(ctx context.Context, arg string) (*vuln.Scanned, error) {
 			s, err := g.scanInput(ctx, arg, &f.image)
 			if err != nil {
 				return nil, err
@@ -98,30 +97,11 @@ func (g *globals) runScan(cmd *cobra.Command, f *scanFlags, args []string) error
 			for _, p := range res.Problems {
 				g.log.Debug("not matched", "package", p.Package, "record", p.Record, "err", p.Error)
 			}
-			return &scanned{s, res, started, time.Now()}, nil
+			return &vuln.Scanned{SBOM: s, Result: res, Started: started, Ended: time.Now()}, nil
 		},
-		render: func(w io.Writer, format string, r *scanned) error {
-			switch format {
-			case "json":
-				return report.WriteJSON(w, r.res)
-			case "sarif":
-				return vuln.WriteSARIF(w, r.res, version)
-			case "cyclonedx":
-				return sbom.WriteCycloneDX(w, vuln.CycloneDX(r.s, r.res))
-			case "gitlab":
-				return report.WriteJSON(w, vuln.GitLab(r.res, version, r.started, r.ended))
-			}
-			return vuln.WriteTable(w, r.res)
-		},
-		verdict: func(r *scanned) string { return r.res.Gate(gates.FailOn, gates.KEV, f.allowIncomplete) },
+		render:  func(w io.Writer, format string, r *vuln.Scanned) error { return r.Write(w, format, version) },
+		verdict: func(r *vuln.Scanned) string { return r.Result.Gate(gates.FailOn, gates.KEV, f.allowIncomplete) },
 	})
-}
-
-// scanned is one input's inventory and its matches.
-type scanned struct {
-	s              *sbom.SBOM
-	res            *vuln.Result
-	started, ended time.Time
 }
 
 // scanInput inventories the image or directory, or reads an SBOM file.
