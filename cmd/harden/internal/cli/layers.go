@@ -83,13 +83,7 @@ func (f *layersFlags) thresholds(cmd *cobra.Command) (layers.Thresholds, error) 
 	if err != nil {
 		return t, err
 	}
-	given := func(name string, v *string) *string {
-		if cmd.Flags().Changed(name) {
-			return v
-		}
-		return nil
-	}
-	err = t.Override(given("lowest-efficiency", &f.lowestEff), given("highest-wasted-bytes", &f.highestWasted),
-		given("highest-user-wasted-percent", &f.highestUserWaste))
+	err = t.Override(changed(cmd, "lowest-efficiency", &f.lowestEff), changed(cmd, "highest-wasted-bytes", &f.highestWasted),
+		changed(cmd, "highest-user-wasted-percent", &f.highestUserWaste))
 	return t, err
 }

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/harden-dev/harden/image"
@@ -56,15 +55,7 @@ func newMinifyCmd(g *globals) *cobra.Command {
 func (f *minifyFlags) request(g *globals, cmd *cobra.Command) (minify.Request, error) {
 	r := f.req
 	r.ImageOptions, r.TempDir, r.Logger, r.Info, r.Helper = g.imageOptions(&f.image), g.getenv("HARDEN_TMPDIR"), g.log, g.info, g.minifyHelper
-	if cmd.Flags().Changed("tzdata") {
-		r.TZData = &f.tzdata
-	}
-	if cmd.Flags().Changed("entrypoint") {
-		r.Entrypoint = &f.entrypoint
-	}
-	if cmd.Flags().Changed("cmd") {
-		r.Cmd = &f.cmd
-	}
+	r.TZData, r.Entrypoint, r.Cmd = changed(cmd, "tzdata", &f.tzdata), changed(cmd, "entrypoint", &f.entrypoint), changed(cmd, "cmd", &f.cmd)
 	var err error
 	if r.SourceDate, err = g.sourceDate(); err != nil {
 		return r, err
@@ -73,17 +64,9 @@ func (f *minifyFlags) request(g *globals, cmd *cobra.Command) (minify.Request, e
 	return r, err
 }
 
+// minifyHelper is the static harden minify copies into images.
 func (g *globals) minifyHelper(arch string) (string, int64, error) {
-	p := g.getenv("HARDEN_PROBE_BINARY")
-	if p == "" {
-		exe, err := os.Executable()
-		if err != nil {
-			return "", 0, err
-		}
-		p = exe
-	}
-	size, err := minify.CheckHelper(p, arch)
-	return p, size, err
+	return minify.Helper(g.getenv("HARDEN_PROBE_BINARY"), arch)
 }
 
 func (f *minifyFlags) run(g *globals, cmd *cobra.Command, ref string) error {
