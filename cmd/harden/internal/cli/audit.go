@@ -6,7 +6,6 @@ import (
 	"io"
 
 	"github.com/harden-dev/harden/audit"
-	"github.com/harden-dev/harden/image"
 	"github.com/harden-dev/harden/policy"
 	"github.com/harden-dev/harden/redact"
 	"github.com/spf13/cobra"
@@ -78,7 +77,7 @@ func (g *globals) audit(ctx context.Context, ref string, f *imageFlags, opts []a
 		return nil, err
 	}
 	defer img.Close()
-	opts = append(opts[:len(opts):len(opts)], audit.WithReference(imageName(img), img.Tags...))
+	opts = append(opts[:len(opts):len(opts)], audit.WithReference(img.GivenName(), img.Tags...))
 	res, err := audit.Run(ctx, x, opts...)
 	if err != nil {
 		return nil, err
@@ -91,14 +90,4 @@ func (g *globals) audit(ctx context.Context, ref string, f *imageFlags, opts []a
 		}
 	}
 	return &audit.Output{Image: img.Ref.String(), Result: res}, nil
-}
-
-// imageName is the name the user gave for daemon and registry images; for
-// archives and layouts the tags inside say more.
-func imageName(img *image.Image) string {
-	switch img.Ref.Transport {
-	case image.DockerDaemon, image.Registry:
-		return img.Ref.Name
-	}
-	return ""
 }
