@@ -30,13 +30,11 @@ type auditFlags struct {
 func newAuditCmd(g *globals) *cobra.Command {
 	f := &auditFlags{}
 	cmd := &cobra.Command{
-		Use:   "audit IMAGE...",
-		Short: "What an attacker could use in an image: shells, package managers, tools, setuid, root, secrets; a score and grade",
-		Args:  imageArgs("IMAGE"),
+		Use:     "audit IMAGE...",
+		Short:   "What an attacker could use in an image: shells, package managers, tools, setuid, root, secrets; a score and grade",
+		Args:    imageArgs("IMAGE"),
+		PreRunE: g.formats("table", "json", "sarif", "markdown", "jsonl"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := g.checkFormat("table", "json", "sarif", "markdown", "jsonl"); err != nil {
-				return err
-			}
 			cfg, threshold, err := policy.LoadAudit(f.config, policy.AuditGates{Ignore: f.ignore, FailOn: f.failOn, FailOnSet: cmd.Flags().Changed("fail-on"), MinScore: f.minScore})
 			if err != nil {
 				return usageError{err}

@@ -46,9 +46,10 @@ func addBaseFlags(cmd *cobra.Command, o *baseOptions) {
 func newBaseCmd(g *globals) *cobra.Command {
 	o := &baseOptions{}
 	cmd := &cobra.Command{
-		Use:   "base [PRESET]",
-		Short: "Build a distroless base image from Debian packages, without Docker",
-		Args:  cobra.MaximumNArgs(1),
+		Use:     "base [PRESET]",
+		Short:   "Build a distroless base image from Debian packages, without Docker",
+		Args:    cobra.MaximumNArgs(1),
+		PreRunE: g.formats("table", "json"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				if o.req.Preset != "" && o.req.Preset != args[0] {
@@ -64,9 +65,6 @@ func newBaseCmd(g *globals) *cobra.Command {
 }
 
 func runBase(cmd *cobra.Command, g *globals, o *baseOptions) error {
-	if err := g.checkFormat("table", "json"); err != nil {
-		return err
-	}
 	presets, err := base.LoadPresets(o.presetsFile)
 	if err != nil {
 		return usageError{err}

@@ -37,12 +37,10 @@ func addCompareFlags(cmd *cobra.Command, f *compareFlags) {
 func newCompareCmd(g *globals) *cobra.Command {
 	f := &compareFlags{}
 	cmd := &cobra.Command{
-		Use:   "compare IMAGE IMAGE [IMAGE...]",
-		Short: "Set images side by side: size, packages, shells, tools, root, secrets, CVEs, score",
+		Use:     "compare IMAGE IMAGE [IMAGE...]",
+		Short:   "Set images side by side: size, packages, shells, tools, root, secrets, CVEs, score",
+		PreRunE: g.formats("table", "json", "markdown", "html"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := g.checkFormat("table", "json", "markdown", "html"); err != nil {
-				return err
-			}
 			refs, err := g.expandRefs(cmd.Context(), &f.many, args)
 			if err != nil {
 				return err
@@ -69,13 +67,11 @@ func newReportCmd(g *globals) *cobra.Command {
 	var others []string
 	var out, title string
 	cmd := &cobra.Command{
-		Use:   "report IMAGE [--compare IMAGE...] -o report.html",
-		Short: "Write one self-contained HTML report: grade, comparison, charts, findings, vulnerabilities",
-		Args:  exactArgs(1, "IMAGE"),
+		Use:     "report IMAGE [--compare IMAGE...] -o report.html",
+		Short:   "Write one self-contained HTML report: grade, comparison, charts, findings, vulnerabilities",
+		Args:    exactArgs(1, "IMAGE"),
+		PreRunE: g.formats("table", "json"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := g.checkFormat("table", "json"); err != nil {
-				return err
-			}
 			if out == "" {
 				return usageError{fmt.Errorf("report needs -o FILE.html")}
 			}

@@ -16,13 +16,11 @@ type debugFlags struct {
 func newDebugCmd(g *globals) *cobra.Command {
 	f := &debugFlags{}
 	cmd := &cobra.Command{
-		Use:   "debug CONTAINER [-- COMMAND [ARG...]]",
-		Short: "Debug a shell-less container from an ephemeral debug container that shares its processes and network",
-		Args:  cobra.MinimumNArgs(1),
+		Use:     "debug CONTAINER [-- COMMAND [ARG...]]",
+		Short:   "Debug a shell-less container from an ephemeral debug container that shares its processes and network",
+		Args:    cobra.MinimumNArgs(1),
+		PreRunE: g.formats("table"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := g.checkFormat("table"); err != nil {
-				return err
-			}
 			target, command := args[0], args[1:]
 			if len(command) == 0 {
 				command = []string{"sh"}

@@ -25,10 +25,8 @@ func newFilesCmd(g *globals) *cobra.Command {
 			}
 			return nil
 		},
+		PreRunE: g.formats("table", "json"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := g.checkFormat("table", "json"); err != nil {
-				return err
-			}
 			for _, t := range f.types {
 				if !layers.ValidType(t) {
 					return usageError{fmt.Errorf("unknown --type %q (want file, dir, symlink, hardlink, char, block or fifo)", t)}

@@ -10,3 +10,9 @@ func changed[T any](cmd *cobra.Command, name string, v *T) *T {
 	}
 	return nil
 }
+
+// formats is a PreRunE that rejects a --format the command does not
+// support.
+func (g *globals) formats(allowed ...string) func(*cobra.Command, []string) error {
+	return func(*cobra.Command, []string) error { return g.checkFormat(allowed...) }
+}

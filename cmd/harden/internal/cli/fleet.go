@@ -23,13 +23,11 @@ func newFleetKubernetesCmd(g *globals) *cobra.Command {
 	j := fleet.Job{}
 	var from, output string
 	cmd := &cobra.Command{
-		Use:   "kubernetes --images-from FILE --parallelism N --image HARDEN_IMAGE",
-		Short: "Write a Kubernetes Indexed Job that audits a list of images and attaches the results in their registry",
-		Args:  cobra.NoArgs,
+		Use:     "kubernetes --images-from FILE --parallelism N --image HARDEN_IMAGE",
+		Short:   "Write a Kubernetes Indexed Job that audits a list of images and attaches the results in their registry",
+		Args:    cobra.NoArgs,
+		PreRunE: g.formats("table", "yaml", "json"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := g.checkFormat("table", "yaml", "json"); err != nil {
-				return err
-			}
 			if from == "" || j.Image == "" || j.Parallelism == 0 {
 				return usageError{errors.New("--images-from, --parallelism and --image are required")}
 			}

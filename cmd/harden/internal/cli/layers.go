@@ -24,13 +24,11 @@ type layersFlags struct {
 func newLayersCmd(g *globals) *cobra.Command {
 	f := &layersFlags{}
 	cmd := &cobra.Command{
-		Use:   "layers IMAGE...",
-		Short: "Per-layer sizes, wasted bytes and Dive's efficiency score, without a TUI",
-		Args:  imageArgs("IMAGE"),
+		Use:     "layers IMAGE...",
+		Short:   "Per-layer sizes, wasted bytes and Dive's efficiency score, without a TUI",
+		Args:    imageArgs("IMAGE"),
+		PreRunE: g.formats("table", "json", "jsonl"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := g.checkFormat("table", "json", "jsonl"); err != nil {
-				return err
-			}
 			thresholds, err := f.thresholds(cmd)
 			if err != nil {
 				return usageError{err}

@@ -23,10 +23,11 @@ func newMinifyCmd(g *globals) *cobra.Command {
 	f := &minifyFlags{}
 	r := &f.req
 	cmd := &cobra.Command{
-		Use:   "minify IMAGE -o OUTPUT",
-		Short: "Keep only what the entrypoint needs: a distroless-style image without shell or package manager",
-		Args:  exactArgs(1, "IMAGE"),
-		RunE:  func(cmd *cobra.Command, args []string) error { return f.run(g, cmd, args[0]) },
+		Use:     "minify IMAGE -o OUTPUT",
+		Short:   "Keep only what the entrypoint needs: a distroless-style image without shell or package manager",
+		Args:    exactArgs(1, "IMAGE"),
+		PreRunE: g.formats("table", "json"),
+		RunE:    func(cmd *cobra.Command, args []string) error { return f.run(g, cmd, args[0]) },
 	}
 	addImageFlags(cmd, &f.image)
 	fl := cmd.Flags()
@@ -71,9 +72,6 @@ func (g *globals) minifyHelper(arch string) (string, int64, error) {
 
 func (f *minifyFlags) run(g *globals, cmd *cobra.Command, ref string) error {
 	ctx, start := cmd.Context(), time.Now()
-	if err := g.checkFormat("table", "json"); err != nil {
-		return err
-	}
 	if f.req.Output == "" {
 		return usageError{fmt.Errorf("say where to write the image with -o (docker-daemon:NAME:TAG, docker-archive:PATH, oci:DIR:TAG, registry:REF)")}
 	}

@@ -27,10 +27,11 @@ type patchOptions struct {
 func newPatchCmd(g *globals) *cobra.Command {
 	o := &patchOptions{}
 	cmd := &cobra.Command{
-		Use:   "patch IMAGE -o OUTPUT",
-		Short: "Apply the distribution's security updates to an image, in one new layer, without Docker",
-		Args:  cobra.ExactArgs(1),
-		RunE:  func(cmd *cobra.Command, args []string) error { return g.runPatch(cmd.Context(), o, args[0]) },
+		Use:     "patch IMAGE -o OUTPUT",
+		Short:   "Apply the distribution's security updates to an image, in one new layer, without Docker",
+		Args:    cobra.ExactArgs(1),
+		PreRunE: g.formats("table", "json"),
+		RunE:    func(cmd *cobra.Command, args []string) error { return g.runPatch(cmd.Context(), o, args[0]) },
 	}
 	addImageFlags(cmd, &o.image)
 	f := cmd.Flags()
@@ -51,9 +52,6 @@ func newPatchCmd(g *globals) *cobra.Command {
 }
 
 func (g *globals) runPatch(ctx context.Context, o *patchOptions, ref string) error {
-	if err := g.checkFormat("table", "json"); err != nil {
-		return err
-	}
 	if len(o.outputs) == 0 && !o.dryRun {
 		return usageError{errors.New("give -o OUTPUT (or --dry-run)")}
 	}

@@ -18,13 +18,11 @@ type pinOptions struct {
 func newPinCmd(g *globals) *cobra.Command {
 	o := &pinOptions{}
 	cmd := &cobra.Command{
-		Use:   "pin [DOCKERFILE]",
-		Short: "Pin a Dockerfile's images to digests (name:tag@sha256:…), check for drift, update pins",
-		Args:  cobra.MaximumNArgs(1),
+		Use:     "pin [DOCKERFILE]",
+		Short:   "Pin a Dockerfile's images to digests (name:tag@sha256:…), check for drift, update pins",
+		Args:    cobra.MaximumNArgs(1),
+		PreRunE: g.formats("table", "json"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := g.checkFormat("table", "json"); err != nil {
-				return err
-			}
 			name := "Dockerfile"
 			if len(args) == 1 {
 				name = args[0]

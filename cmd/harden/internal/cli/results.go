@@ -18,13 +18,11 @@ type resultsFlags struct {
 func newResultsCmd(g *globals) *cobra.Command {
 	f := &resultsFlags{}
 	cmd := &cobra.Command{
-		Use:   "results IMAGE",
-		Short: "List and fetch the results --attach keeps in an image's registry",
-		Args:  exactArgs(1, "IMAGE"),
+		Use:     "results IMAGE",
+		Short:   "List and fetch the results --attach keeps in an image's registry",
+		Args:    exactArgs(1, "IMAGE"),
+		PreRunE: g.formats("table", "json"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := g.checkFormat("table", "json"); err != nil {
-				return err
-			}
 			var kind attach.Kind
 			if f.kind != "" {
 				k, err := attach.ParseKind(f.kind)

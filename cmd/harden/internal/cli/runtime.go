@@ -21,13 +21,11 @@ type runtimeFlags struct {
 func newRuntimeCmd(g *globals) *cobra.Command {
 	f := &runtimeFlags{}
 	cmd := &cobra.Command{
-		Use:   "runtime IMAGE",
-		Short: "How to run an image hardened: read-only root, no capabilities, no privilege gain, non-root",
-		Args:  exactArgs(1, "IMAGE"),
+		Use:     "runtime IMAGE",
+		Short:   "How to run an image hardened: read-only root, no capabilities, no privilege gain, non-root",
+		Args:    exactArgs(1, "IMAGE"),
+		PreRunE: g.formats("table", "json", "docker", "compose", "kubernetes"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := g.checkFormat("table", "json", "docker", "compose", "kubernetes"); err != nil {
-				return err
-			}
 			probes, err := f.probe.probes()
 			if err != nil {
 				return usageError{err}

@@ -13,13 +13,11 @@ func readBuildInfo() buildinfo.Info { return buildinfo.Read(version) }
 
 func newVersionCmd(g *globals) *cobra.Command {
 	return &cobra.Command{
-		Use:   "version",
-		Short: "Print harden's version, commit and Go version",
-		Args:  cobra.NoArgs,
+		Use:     "version",
+		Short:   "Print harden's version, commit and Go version",
+		Args:    cobra.NoArgs,
+		PreRunE: g.formats("table", "json"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := g.checkFormat("table", "json"); err != nil {
-				return err
-			}
 			if g.format == "json" {
 				return report.WriteJSON(g.stdout, readBuildInfo())
 			}
