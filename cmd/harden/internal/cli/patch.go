@@ -6,7 +6,6 @@ import (
 	"github.com/harden-dev/harden/base"
 
 	"github.com/harden-dev/harden/patch"
-	"github.com/harden-dev/harden/report"
 	"github.com/harden-dev/harden/sbom"
 	"github.com/spf13/cobra"
 )
@@ -90,40 +89,19 @@ func (g *globals) runPatch(ctx context.Context, o *patchOptions, ref string) err
 	if err != nil {
 		return err
 	}
-	if r.Image == nil {
-		if r.Empty() {
-			g.info("%s is current: no package to update; nothing written", ref)
-		}
-		return g.writePatch(r)
-	}
 	defer r.Close()
-	for _, dst := range o.outputs {
-		g.info("wrote %s", dst)
+	lines := r.Lines(ref, o.outputs)
+	if g.format != "json" {
+		lines = append(lines, r.Messages()...)
 	}
-	g.info("%s", r.Summary(ref))
-	if err := g.writePatch(r); err != nil {
+	for _, l := range lines {
+		g.info("%s", l)
+	}
+	if err := r.Write(g.stdout, g.format); err != nil {
 		return err
 	}
-	if r.Verify != nil {
-		if g.format != "json" {
-			if err := r.Verify.WriteText(g.stdout, "patched"); err != nil {
-				return err
-			}
-		}
-		if !r.Verify.Passed {
-			return errPolicy("verify: the patched image does not answer the probes as the original does")
-		}
+	if r.Verify != nil && !r.Verify.Passed {
+		return errPolicy("verify: the patched image does not answer the probes as the original does")
 	}
 	return nil
-}
-
-// writePatch prints the plan (and, after Apply, the layer and notes).
-func (g *globals) writePatch(r *patch.Outcome) error {
-	if g.format == "json" {
-		return report.WriteJSON(g.stdout, r)
-	}
-	for _, m := range r.Messages() {
-		g.info("%s", m)
-	}
-	return r.WriteTable(g.stdout)
 }
