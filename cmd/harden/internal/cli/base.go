@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/harden-dev/harden/base"
-	"github.com/harden-dev/harden/report"
 	"github.com/spf13/cobra"
 )
 
@@ -51,67 +50,49 @@ func newBaseCmd(g *globals) *cobra.Command {
 		Args:    cobra.MaximumNArgs(1),
 		PreRunE: g.formats("table", "json"),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			req := o.req
 			if len(args) == 1 {
-				if o.req.Preset != "" && o.req.Preset != args[0] {
-					return usageError{fmt.Errorf("give the preset once: %q or --preset %q", args[0], o.req.Preset)}
+				if req.Preset != "" && req.Preset != args[0] {
+					return usageError{fmt.Errorf("give the preset once: %q or --preset %q", args[0], req.Preset)}
 				}
-				o.req.Preset = args[0]
+				req.Preset = args[0]
 			}
-			return runBase(cmd, g, o)
+			presets, err := base.LoadPresets(o.presetsFile)
+			if err != nil {
+				return usageError{err}
+			}
+			if o.listPresets {
+				rows, err := presets.List()
+				if err != nil {
+					return usageError{err}
+				}
+				return base.WritePresets(g.stdout, g.format, rows)
+			}
+			req.Presets, req.Logger = presets, g.log
+			if req.Epoch, err = g.sourceDate(); err != nil {
+				return err
+			}
+			r, err := base.Run(cmd.Context(), req)
+			if err != nil {
+				return err
+			}
+			for _, c := range r.Cut {
+				g.info("harden: warning: dependency cut: %s", c)
+			}
+			if r.WroteLock {
+				g.info("wrote lock %s (%d packages)", req.Lock, len(r.Lock.Packages))
+			}
+			if err := r.Write(g.stdout, g.format); err != nil {
+				return err
+			}
+			for _, l := range r.Lines(req) {
+				g.info("%s", l)
+			}
+			return nil
 		},
 	}
 	addBaseFlags(cmd, o)
 	return cmd
-}
-
-func runBase(cmd *cobra.Command, g *globals, o *baseOptions) error {
-	presets, err := base.LoadPresets(o.presetsFile)
-	if err != nil {
-		return usageError{err}
-	}
-	if o.listPresets {
-		rows, err := presets.List()
-		if err != nil {
-			return usageError{err}
-		}
-		if g.format == "json" {
-			return report.WriteJSON(g.stdout, rows)
-		}
-		return base.WritePresets(g.stdout, rows)
-	}
-	req := o.req
-	req.Presets, req.Logger = presets, g.log
-	if req.Epoch, err = g.sourceDate(); err != nil {
-		return err
-	}
-	r, err := base.Run(cmd.Context(), req)
-	if err != nil {
-		return err
-	}
-	if !g.quiet {
-		for _, c := range r.Cut {
-			fmt.Fprintf(g.stderr, "harden: warning: dependency cut: %s\n", c)
-		}
-	}
-	if r.WroteLock {
-		g.info("wrote lock %s (%d packages)", req.Lock, len(r.Lock.Packages))
-	}
-	if g.format == "json" {
-		err = report.WriteJSON(g.stdout, r.Result)
-	} else {
-		err = r.WriteTable(g.stdout)
-	}
-	if err != nil || req.ResolveOnly {
-		return err
-	}
-	g.info("%s", r.Summary())
-	for _, out := range req.Outputs {
-		g.info("wrote %s", out)
-	}
-	if len(req.Outputs) == 0 {
-		g.info("no -o given: the image was built but not written")
-	}
-	return nil
 }
 
 // sourceDate is SOURCE_DATE_EPOCH as a time (nil when unset).

@@ -97,7 +97,9 @@ func newReportCmd(g *globals) *cobra.Command {
 	return cmd
 }
 
-// compareImages measures each image in one pass and sets them side by side.
+// compareImages measures each image in one pass and sets them side by
+// side, with vulnerability rows unless --no-scan or there is no database
+// (when --db was not given).
 func (g *globals) compareImages(ctx context.Context, refs []string, f *compareFlags) (*compare.Comparison, error) {
 	open := func(ctx context.Context, ref string, wants ...fsindex.Want) (*image.Image, *fsindex.Index, error) {
 		return g.indexImage(ctx, ref, &f.image, wants...)
@@ -106,33 +108,23 @@ func (g *globals) compareImages(ctx context.Context, refs []string, f *compareFl
 	if err := o.Check(len(refs)); err != nil {
 		return nil, usageError{err}
 	}
-	var err error
-	if o.DB, err = g.compareDB(f); err != nil {
-		return nil, err
-	}
-	if o.DB != nil {
-		defer o.DB.Close()
+	sbom.UseLogger(g.log)
+	if !f.noScan {
+		dir, err := g.dbDir(f.db, "")
+		if err != nil {
+			return nil, err
+		}
+		switch db, err := vuln.Open(dir); {
+		case errors.Is(err, vuln.ErrNoDatabase) && f.db == "":
+			g.info("no vulnerability database in %s: the comparison has no vulnerability rows (harden db import or harden db update makes one)", dir)
+		case err != nil:
+			return nil, err
+		default:
+			defer db.Close()
+			o.DB = db
+		}
 	}
 	return compare.Images(ctx, refs, o)
-}
-
-// compareDB opens the vulnerability database unless --no-scan (nil when
-// there is none and --db was not given).
-func (g *globals) compareDB(f *compareFlags) (*vuln.DB, error) {
-	sbom.UseLogger(g.log)
-	if f.noScan {
-		return nil, nil
-	}
-	dir, err := g.dbDir(f.db, "")
-	if err != nil {
-		return nil, err
-	}
-	db, err := vuln.Open(dir)
-	if errors.Is(err, vuln.ErrNoDatabase) && f.db == "" {
-		g.info("no vulnerability database in %s: the comparison has no vulnerability rows (harden db import or harden db update makes one)", dir)
-		return nil, nil
-	}
-	return db, err
 }
 
 // reportJSON is what `harden report --format json` prints besides the page.

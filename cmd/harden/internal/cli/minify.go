@@ -61,7 +61,7 @@ func (f *minifyFlags) request(g *globals, cmd *cobra.Command) (minify.Request, e
 	if r.SourceDate, err = g.sourceDate(); err != nil {
 		return r, err
 	}
-	r.Probes, err = f.probe.probes()
+	r.Probes, err = f.probe.Probes()
 	return r, err
 }
 

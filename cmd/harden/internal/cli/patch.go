@@ -54,7 +54,7 @@ func (g *globals) runPatch(ctx context.Context, o *patchOptions, ref string) err
 	if len(o.outputs) == 0 && !o.dryRun {
 		return usageError{errors.New("give -o OUTPUT (or --dry-run)")}
 	}
-	probes, err := o.probe.probes()
+	probes, err := o.probe.Probes()
 	if err != nil {
 		return usageError{err}
 	}
