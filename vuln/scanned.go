@@ -1,7 +1,10 @@
 package vuln
 
 import (
+	"context"
+	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/harden-dev/harden/report"
@@ -14,6 +17,23 @@ type Scanned struct {
 	SBOM           *sbom.SBOM
 	Result         *Result
 	Started, Ended time.Time
+}
+
+// Scan matches s against db (Match) and times it. With enforceAge, data
+// older than the maximum age (WithMaxAge) is an error; the Scanned comes
+// back with it, to say where the data is from.
+func Scan(ctx context.Context, db *DB, s *sbom.SBOM, enforceAge bool, opts ...Option) (*Scanned, error) {
+	started := time.Now()
+	res, err := Match(ctx, db, s, opts...)
+	if err != nil {
+		return nil, err
+	}
+	sc := &Scanned{SBOM: s, Result: res, Started: started, Ended: time.Now()}
+	if res.DB.Stale && enforceAge {
+		return sc, fmt.Errorf("scan: the vulnerability data is older than --max-db-age (%s): %s; run `harden db update` or import fresh data",
+			strings.Join(res.DB.StaleSources, ", "), SourceAges(res.DB.Sources))
+	}
+	return sc, nil
 }
 
 // Write writes the scan in a --format: json, sarif, cyclonedx (the

@@ -6,7 +6,6 @@ import (
 
 	"github.com/harden-dev/harden/image"
 	"github.com/harden-dev/harden/minify"
-	"github.com/harden-dev/harden/report"
 	"github.com/spf13/cobra"
 )
 
@@ -99,12 +98,7 @@ func (f *minifyFlags) run(g *globals, cmd *cobra.Command, ref string) error {
 		return err
 	}
 	rep.Seconds = time.Since(start).Seconds()
-	if g.format == "json" {
-		err = report.WriteJSON(g.stdout, rep)
-	} else {
-		err = rep.WriteText(g.stdout)
-	}
-	if err != nil {
+	if err := rep.Write(g.stdout, g.format); err != nil {
 		return err
 	}
 	if rep.Verify != nil && !rep.Verify.Passed {

@@ -2,11 +2,9 @@ package cli
 
 import (
 	"context"
-	"fmt"
 	"github.com/harden-dev/harden/attach"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/harden-dev/harden/policy"
 	"github.com/harden-dev/harden/sbom"
@@ -81,23 +79,22 @@ func (g *globals) runScan(cmd *cobra.Command, f *scanFlags, args []string) error
 			if err != nil {
 				return nil, err
 			}
-			started := time.Now()
-			res, err := vuln.Match(ctx, db, s, opts...)
-			if err != nil {
+			sc, err := vuln.Scan(ctx, db, s, gates.EnforceAge, opts...)
+			if sc == nil {
 				return nil, err
 			}
+			res := sc.Result
 			g.info("vulnerability data from %s: %s", res.DB.Path, vuln.SourceAges(res.DB.Sources))
+			if err != nil {
+				return nil, usageError{err}
+			}
 			if res.DB.Stale {
-				if gates.EnforceAge {
-					return nil, usageError{fmt.Errorf("scan: the vulnerability data is older than --max-db-age (%s): %s; run `harden db update` or import fresh data",
-						strings.Join(res.DB.StaleSources, ", "), vuln.SourceAges(res.DB.Sources))}
-				}
 				g.log.Warn("the vulnerability data is older than 7 days; run `harden db update`", "sources", strings.Join(res.DB.StaleSources, ","))
 			}
 			for _, p := range res.Problems {
 				g.log.Debug("not matched", "package", p.Package, "record", p.Record, "err", p.Error)
 			}
-			return &vuln.Scanned{SBOM: s, Result: res, Started: started, Ended: time.Now()}, nil
+			return sc, nil
 		},
 		render:  func(w io.Writer, format string, r *vuln.Scanned) error { return r.Write(w, format, version) },
 		verdict: func(r *vuln.Scanned) string { return r.Result.Gate(gates.FailOn, gates.KEV, f.allowIncomplete) },
