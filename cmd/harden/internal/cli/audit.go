@@ -12,16 +12,12 @@ import (
 )
 
 type auditFlags struct {
-	image       imageFlags
-	many        manyFlags
-	failOn      string
-	ignore      []string
-	acceptFiles []string
-	acceptKeys  []string
-	config      string
-	requireELF  bool
-	minScore    int
-	all         bool
+	image                           imageFlags
+	many                            manyFlags
+	failOn, config                  string
+	ignore, acceptFiles, acceptKeys []string
+	requireELF, all                 bool
+	minScore                        int
 	// allowIncomplete lets --fail-on and --min-score pass an audit some
 	// of whose checks failed to run.
 	allowIncomplete bool

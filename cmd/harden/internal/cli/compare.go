@@ -16,13 +16,11 @@ import (
 
 // compareFlags are shared by compare and report.
 type compareFlags struct {
-	many        manyFlags // --images-from, --all-tags
-	image       imageFlags
-	names       []string
-	dockerfiles []string
-	all         bool
-	db          string
-	noScan      bool
+	many               manyFlags // --images-from, --all-tags
+	image              imageFlags
+	names, dockerfiles []string
+	all, noScan        bool
+	db                 string
 }
 
 func addCompareFlags(cmd *cobra.Command, f *compareFlags) {

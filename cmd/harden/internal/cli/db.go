@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"errors"
 	"path/filepath"
 	"time"
@@ -24,11 +25,8 @@ func newDBCmd(g *globals) *cobra.Command {
 // dbDir picks the database directory: the flag, then .harden.yaml's
 // scan.db, then the user cache directory.
 func (g *globals) dbDir(flag, fromConfig string) (string, error) {
-	if flag != "" {
-		return flag, nil
-	}
-	if fromConfig != "" {
-		return fromConfig, nil
+	if d := cmp.Or(flag, fromConfig); d != "" {
+		return d, nil
 	}
 	return g.cacheDir("db", "--db")
 }

@@ -9,11 +9,9 @@ import (
 )
 
 type demoFlags struct {
-	workdir string
-	vulndb  string
-	report  string
-	keep    bool
-	lines   int
+	workdir, vulndb, report string
+	keep                    bool
+	lines                   int
 }
 
 func newDemoCmd(g *globals) *cobra.Command {

@@ -12,8 +12,7 @@ import (
 
 // fixOptions are the flags of harden fix.
 type fixOptions struct {
-	output string
-	base   string
+	output, base string
 }
 
 func newFixCmd(g *globals) *cobra.Command {

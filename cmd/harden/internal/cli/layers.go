@@ -11,14 +11,11 @@ import (
 )
 
 type layersFlags struct {
-	image            imageFlags
-	many             manyFlags
-	ci               bool
-	ciConfig         string
-	lowestEff        string
-	highestWasted    string
-	highestUserWaste string
-	top              int
+	image                                                imageFlags
+	many                                                 manyFlags
+	ci                                                   bool
+	ciConfig, lowestEff, highestWasted, highestUserWaste string
+	top                                                  int
 }
 
 func newLayersCmd(g *globals) *cobra.Command {

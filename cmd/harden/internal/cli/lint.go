@@ -13,14 +13,9 @@ import (
 
 // lintOptions are the flags of harden lint.
 type lintOptions struct {
-	config        string
-	ignore        []string
-	threshold     string
-	trusted       []string
-	requireDigest bool
-	fix, diff     bool
-	exitCode      bool
-	listRules     bool
+	config, threshold                             string
+	ignore, trusted                               []string
+	requireDigest, fix, diff, exitCode, listRules bool
 }
 
 func (o *lintOptions) addFlags(cmd *cobra.Command) {

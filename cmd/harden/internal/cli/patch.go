@@ -12,15 +12,12 @@ import (
 
 // patchOptions are the flags of `harden patch`.
 type patchOptions struct {
-	image    imageFlags
-	outputs  []string
-	packages []string
-	all      bool
-	dryRun   bool
-	db       string
-	repo     base.Repository
-	verify   bool
-	probe    probeFlags
+	image               imageFlags
+	outputs, packages   []string
+	all, dryRun, verify bool
+	db                  string
+	repo                base.Repository
+	probe               probeFlags
 }
 
 func newPatchCmd(g *globals) *cobra.Command {

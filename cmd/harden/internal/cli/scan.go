@@ -13,15 +13,11 @@ import (
 )
 
 type scanFlags struct {
-	image     imageFlags
-	many      manyFlags
-	db        string
-	failOn    string
-	onlyFixed bool
-	vex       []string
-	maxAge    string
-	config    string
-	osOwned   bool
+	image                      imageFlags
+	many                       manyFlags
+	db, failOn, maxAge, config string
+	onlyFixed, osOwned         bool
+	vex                        []string
 	// allowIncomplete lets --fail-on pass a scan with unmatched packages.
 	allowIncomplete bool
 }
