@@ -34,11 +34,7 @@ func newFilesCmd(g *globals) *cobra.Command {
 				return err
 			}
 			defer img.Close()
-			prefix := "/"
-			if len(args) == 2 {
-				prefix = args[1]
-			}
-			return layers.WriteFiles(g.stdout, g.format, layers.Files(x, prefix, f.types, f.layer))
+			return layers.WriteFiles(g.stdout, g.format, layers.Files(x, argOr(args, 1, "/"), f.types, f.layer))
 		},
 	}
 	addImageFlags(cmd, &f.image)

@@ -23,11 +23,7 @@ func newFixCmd(g *globals) *cobra.Command {
 		Args:    cobra.MaximumNArgs(1),
 		PreRunE: g.formats("table", "json"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			name := "Dockerfile"
-			if len(args) == 1 {
-				name = args[0]
-			}
-			res, err := dockerfile.RewriteFile(name, g.stdin, o.base)
+			res, err := dockerfile.RewriteFile(argOr(args, 0, "Dockerfile"), g.stdin, o.base)
 			if err != nil {
 				return err
 			}

@@ -16,3 +16,11 @@ func changed[T any](cmd *cobra.Command, name string, v *T) *T {
 func (g *globals) formats(allowed ...string) func(*cobra.Command, []string) error {
 	return func(*cobra.Command, []string) error { return g.checkFormat(allowed...) }
 }
+
+// argOr is the optional argument i, or def when it was not given.
+func argOr(args []string, i int, def string) string {
+	if i < len(args) {
+		return args[i]
+	}
+	return def
+}

@@ -81,17 +81,17 @@ func runImages[R any](cmd *cobra.Command, g *globals, f *manyFlags, refs []strin
 	if !f.single(cmd.Context(), g, refs) {
 		return runBatch(cmd.Context(), g, f, refs, run)
 	}
-	r, err := analyzeRead(cmd.Context(), g, f, refs[0], run)
+	r, read, err := analyzeRead(cmd.Context(), f, refs[0], run)
 	if err != nil {
 		return err
 	}
-	if err := run.render(g.stdout, g.format, r.result); err != nil {
+	if err := run.render(g.stdout, g.format, r); err != nil {
 		return err
 	}
-	if err := attachRead(cmd.Context(), g, f, r, run); err != nil {
+	if err := attachRead(cmd.Context(), g, f, r, read, run); err != nil {
 		return err
 	}
-	if msg := run.verdict(r.result); msg != "" {
+	if msg := run.verdict(r); msg != "" {
 		return errPolicy("%s", msg)
 	}
 	return nil
@@ -105,42 +105,34 @@ type readImage struct{ ref, digest, config string }
 // readKey carries a *readImage slot in the context of one analysis.
 type readKey struct{}
 
-// analyzed is one analysis with what was read for it.
-type analyzed[R any] struct {
-	result R
-	read   readImage
-}
-
-// analyzeRead runs run.analyze on ref and records the image it read.
-func analyzeRead[R any](ctx context.Context, g *globals, f *manyFlags, ref string, run imageRun[R]) (analyzed[R], error) {
-	var a analyzed[R]
+// analyzeRead runs run.analyze on ref and returns the image it read.
+func analyzeRead[R any](ctx context.Context, f *manyFlags, ref string, run imageRun[R]) (r R, read readImage, err error) {
 	if f.attach && strings.HasPrefix(ref, "sbom:") { // the SBOM names an image, but not one that was read
-		return a, usageError{fmt.Errorf("--attach needs an image from a registry, not an SBOM file")}
+		return r, read, usageError{fmt.Errorf("--attach needs an image from a registry, not an SBOM file")}
 	}
-	r, err := run.analyze(context.WithValue(ctx, readKey{}, &a.read), ref)
-	a.result = r
-	return a, err
+	r, err = run.analyze(context.WithValue(ctx, readKey{}, &read), ref)
+	return r, read, err
 }
 
 // attachRead pushes the result of an analysis with --attach to the
 // registry of the image it read, rendered in the format to attach (the
 // user's --format when a machine reads it, else the kind's default) and
 // redacted as stdout is.
-func attachRead[R any](ctx context.Context, g *globals, f *manyFlags, a analyzed[R], run imageRun[R]) error {
+func attachRead[R any](ctx context.Context, g *globals, f *manyFlags, r R, read readImage, run imageRun[R]) error {
 	if !f.attach {
 		return nil
 	}
-	if a.read.config == "" {
-		return usageError{fmt.Errorf("--attach: %s was not read from a registry (name it registry:NAME)", a.read.ref)}
+	if read.config == "" {
+		return usageError{fmt.Errorf("--attach: %s was not read from a registry (name it registry:NAME)", read.ref)}
 	}
 	format, mediaType := attach.Format(f.kind, g.format)
 	var buf bytes.Buffer
-	if err := run.render(&buf, format, a.result); err != nil {
+	if err := run.render(&buf, format, r); err != nil {
 		return err
 	}
 	res := attach.Result{Kind: f.kind, Format: format, MediaType: mediaType, Body: redact.Bytes(buf.Bytes())}
 	opts := []attach.Option{attach.WithInsecure(f.image.insecure), attach.WithPlatform(f.image.platform), attach.WithVersion(readBuildInfo().Version)}
-	pushed, err := attach.Publish(ctx, a.read.ref, a.read.config, res, opts...)
+	pushed, err := attach.Publish(ctx, read.ref, read.config, res, opts...)
 	if err != nil {
 		return fmt.Errorf("--attach: %w", err)
 	}
@@ -190,26 +182,26 @@ func runBatch[R any](ctx context.Context, g *globals, f *manyFlags, args []strin
 		sinks = append(sinks, batch.NewText(g.stdout, g.stderr, "harden"))
 	}
 	fn := func(ctx context.Context, ref string) (batch.Result, error) {
-		a, err := analyzeRead(ctx, g, f, ref, run)
-		res := batch.Result{Digest: a.read.digest}
+		r, read, err := analyzeRead(ctx, f, ref, run)
+		res := batch.Result{Digest: read.digest}
 		if err != nil {
 			return res, err
 		}
 		var js, out bytes.Buffer
-		if err := run.render(&js, "json", a.result); err != nil {
+		if err := run.render(&js, "json", r); err != nil {
 			return res, err
 		}
 		res.Value = json.RawMessage(bytes.TrimSpace(js.Bytes()))
-		if err := attachRead(ctx, g, f, a, run); err != nil {
+		if err := attachRead(ctx, g, f, r, read, run); err != nil {
 			return res, err
 		}
 		if text {
-			if err := run.render(&out, g.format, a.result); err != nil {
+			if err := run.render(&out, g.format, r); err != nil {
 				return res, err
 			}
 			res.Text = out.Bytes()
 		}
-		if msg := run.verdict(a.result); msg != "" {
+		if msg := run.verdict(r); msg != "" {
 			res.Status = batch.StatusPolicy
 			return res, errors.New(msg)
 		}

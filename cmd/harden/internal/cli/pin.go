@@ -17,10 +17,7 @@ func newPinCmd(g *globals) *cobra.Command {
 		Args:    cobra.MaximumNArgs(1),
 		PreRunE: g.formats("table", "json"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			name := "Dockerfile"
-			if len(args) == 1 {
-				name = args[0]
-			}
+			name := argOr(args, 0, "Dockerfile")
 			if check && (update || o.Diff) {
 				return usageError{errors.New("--check changes nothing: it goes without --update and --diff")}
 			}
