@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/harden-dev/harden/image"
 	"github.com/harden-dev/harden/minify"
 	"github.com/spf13/cobra"
 )
@@ -71,11 +70,8 @@ func (g *globals) minifyHelper(arch string) (string, int64, error) {
 
 func (f *minifyFlags) run(g *globals, cmd *cobra.Command, ref string) error {
 	ctx, start := cmd.Context(), time.Now()
-	if f.req.Output == "" {
-		return usageError{fmt.Errorf("say where to write the image with -o (docker-daemon:NAME:TAG, docker-archive:PATH, oci:DIR:TAG, registry:REF)")}
-	}
-	if _, err := image.ParseReference(f.req.Output); err != nil {
-		return usageError{fmt.Errorf("-o: %w", err)}
+	if err := f.req.CheckOutput(); err != nil {
+		return usageError{err}
 	}
 	req, err := f.request(g, cmd)
 	if err != nil {

@@ -10,13 +10,11 @@ import (
 	"github.com/spf13/cobra"
 )
 
-type resultsFlags struct {
-	platform, kind, digest, output string
-	insecure, fetch                bool
-}
-
 func newResultsCmd(g *globals) *cobra.Command {
-	f := &resultsFlags{}
+	f := &struct {
+		platform, kind, digest, output string
+		insecure, fetch                bool
+	}{}
 	cmd := &cobra.Command{
 		Use:     "results IMAGE",
 		Short:   "List and fetch the results --attach keeps in an image's registry",
