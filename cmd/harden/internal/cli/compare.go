@@ -82,7 +82,7 @@ func newReportCmd(g *globals) *cobra.Command {
 			}
 			g.info("wrote %s", out)
 			if g.format == "json" {
-				return report.WriteJSON(g.stdout, reportJSON{Output: out, Comparison: c})
+				return report.WriteJSON(g.stdout, compare.Written{Output: out, Comparison: c})
 			}
 			return nil
 		},
@@ -123,10 +123,4 @@ func (g *globals) compareImages(ctx context.Context, refs []string, f *compareFl
 		}
 	}
 	return compare.Images(ctx, refs, o)
-}
-
-// reportJSON is what `harden report --format json` prints besides the page.
-type reportJSON struct {
-	Output string `json:"output"`
-	*compare.Comparison
 }

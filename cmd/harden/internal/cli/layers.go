@@ -6,7 +6,6 @@ import (
 
 	"github.com/harden-dev/harden/layers"
 	"github.com/harden-dev/harden/redact"
-	"github.com/harden-dev/harden/report"
 	"github.com/spf13/cobra"
 )
 
@@ -26,7 +25,12 @@ func newLayersCmd(g *globals) *cobra.Command {
 		Args:    imageArgs("IMAGE"),
 		PreRunE: g.formats("table", "json", "jsonl"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			thresholds, err := f.thresholds(cmd)
+			// Dive's defaults, then the .dive-ci file, then the flags given
+			thresholds, err := layers.LoadThresholds(f.ciConfig, cmd.Flags().Changed("ci-config"))
+			if err == nil {
+				err = thresholds.Override(changed(cmd, "lowest-efficiency", &f.lowestEff), changed(cmd, "highest-wasted-bytes", &f.highestWasted),
+					changed(cmd, "highest-user-wasted-percent", &f.highestUserWaste))
+			}
 			if err != nil {
 				return usageError{err}
 			}
@@ -44,18 +48,8 @@ func newLayersCmd(g *globals) *cobra.Command {
 					}
 					return o, nil
 				},
-				render: func(w io.Writer, format string, o *layers.Output) error {
-					if format == "json" {
-						return report.WriteJSON(w, o)
-					}
-					return o.WriteTable(w, f.top)
-				},
-				verdict: func(o *layers.Output) string {
-					if layers.Failed(o.CI) {
-						return "layers: a CI rule failed"
-					}
-					return ""
-				},
+				render:  func(w io.Writer, format string, o *layers.Output) error { return o.Write(w, format, f.top) },
+				verdict: (*layers.Output).Verdict,
 			})
 		},
 	}
@@ -69,16 +63,4 @@ func newLayersCmd(g *globals) *cobra.Command {
 	fl.StringVar(&f.highestUserWaste, "highest-user-wasted-percent", "", "fail when wasted/user bytes is above this ratio (0-1), or 'disabled'")
 	fl.IntVar(&f.top, "top", 10, "how many of the most wasteful files to list")
 	return cmd
-}
-
-// thresholds starts from Dive's defaults, applies the .dive-ci file, then
-// the flags given.
-func (f *layersFlags) thresholds(cmd *cobra.Command) (layers.Thresholds, error) {
-	t, err := layers.LoadThresholds(f.ciConfig, cmd.Flags().Changed("ci-config"))
-	if err != nil {
-		return t, err
-	}
-	err = t.Override(changed(cmd, "lowest-efficiency", &f.lowestEff), changed(cmd, "highest-wasted-bytes", &f.highestWasted),
-		changed(cmd, "highest-user-wasted-percent", &f.highestUserWaste))
-	return t, err
 }
