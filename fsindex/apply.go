@@ -37,7 +37,7 @@ func (a *applier) apply(li int, res *layerResult) {
 		case kindOpaque:
 			l.Changes = append(l.Changes, Change{Path: r.path, Kind: OpaqueDir})
 			if n, _ := a.lookup(r.path); n != nil && n.entry.Type == TypeDir {
-				for name := range n.children {
+				for _, name := range sortedNames(n.children) {
 					a.remove(n, name, li)
 				}
 			}
@@ -94,8 +94,8 @@ func (a *applier) remove(parent *node, name string, layer int) {
 			l.RemovedBytes += e.Size
 		}
 		a.dropData(e.Path)
-		for _, c := range n.children {
-			walk(c)
+		for _, name := range sortedNames(n.children) {
+			walk(n.children[name])
 		}
 	}
 	walk(n)
@@ -135,7 +135,7 @@ func (a *applier) add(li int, r *record) ChangeKind {
 		kind = Modified
 		oldAdded, oldMods := old.entry.Added, old.entry.Modified
 		if old.entry.Type == TypeDir && len(old.children) > 0 {
-			for c := range old.children {
+			for _, c := range sortedNames(old.children) {
 				a.remove(old, c, li)
 			}
 		}
@@ -224,4 +224,15 @@ func (a *applier) freeze() {
 			delete(x.data, p)
 		}
 	}
+}
+
+// sortedNames returns a directory's child names in order, so that Removed
+// lists removals the same way on every run.
+func sortedNames(children map[string]*node) []string {
+	names := make([]string, 0, len(children))
+	for name := range children {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
 }

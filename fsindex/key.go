@@ -33,6 +33,7 @@ func NewKey[T any](name string, maxSize int64, match func(*Candidate) bool, pars
 			}
 			return v, nil
 		},
+		codec: typedCodec[T]{},
 	}}
 }
 

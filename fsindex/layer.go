@@ -60,6 +60,13 @@ type layerResult struct {
 	skipped          []Skipped
 	compressed       bool
 	uncompressedSize int64
+	// entries counts the tar headers (for WithMaxEntries on a cache hit);
+	// outcomes says what each want made of each record (for the cache);
+	// capped is set when WithMaxKeptBytes dropped a file, which depends on
+	// the other layers, so the layer is not cached.
+	entries  int64
+	outcomes []outcome
+	capped   bool
 }
 
 // rawStreamer is implemented by layers that know the cheapest way to read
@@ -148,6 +155,14 @@ func (t *tarStream) Seek(offset int64, whence int) (int64, error) {
 	return t.n, nil
 }
 
+// maxPooled is the largest file the parse pool takes (most ELF files and
+// every file the secret scan reads); up to maxScratch, files are parsed in
+// line from a reused buffer, and larger ones from a mapped temporary file.
+const (
+	maxPooled  = 1 << 20
+	maxScratch = 4 << 20
+)
+
 // parser turns one layer's tar stream into records.
 type parser struct {
 	o      *options
@@ -156,8 +171,14 @@ type parser struct {
 	count  *atomic.Int64 // entries over all layers
 	result layerResult
 	head   [HeadSize]byte
-	// scratch holds the bytes of files only a key's parse reads.
+	// pool parses the files of at most maxPooled bytes that only parses
+	// read; spill holds those over maxScratch.
+	pool  *parsePool
+	spill spill
+	// scratch holds a file only parses read, in line.
 	scratch []byte
+	// skipKeys gives each of result.skipped its place (finishParses).
+	skipKeys []skipKey
 }
 
 // layerStream is a layer's tar stream: decompressed, counted and hashed, so
@@ -254,19 +275,43 @@ func (s *layerStream) Close() {
 	s.raw.Close()
 }
 
-// parseLayer reads layer l once: decompresses it, checks its digests, and
-// parses every tar entry.
+// parseLayer returns what layer l holds: from the cache when it has the
+// layer, else read (and then stored in the cache).
 func (o *options) parseLayer(ctx context.Context, l v1.Layer, index int, wantDiffID v1.Hash, kept, count *atomic.Int64) (*layerResult, error) {
+	res, found, err := o.fromCache(l, index, wantDiffID, kept, count)
+	if res != nil || err != nil {
+		if res != nil {
+			o.log.Debug("layer from the cache", "layer", index, "diff_id", wantDiffID)
+		}
+		return res, err
+	}
+	res, err = o.readLayer(ctx, l, index, wantDiffID, kept, count)
+	if err != nil {
+		return nil, err
+	}
+	o.toCache(wantDiffID, res, found)
+	return res, nil
+}
+
+// readLayer reads layer l once: decompresses it, checks its digests, and
+// parses every tar entry.
+func (o *options) readLayer(ctx context.Context, l v1.Layer, index int, wantDiffID v1.Hash, kept, count *atomic.Int64) (*layerResult, error) {
 	s, err := openLayerStream(ctx, l, o.progress, o.verify)
 	if err != nil {
 		return nil, err
 	}
 	defer s.Close()
 	p := &parser{o: o, layer: index, kept: kept, count: count}
+	defer p.spill.close()
+	if o.parses() {
+		p.pool = newParsePool(o)
+		defer p.pool.wait()
+	}
 	p.result.compressed = s.compressed
 	if err := p.readTar(tar.NewReader(s.tar)); err != nil {
 		return nil, err
 	}
+	p.finishParses()
 	if err := s.finish(l, wantDiffID); err != nil {
 		return nil, err
 	}
@@ -299,6 +344,7 @@ func (p *parser) readTar(tr *tar.Reader) error {
 			}
 			return fmt.Errorf("corrupt layer tar after %d entries: %w", n, decompressError(err))
 		}
+		p.result.entries++
 		if c := p.count.Add(1); c > int64(p.o.maxEntries) {
 			return fmt.Errorf("image has more than %d entries; refusing to index it (see WithMaxEntries)", p.o.maxEntries)
 		}
@@ -402,7 +448,9 @@ func (p *parser) contents(tr *tar.Reader, r *record) error {
 	if _, err := io.ReadFull(tr, head); err != nil {
 		return fmt.Errorf("reading %s: %w", r.path, truncated(err))
 	}
+	rec := len(p.result.records) // r's index once entry appends it
 	var matched []*Want
+	var matchedAt []int // indexes of matched in p.o.wants
 	var need int64
 	cand := Candidate{Path: r.path, Mode: r.mode, Size: r.size, Head: head}
 	for i := range p.o.wants {
@@ -411,15 +459,17 @@ func (p *parser) contents(tr *tar.Reader, r *record) error {
 			continue
 		}
 		if w.headOnly {
-			p.parse(r, w, head) // the body is not read for it
+			v, err := w.parse(r.path, head) // the body is not read for it
+			p.parsed(rec, r, i, v, err, skipTooLarge)
 			continue
 		}
 		if r.size > w.maxSize() {
-			p.result.skipped = append(p.result.skipped, Skipped{Path: r.path, Want: w.Name, Size: r.size,
-				Reason: fmt.Sprintf("larger than the %d bytes this want reads", w.maxSize())})
+			p.outcome(i, outcomeTooLarge, "")
+			p.skip(rec, skipTooLarge, i, Skipped{Path: r.path, Want: w.Name, Size: r.size, Reason: tooLargeReason(w)})
 			continue
 		}
 		matched = append(matched, w)
+		matchedAt = append(matchedAt, i)
 		need = r.size
 	}
 	if len(matched) == 0 {
@@ -433,50 +483,60 @@ func (p *parser) contents(tr *tar.Reader, r *record) error {
 	}
 	if keepBytes && p.kept.Add(need) > p.o.maxKeptBytes {
 		p.kept.Add(-need)
-		for _, w := range matched {
-			p.result.skipped = append(p.result.skipped, Skipped{Path: r.path, Want: w.Name, Size: r.size,
+		p.result.capped = true
+		for j, w := range matched {
+			p.skip(rec, skipBudget, matchedAt[j], Skipped{Path: r.path, Want: w.Name, Size: r.size,
 				Reason: fmt.Sprintf("all kept contents would exceed %d bytes", p.o.maxKeptBytes)})
 		}
 		return nil
 	}
-	// Bytes only a key's parse reads go into a buffer reused for the next file;
-	// bytes that are kept get their own.
+	// Bytes only a key's parse reads go to the parse pool, or for large
+	// files to a temporary file mapped into memory (one large ELF file must
+	// not take its size of heap); bytes that are kept get their own buffer.
 	var data []byte
-	if keepBytes {
-		data = make([]byte, r.size)
-	} else {
-		if int64(cap(p.scratch)) < r.size {
-			p.scratch = make([]byte, r.size)
+	switch {
+	case !keepBytes && r.size <= maxPooled && p.pool != nil:
+		buf := p.pool.buffer(r.size)
+		copy(buf, head)
+		if _, err := io.ReadFull(tr, buf[n:]); err != nil {
+			p.pool.free <- buf
+			return fmt.Errorf("reading %s: %w", r.path, truncated(err))
 		}
-		data = p.scratch[:r.size]
-	}
-	copy(data, head)
-	if _, err := io.ReadFull(tr, data[n:]); err != nil {
-		return fmt.Errorf("reading %s: %w", r.path, truncated(err))
-	}
-	for _, w := range matched {
-		if w.parse != nil {
-			p.parse(r, w, data)
+		p.pool.submit(&parseJob{rec: rec, path: r.path, wants: matchedAt, data: buf})
+		return nil
+	case keepBytes || r.size <= maxScratch:
+		if keepBytes {
+			data = make([]byte, r.size)
+		} else {
+			if int64(cap(p.scratch)) < r.size {
+				p.scratch = make([]byte, r.size)
+			}
+			data = p.scratch[:r.size]
 		}
+		copy(data, head)
+		if _, err := io.ReadFull(tr, data[n:]); err != nil {
+			return fmt.Errorf("reading %s: %w", r.path, truncated(err))
+		}
+	default:
+		mapped, release, err := p.spill.read(tr, head, r.size)
+		if err != nil {
+			return fmt.Errorf("reading %s: %w", r.path, truncated(err))
+		}
+		defer release()
+		data = mapped
+	}
+	for j, w := range matched {
+		if w.parse == nil {
+			p.outcome(matchedAt[j], outcomeData, "")
+			continue
+		}
+		v, err := w.parse(r.path, data)
+		p.parsed(rec, r, matchedAt[j], v, err, skipParse)
 	}
 	if keepBytes {
 		r.data = data
 	}
 	return nil
-}
-
-// parse runs a key's parse on a file's bytes (or head) and records the
-// value, or why there is none.
-func (p *parser) parse(r *record, w *Want, data []byte) {
-	v, err := w.parse(r.path, data)
-	if err != nil {
-		p.result.skipped = append(p.result.skipped, Skipped{Path: r.path, Want: w.Name, Size: r.size, Reason: "parse: " + err.Error()})
-		return
-	}
-	if r.parsed == nil {
-		r.parsed = map[string]any{}
-	}
-	r.parsed[w.Name] = v
 }
 
 func truncated(err error) error {

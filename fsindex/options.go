@@ -47,6 +47,8 @@ type options struct {
 	maxEntries   int
 	verify       bool
 	baseDiffIDs  []v1.Hash
+	cache        Cache
+	cacheSecret  func(string) bool
 	config       *v1.ConfigFile
 }
 
@@ -152,4 +154,14 @@ func WithBase(diffIDs []v1.Hash) Option {
 // History, ...); Build reads the image's own and ignores it.
 func WithConfig(cfg *v1.ConfigFile) Option {
 	return func(o *options) error { o.config = cfg; return nil }
+}
+
+// parses reports whether any want parses what it matches.
+func (o *options) parses() bool {
+	for i := range o.wants {
+		if o.wants[i].parse != nil {
+			return true
+		}
+	}
+	return false
 }

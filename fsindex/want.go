@@ -21,6 +21,10 @@ type Want struct {
 	// headOnly, set by NewHeadKey, gives parse the Candidate's head only:
 	// the body is not read for it, whatever its size.
 	headOnly bool
+
+	// codec encodes parse's values for a Cache (set by NewKey, from the
+	// key's type).
+	codec valueCodec
 }
 
 // Candidate is a regular file as the walker meets it in a layer tar.

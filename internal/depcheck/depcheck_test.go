@@ -59,16 +59,17 @@ var allowed = map[string][]string{
 	"internal/textdist":     {},
 
 	// 1. leaves
-	"report":            {},
-	"elfinfo":           {},
-	"fsindex":           {"internal/fstar"},
-	"debian":            {},
-	"debian/debiantest": {},
-	"audit/secrets":     {},
-	"image":             {"internal/fstar", "internal/textdist"},
-	"examples":          {}, // embedded files
-	"scripts":           {},
-	"ci":                {}, // tests of the CI integrations only
+	"report":             {},
+	"elfinfo":            {},
+	"fsindex":            {"internal/fstar"},
+	"fsindex/layercache": {}, // the layer cache on disk (fsindex.Cache)
+	"debian":             {},
+	"debian/debiantest":  {},
+	"audit/secrets":      {},
+	"image":              {"internal/fstar", "internal/textdist"},
+	"examples":           {}, // embedded files
+	"scripts":            {},
+	"ci":                 {}, // tests of the CI integrations only
 
 	// 2. shared inputs
 	"policy":     {"report"},
@@ -107,7 +108,8 @@ var allowed = map[string][]string{
 
 	// 6. and 7. the CLI and its main
 	"cmd/harden/internal/cli": {"attach", "audit", "base", "batch", "compare", "demo", "dockerfile", "dockerfile/lint", "dockerfile/rules",
-		"engine", "fleet", "fsindex", "image", "internal/atomicfile", "internal/buildinfo", "internal/dockerplugin", "internal/progress", "layers", "minify", "patch", "pin", "policy", "redact", "report",
+		"engine", "fleet", "fsindex", "fsindex/layercache", "image", "internal/atomicfile", "internal/buildinfo", "internal/dockerplugin", "internal/progress",
+		"layers", "minify", "patch", "pin", "policy", "redact", "report",
 		"runconfig", "sbom", "vuln", "workload"},
 }
 

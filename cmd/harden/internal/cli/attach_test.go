@@ -97,13 +97,25 @@ func TestAttachTenImages(t *testing.T) {
 		pushTo(t, ref, img)
 		refs = append(refs, ref)
 	}
-	printed := map[string]string{}
+	// the ten in one run, two at a time: one JSON line each, each attached
+	args := []string{"audit", "--insecure", "--attach", "--format", "jsonl", "--jobs", "2"}
 	for _, ref := range refs {
-		out, stderr := run(t, "audit", "--insecure", "--attach", "--format", "json", "registry:"+ref)
-		if !strings.Contains(stderr, "attached the audit result (json)") {
-			t.Errorf("%s: no attach line on stderr: %s", ref, stderr)
+		args = append(args, "registry:"+ref)
+	}
+	out, stderr := run(t, args...)
+	if n := strings.Count(stderr, "attached the audit result (json)"); n != len(refs) {
+		t.Errorf("%d attach lines on stderr, want %d: %s", n, len(refs), stderr)
+	}
+	printed := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var r struct {
+			Ref, Status string
+			Result      json.RawMessage
 		}
-		printed[ref] = out
+		if err := json.Unmarshal([]byte(line), &r); err != nil || r.Status != "ok" {
+			t.Fatalf("line %q: %v", line, err)
+		}
+		printed[strings.TrimPrefix(r.Ref, "registry:")] = canonicalJSON(t, r.Result)
 	}
 	seen := map[string]bool{}
 	for _, ref := range refs {
@@ -116,7 +128,7 @@ func TestAttachTenImages(t *testing.T) {
 		}
 		seen[v.Results[0].Digest] = true
 		got, _ := run(t, "results", "--insecure", "--fetch", ref)
-		if got != printed[ref] {
+		if canonicalJSON(t, []byte(got)) != printed[ref] {
 			t.Errorf("%s: the fetched audit is not what audit printed:\n%s\n---\n%s", ref, got, printed[ref])
 		}
 	}
@@ -141,10 +153,10 @@ func TestAttachTenImages(t *testing.T) {
 	if s := listResults(t, "--type", "scan", ref).Results; len(s) != 0 {
 		t.Fatalf("--type scan: %+v, want none", s)
 	}
-	out := filepath.Join(t.TempDir(), "bom.json")
-	run(t, "results", "--insecure", "--type", "sbom", "--fetch", "--output", out, ref)
+	bomFile := filepath.Join(t.TempDir(), "bom.json")
+	run(t, "results", "--insecure", "--type", "sbom", "--fetch", "--output", bomFile, ref)
 	var bom struct{ BOMFormat string }
-	if b, err := os.ReadFile(out); err != nil || json.Unmarshal(b, &bom) != nil || bom.BOMFormat != "CycloneDX" {
+	if b, err := os.ReadFile(bomFile); err != nil || json.Unmarshal(b, &bom) != nil || bom.BOMFormat != "CycloneDX" {
 		t.Fatalf("the fetched SBOM: %v %q", err, bom.BOMFormat)
 	}
 	table, _ := run(t, "results", "--insecure", ref)
@@ -246,4 +258,16 @@ func TestScanAttachRefusesSBOMFile(t *testing.T) {
 	if r := listResults(t, ref).Results; len(r) != 0 {
 		t.Fatalf("attached from an SBOM file: %+v", r)
 	}
+}
+
+// canonicalJSON is data re-encoded compactly, to compare a JSON Lines
+// result with the indented document attached for it.
+func canonicalJSON(t *testing.T, data []byte) string {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal(data, &v); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, data)
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
 }

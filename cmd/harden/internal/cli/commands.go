@@ -13,7 +13,7 @@ var commandGroups = []*cobra.Group{
 func commands(g *globals) []*cobra.Command {
 	grouped := map[string][]*cobra.Command{
 		"harden":  {newLintCmd(g), newFixCmd(g), newPinCmd(g), newMinifyCmd(g), newBaseCmd(g), newPatchCmd(g), newRuntimeCmd(g), newDebugCmd(g)},
-		"inspect": {newAuditCmd(g), newLayersCmd(g), newFilesCmd(g), newSbomCmd(g), newScanCmd(g), newResultsCmd(g), newDBCmd(g), newFleetCmd(g)},
+		"inspect": {newAuditCmd(g), newLayersCmd(g), newFilesCmd(g), newSbomCmd(g), newScanCmd(g), newResultsCmd(g), newDBCmd(g), newCacheCmd(g), newFleetCmd(g)},
 		"prove":   {newCompareCmd(g), newReportCmd(g), newDemoCmd(g)},
 	}
 	var out []*cobra.Command

@@ -6,6 +6,7 @@ import (
 
 	"github.com/harden-dev/harden/fsindex"
 	"github.com/harden-dev/harden/image"
+	"github.com/harden-dev/harden/redact"
 	"github.com/spf13/cobra"
 )
 
@@ -44,16 +45,24 @@ func (g *globals) indexImage(ctx context.Context, ref string, f *imageFlags, wan
 	}
 	if slot, ok := ctx.Value(readKey{}).(*readImage); ok {
 		slot.ref = img.Ref.String()
-		if d, err := img.Digest(); err == nil {
-			slot.digest = d.String() // names the image's --output-dir file
-		}
+		// The digest names the image's --output-dir file: the manifest's
+		// for a registry image; elsewhere the config's (the image ID), as
+		// a manifest digest of uncompressed layers means gzipping them all.
 		if img.Ref.Transport == image.Registry {
+			if d, err := img.Digest(); err == nil {
+				slot.digest = d.String()
+			}
 			if c, err := img.ConfigName(); err == nil {
 				slot.config = c.String() // --attach checks the name still means this image
 			}
+		} else if c, err := img.ConfigName(); err == nil {
+			slot.digest = c.String()
 		}
 	}
 	opts := []fsindex.Option{fsindex.WithLogger(g.log), fsindex.WithWants(wants...)}
+	if c := g.layerCache(); c != nil {
+		opts = append(opts, fsindex.WithCache(c), fsindex.WithCacheFilter(redact.Contains))
+	}
 	if p := g.progress("reading " + ref); p != nil {
 		opts = append(opts, fsindex.WithProgress(p))
 	}

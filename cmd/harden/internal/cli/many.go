@@ -146,7 +146,10 @@ func (g *globals) expandRefs(ctx context.Context, f *manyFlags, args []string) (
 	if f.imagesFrom == "" && !f.allTags && !slices.ContainsFunc(args, func(a string) bool { return strings.HasPrefix(a, "registry:") }) {
 		return args, nil
 	}
-	opts := []batch.Option{batch.WithStdin(g.stdin), batch.WithAllTags(f.allTags), batch.WithImageOptions(g.imageOptions(f.image)...), batch.WithLogger(g.log)}
+	opts := []batch.Option{batch.WithAllTags(f.allTags), batch.WithImageOptions(g.imageOptions(f.image)...), batch.WithLogger(g.log)}
+	if g.stdin != nil {
+		opts = append(opts, batch.WithStdin(g.stdin))
+	}
 	if f.imagesFrom != "" {
 		opts = append(opts, batch.WithImagesFrom(f.imagesFrom))
 	}

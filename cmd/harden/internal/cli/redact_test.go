@@ -172,9 +172,11 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 			}
 		}
 	}
+	cacheDir := filepath.Join(dir, "cache")
 	run := func(t *testing.T, args ...string) []byte {
 		t.Helper()
 		var stdout, stderr bytes.Buffer
+		args = append(args, "--cache-dir", cacheDir) // the layer cache is written output too
 		code := Main(context.Background(), args, strings.NewReader(""), &stdout, &stderr)
 		if code > 1 {
 			t.Errorf("harden %s: exit %d\n%s", strings.Join(args, " "), code, stderr.String())
@@ -223,6 +225,30 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 			})
 		}
 	}
+
+	// nothing the layer cache stored holds a planted value, and it stored
+	// something (the layers without a secret)
+	t.Run("cache", func(t *testing.T) {
+		n := 0
+		err := filepath.WalkDir(cacheDir, func(p string, d os.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			n++
+			check(t, p, data)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			t.Error("the layer cache stored nothing")
+		}
+	})
 
 	// audit still finds every one of them, by its rule
 	t.Run("audit/finds", func(t *testing.T) {

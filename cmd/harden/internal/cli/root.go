@@ -27,6 +27,9 @@ type globals struct {
 	// cpuProfile, when set, writes a CPU profile of the command (hidden flag).
 	cpuProfile  string
 	stopProfile func()
+	// layerCacheDir and noCache choose the layer cache (see layerCache).
+	layerCacheDir string
+	noCache       bool
 
 	stdin          io.Reader
 	stdout, stderr io.Writer
@@ -110,6 +113,8 @@ func New(g *globals) *cobra.Command {
 	pf.BoolVarP(&g.quiet, "quiet", "q", false, "no progress and no informational messages")
 	pf.BoolVar(&g.noColor, "no-color", false, "no colour in output (NO_COLOR is honoured too)")
 	pf.BoolVar(&g.debug, "debug", false, "log debug details to stderr, such as which image source was chosen")
+	pf.StringVar(&g.layerCacheDir, "cache-dir", "", "layer cache directory (default $XDG_CACHE_HOME/harden/layers)")
+	pf.BoolVar(&g.noCache, "no-cache", false, "read every layer, neither using nor filling the layer cache")
 	pf.StringVar(&g.cpuProfile, "cpuprofile", "", "write a CPU profile to this file")
 	_ = pf.MarkHidden("cpuprofile")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
