@@ -144,3 +144,18 @@ func WriteMarkdown(w io.Writer, ref string, res *Result) error {
 	}
 	return nil
 }
+
+// Write writes the output in a --format: json, sarif (version is
+// harden's), markdown, else a table (all lists info findings and every
+// piece of evidence).
+func (o *Output) Write(w io.Writer, format, version string, all bool) error {
+	switch format {
+	case "json":
+		return report.WriteJSON(w, o)
+	case "sarif":
+		return WriteSARIF(w, o.Image, o.Result, version)
+	case "markdown":
+		return WriteMarkdown(w, o.Image, o.Result)
+	}
+	return WriteTable(w, o.Image, o.Result, all)
+}

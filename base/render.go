@@ -9,8 +9,11 @@ import (
 	"github.com/harden-dev/harden/report"
 )
 
-// WritePresets prints the presets as a table.
-func WritePresets(w io.Writer, rows []PresetInfo) error {
+// WritePresets prints the presets as a table, or as JSON with format json.
+func WritePresets(w io.Writer, format string, rows []PresetInfo) error {
+	if format == "json" {
+		return report.WriteJSON(w, rows)
+	}
 	t := report.NewTable("PRESET", "PACKAGES", "ENTRYPOINT", "DESCRIPTION")
 	for _, r := range rows {
 		t.Add(r.Name, strings.Join(r.Packages, " "), strings.Join(r.Entrypoint, " "), r.Description)
@@ -33,4 +36,28 @@ func (o *Outcome) Summary() string {
 	return fmt.Sprintf("built %s for %s in %s: %d packages, layer %s (%s uncompressed), %s",
 		report.Or(o.Spec.Preset, "base"), o.Arch, o.Elapsed.Round(time.Millisecond), len(o.Packages),
 		report.Bytes(o.LayerSize), report.Bytes(o.LayerUncompressedSize), o.Digest)
+}
+
+// Write writes the result in a --format: json, else the package table.
+func (o *Outcome) Write(w io.Writer, format string) error {
+	if format == "json" {
+		return report.WriteJSON(w, o.Result)
+	}
+	return o.WriteTable(w)
+}
+
+// Lines are the lines for people after the table of a build (none for
+// ResolveOnly): the summary and where the image went.
+func (o *Outcome) Lines(req Request) []string {
+	if req.ResolveOnly {
+		return nil
+	}
+	out := []string{o.Summary()}
+	for _, dst := range req.Outputs {
+		out = append(out, "wrote "+dst)
+	}
+	if len(req.Outputs) == 0 {
+		out = append(out, "no -o given: the image was built but not written")
+	}
+	return out
 }

@@ -52,7 +52,7 @@ func Expand(ctx context.Context, args []string, opts ...Option) ([]string, error
 		inputs = append(inputs, a)
 	}
 	if o.imagesFrom != "" {
-		list, err := o.readImagesFrom()
+		list, err := ReadListFile(o.imagesFrom, o.stdin)
 		if err != nil {
 			return nil, err
 		}
@@ -90,17 +90,18 @@ func Expand(ctx context.Context, args []string, opts ...Option) ([]string, error
 	return out, nil
 }
 
-// readImagesFrom reads the --images-from file, or standard input for "-".
-func (o *options) readImagesFrom() ([]string, error) {
-	if o.imagesFrom == "-" {
-		return ReadList(o.stdin, "standard input")
+// ReadListFile reads the list in the file name (ReadList), or in stdin
+// for "-".
+func ReadListFile(name string, stdin io.Reader) ([]string, error) {
+	if name == "-" {
+		return ReadList(stdin, "standard input")
 	}
-	f, err := os.Open(o.imagesFrom)
+	f, err := os.Open(name)
 	if err != nil {
 		return nil, fmt.Errorf("--images-from: %w", err)
 	}
 	defer f.Close()
-	return ReadList(f, o.imagesFrom)
+	return ReadList(f, name)
 }
 
 // ReadList reads image references one a line from r. Surrounding spaces are

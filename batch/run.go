@@ -45,6 +45,9 @@ type Result struct {
 	// Value is the command's result object (what --format json prints for
 	// one image), when there is one.
 	Value any `json:"result,omitempty"`
+	// Text is the result rendered for people, what the Text sink prints
+	// (never in JSON).
+	Text []byte `json:"-"`
 }
 
 // Func runs the command on one image. The runner fills Ref. A returned
@@ -74,6 +77,23 @@ func (s Summary) Worst() Status {
 		return StatusPolicy
 	}
 	return StatusOK
+}
+
+// String counts the images by how they ended, for a closing line.
+func (s Summary) String() string {
+	return fmt.Sprintf("%d images: %d ok, %d crossed a threshold, %d failed", s.Total(), s.OK, s.Policy, s.Failed)
+}
+
+// Err is the run's verdict on one line: how many images failed, else how
+// many crossed a threshold (Worst says which); nil when all passed.
+func (s Summary) Err() error {
+	switch s.Worst() {
+	case StatusError:
+		return fmt.Errorf("%d of %d images could not be analyzed", s.Failed, s.Total())
+	case StatusPolicy:
+		return fmt.Errorf("%d of %d images crossed a threshold", s.Policy, s.Total())
+	}
+	return nil
 }
 
 // Sink receives each result as soon as its image is done. Run calls Put

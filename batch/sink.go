@@ -51,3 +51,29 @@ func (t tee) Put(r Result) error {
 	}
 	return errors.Join(errs...)
 }
+
+// Text writes each result for people, as it completes: the error line
+// "PREFIX: REF: ERROR" to errs when it has one, then its Text and a blank
+// line to out.
+type Text struct {
+	out, errs io.Writer
+	prefix    string
+}
+
+// NewText writes texts to out and error lines, each begun with prefix, to
+// errs. Run serialises Put, so results never interleave.
+func NewText(out, errs io.Writer, prefix string) *Text {
+	return &Text{out: out, errs: errs, prefix: prefix}
+}
+
+// Put writes r.
+func (t *Text) Put(r Result) error {
+	if r.Error != "" {
+		fmt.Fprintf(t.errs, "%s: %s: %s\n", t.prefix, r.Ref, r.Error)
+	}
+	if r.Text != nil {
+		t.out.Write(r.Text)
+		fmt.Fprintln(t.out)
+	}
+	return nil
+}

@@ -131,3 +131,45 @@ func TestTee(t *testing.T) {
 		t.Errorf("Tee after an error: %v, %d puts", err, len(c.got))
 	}
 }
+
+func TestTextPrintsErrorThenRendering(t *testing.T) {
+	var out, errs bytes.Buffer
+	s := NewText(&out, &errs, "harden")
+	for _, r := range []Result{
+		{Ref: "a", Status: StatusOK, Text: []byte("table a\n")},
+		{Ref: "b", Status: StatusPolicy, Error: "score 40 is below 80", Text: []byte("table b\n")},
+		{Ref: "c", Status: StatusError, Error: "c: no such image"},
+	} {
+		if err := s.Put(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, want := out.String(), "table a\n\ntable b\n\n"; got != want {
+		t.Errorf("stdout %q, want %q", got, want)
+	}
+	if got, want := errs.String(), "harden: b: score 40 is below 80\nharden: c: c: no such image\n"; got != want {
+		t.Errorf("stderr %q, want %q", got, want)
+	}
+}
+
+func TestSummaryErr(t *testing.T) {
+	for _, c := range []struct {
+		s    Summary
+		want string
+	}{
+		{Summary{OK: 3}, ""},
+		{Summary{OK: 2, Policy: 1}, "1 of 3 images crossed a threshold"},
+		{Summary{OK: 1, Policy: 1, Failed: 1, NotStarted: 1}, "1 of 4 images could not be analyzed"},
+	} {
+		got := ""
+		if err := c.s.Err(); err != nil {
+			got = err.Error()
+		}
+		if got != c.want {
+			t.Errorf("%+v: Err %q, want %q", c.s, got, c.want)
+		}
+	}
+	if got, want := (Summary{OK: 1, Policy: 2, Failed: 3}).String(), "6 images: 1 ok, 2 crossed a threshold, 3 failed"; got != want {
+		t.Errorf("String %q, want %q", got, want)
+	}
+}

@@ -108,6 +108,13 @@ func (c *Comparison) Write(w io.Writer, format string, opts HTMLOptions) error {
 	return c.WriteText(w)
 }
 
+// Written is what `harden report --format json` prints besides the page:
+// the file it was written to and the comparison.
+type Written struct {
+	Output string `json:"output"`
+	*Comparison
+}
+
 // WriteHTMLFile writes the report page to name atomically, redacted like
 // harden's standard output (a report is never the place for a secret from
 // an image), and returns its size.

@@ -6,10 +6,7 @@
 package fleet
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
-	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -18,7 +15,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"sigs.k8s.io/yaml"
 )
 
 // maxConfigMap is what Kubernetes stores in one ConfigMap (1 MiB), less
@@ -259,41 +255,3 @@ func (j *Job) volumes() []corev1.Volume {
 }
 
 func ptr[T any](v T) *T { return &v }
-
-// WriteYAML writes the objects as one multi-document YAML stream, ready
-// for kubectl apply -f -.
-func (o *Objects) WriteYAML(w io.Writer) error {
-	var buf bytes.Buffer
-	for i, obj := range []any{o.ServiceAccount, o.ConfigMap, o.Job} {
-		b, err := yaml.Marshal(obj)
-		if err != nil {
-			return err
-		}
-		if i > 0 {
-			buf.WriteString("---\n")
-		}
-		buf.Write(b)
-	}
-	_, err := w.Write(buf.Bytes())
-	return err
-}
-
-// WriteJSON writes the objects as a Kubernetes List, for kubectl apply -f -.
-func (o *Objects) WriteJSON(w io.Writer) error {
-	list := map[string]any{"apiVersion": "v1", "kind": "List", "items": []any{o.ServiceAccount, o.ConfigMap, o.Job}}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(list)
-}
-
-// Shards is the number of shards (completions).
-func (o *Objects) Shards() int { return len(o.ConfigMap.Data) }
-
-// Images are the references in the shards, in shard order.
-func (o *Objects) Images() []string {
-	var out []string
-	for i := range o.Shards() {
-		out = append(out, strings.Fields(o.ConfigMap.Data[strconv.Itoa(i)])...)
-	}
-	return out
-}

@@ -19,6 +19,16 @@ func (i *Image) RunName() string {
 	return i.Ref.String()
 }
 
+// GivenName is the name the user gave for an image from the engine or a
+// registry, and "" for archives and layouts, whose tags say more.
+func (i *Image) GivenName() string {
+	switch i.Ref.Transport {
+	case DockerDaemon, Registry:
+		return i.Ref.Name
+	}
+	return ""
+}
+
 // EngineName is the engine's name for an image read from the engine, and
 // "" for an image from anywhere else.
 func (i *Image) EngineName() string {

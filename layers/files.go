@@ -24,14 +24,16 @@ type File struct {
 	Modified []int  `json:"modifiedIn,omitempty"`
 }
 
-// ValidType reports whether t names an entry type (file, dir, symlink, …).
-func ValidType(t string) bool {
-	for _, ty := range []fsindex.Type{fsindex.TypeRegular, fsindex.TypeDir, fsindex.TypeSymlink, fsindex.TypeHardlink, fsindex.TypeChar, fsindex.TypeBlock, fsindex.TypeFIFO} {
-		if t == ty.String() {
-			return true
+// CheckTypes rejects a --type that names no entry type (file, dir,
+// symlink, …).
+func CheckTypes(types []string) error {
+	valid := []fsindex.Type{fsindex.TypeRegular, fsindex.TypeDir, fsindex.TypeSymlink, fsindex.TypeHardlink, fsindex.TypeChar, fsindex.TypeBlock, fsindex.TypeFIFO}
+	for _, t := range types {
+		if !slices.ContainsFunc(valid, func(ty fsindex.Type) bool { return t == ty.String() }) {
+			return fmt.Errorf("unknown --type %q (want file, dir, symlink, hardlink, char, block or fifo)", t)
 		}
 	}
-	return false
+	return nil
 }
 
 // Files returns the entry at prefix (when it exists) and everything below,
@@ -66,8 +68,12 @@ func FilesJSON(entries []*fsindex.Entry) []File {
 	return out
 }
 
-// WriteFiles prints entries as a table: mode, owner, size, layer, path.
-func WriteFiles(w io.Writer, entries []*fsindex.Entry) error {
+// WriteFiles prints entries as a table (mode, owner, size, layer, path),
+// or with format json as FilesJSON.
+func WriteFiles(w io.Writer, format string, entries []*fsindex.Entry) error {
+	if format == "json" {
+		return report.WriteJSON(w, FilesJSON(entries))
+	}
 	t := report.NewTable("MODE", "UID:GID", "SIZE", "LAYER", "PATH").AlignRight(2, 3)
 	for _, e := range entries {
 		p := e.Path

@@ -17,6 +17,23 @@ type Output struct {
 	CI []RuleResult `json:"ci,omitempty"`
 }
 
+// Write writes the output in a --format: json, else a table with the top
+// most wasteful files.
+func (o *Output) Write(w io.Writer, format string, top int) error {
+	if format == "json" {
+		return report.WriteJSON(w, o)
+	}
+	return o.WriteTable(w, top)
+}
+
+// Verdict says why the output fails its CI rules ("" when it passes).
+func (o *Output) Verdict() string {
+	if Failed(o.CI) {
+		return "layers: a CI rule failed"
+	}
+	return ""
+}
+
 // LoadThresholds is Dive's defaults with the .dive-ci file at path applied;
 // a missing file is fine unless required.
 func LoadThresholds(path string, required bool) (Thresholds, error) {

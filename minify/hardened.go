@@ -59,3 +59,16 @@ func VerifyHardened(ctx context.Context, e *engine.Engine, engineRef string, img
 	}
 	return h, nil
 }
+
+// Lines are the proof's lines for people: each probe's answer and, when a
+// probe failed, the container's output.
+func (h *Hardened) Lines() []string {
+	var out []string
+	for _, a := range h.Answers {
+		out = append(out, "verify: "+a)
+	}
+	if len(h.Failed) > 0 && h.Logs != "" {
+		out = append(out, "the container's output:\n"+report.Truncate(h.Logs, 2000))
+	}
+	return out
+}

@@ -46,3 +46,18 @@ func CheckHelper(p, arch string) (int64, error) {
 	}
 	return int64(len(data)), nil
 }
+
+// Helper finds the helper binary for an image of arch: p when given (the
+// HARDEN_PROBE_BINARY override), else the running harden, checked with
+// CheckHelper. It returns the path and the binary's size.
+func Helper(p, arch string) (string, int64, error) {
+	if p == "" {
+		exe, err := os.Executable()
+		if err != nil {
+			return "", 0, err
+		}
+		p = exe
+	}
+	size, err := CheckHelper(p, arch)
+	return p, size, err
+}

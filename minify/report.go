@@ -148,3 +148,11 @@ func outcome(o Outcome) string {
 	}
 	return fmt.Sprintf("exit %d", o.ExitCode)
 }
+
+// Write writes the report in a --format: json, else text.
+func (r *Report) Write(w io.Writer, format string) error {
+	if format == "json" {
+		return report.WriteJSON(w, r)
+	}
+	return r.WriteText(w)
+}

@@ -39,6 +39,18 @@ type Request struct {
 	Helper func(arch string) (string, int64, error)
 }
 
+// CheckOutput rejects a request that does not say, or says wrongly,
+// where to write the image (-o).
+func (r *Request) CheckOutput() error {
+	if r.Output == "" {
+		return fmt.Errorf("say where to write the image with -o (docker-daemon:NAME:TAG, docker-archive:PATH, oci:DIR:TAG, registry:REF)")
+	}
+	if _, err := image.ParseReference(r.Output); err != nil {
+		return fmt.Errorf("-o: %w", err)
+	}
+	return nil
+}
+
 // Options checks the request and turns it into plan and build options.
 func (r *Request) Options() ([]Option, error) {
 	opts := []Option{WithLogger(r.Logger), WithInclude(r.Include...), WithExclude(r.Exclude...),

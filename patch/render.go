@@ -56,3 +56,31 @@ func (r *Result) WriteTable(w io.Writer) error {
 	}
 	return nil
 }
+
+// Lines are the lines for people that go beside the outcome's table: what
+// was written and the summary, or that the image is current.
+func (o *Outcome) Lines(ref string, outputs []string) []string {
+	if o.Image == nil {
+		if o.Empty() {
+			return []string{ref + " is current: no package to update; nothing written"}
+		}
+		return nil
+	}
+	var out []string
+	for _, dst := range outputs {
+		out = append(out, "wrote "+dst)
+	}
+	return append(out, o.Summary(ref))
+}
+
+// Write writes the outcome in a --format: json, else the plan's table and
+// the proof, when there is one.
+func (o *Outcome) Write(w io.Writer, format string) error {
+	if format == "json" {
+		return report.WriteJSON(w, o)
+	}
+	if err := o.WriteTable(w); err != nil || o.Verify == nil {
+		return err
+	}
+	return o.Verify.WriteText(w, "patched")
+}

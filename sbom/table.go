@@ -64,3 +64,16 @@ func (s Summary) String() string {
 	}
 	return out
 }
+
+// Encode writes s in a --format: json, cyclonedx, spdx, else a table.
+func Encode(w io.Writer, format string, s *SBOM) error {
+	switch format {
+	case "json":
+		return EncodeJSON(w, s)
+	case "cyclonedx":
+		return EncodeCycloneDX(w, s)
+	case "spdx":
+		return EncodeSPDX(w, s)
+	}
+	return EncodeTable(w, s)
+}

@@ -52,9 +52,13 @@ func writeEcosystems(w io.Writer, info Info) error {
 	return t.WriteText(w)
 }
 
-// ProblemLines are the import's skipped files and records, one line each.
+// ProblemLines are the import's skipped files and records, one line each
+// (none for a nil report).
 func (rep *ImportReport) ProblemLines() []string {
 	var out []string
+	if rep == nil {
+		return nil
+	}
 	for _, p := range rep.Problems {
 		id := ""
 		if p.ID != "" {

@@ -69,10 +69,10 @@ func run(t *testing.T, args ...string) (string, string) {
 	return stdout.String(), stderr.String()
 }
 
-func listResults(t *testing.T, args ...string) resultsJSON {
+func listResults(t *testing.T, args ...string) attach.Listing {
 	t.Helper()
 	out, _ := run(t, append([]string{"results", "--insecure", "--format", "json"}, args...)...)
-	var v resultsJSON
+	var v attach.Listing
 	if err := json.Unmarshal([]byte(out), &v); err != nil {
 		t.Fatalf("results JSON: %v\n%s", err, out)
 	}

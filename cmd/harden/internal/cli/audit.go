@@ -6,24 +6,18 @@ import (
 	"io"
 
 	"github.com/harden-dev/harden/audit"
-	"github.com/harden-dev/harden/image"
 	"github.com/harden-dev/harden/policy"
 	"github.com/harden-dev/harden/redact"
-	"github.com/harden-dev/harden/report"
 	"github.com/spf13/cobra"
 )
 
 type auditFlags struct {
-	image       imageFlags
-	many        manyFlags
-	failOn      string
-	ignore      []string
-	acceptFiles []string
-	acceptKeys  []string
-	config      string
-	requireELF  bool
-	minScore    int
-	all         bool
+	image                           imageFlags
+	many                            manyFlags
+	failOn, config                  string
+	ignore, acceptFiles, acceptKeys []string
+	requireELF, all                 bool
+	minScore                        int
 	// allowIncomplete lets --fail-on and --min-score pass an audit some
 	// of whose checks failed to run.
 	allowIncomplete bool
@@ -32,13 +26,11 @@ type auditFlags struct {
 func newAuditCmd(g *globals) *cobra.Command {
 	f := &auditFlags{}
 	cmd := &cobra.Command{
-		Use:   "audit IMAGE...",
-		Short: "What an attacker could use in an image: shells, package managers, tools, setuid, root, secrets; a score and grade",
-		Args:  imageArgs("IMAGE"),
+		Use:     "audit IMAGE...",
+		Short:   "What an attacker could use in an image: shells, package managers, tools, setuid, root, secrets; a score and grade",
+		Args:    imageArgs("IMAGE"),
+		PreRunE: g.formats("table", "json", "sarif", "markdown", "jsonl"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := g.checkFormat("table", "json", "sarif", "markdown", "jsonl"); err != nil {
-				return err
-			}
 			cfg, threshold, err := policy.LoadAudit(f.config, policy.AuditGates{Ignore: f.ignore, FailOn: f.failOn, FailOnSet: cmd.Flags().Changed("fail-on"), MinScore: f.minScore})
 			if err != nil {
 				return usageError{err}
@@ -49,26 +41,16 @@ func newAuditCmd(g *globals) *cobra.Command {
 			}
 			minScore := max(f.minScore, cfg.Audit.MinScore)
 			return runImages(cmd, g, &f.many, args, imageRun[*audit.Output]{
-				attach:  attach.Audit,
 				analyze: func(ctx context.Context, ref string) (*audit.Output, error) { return g.audit(ctx, ref, &f.image, opts) },
 				render: func(w io.Writer, format string, o *audit.Output) error {
-					switch format {
-					case "json":
-						return report.WriteJSON(w, o)
-					case "sarif":
-						return audit.WriteSARIF(w, o.Image, o.Result, readBuildInfo().Version)
-					case "markdown":
-						return audit.WriteMarkdown(w, o.Image, o.Result)
-					}
-					return audit.WriteTable(w, o.Image, o.Result, f.all)
+					return o.Write(w, format, readBuildInfo().Version, f.all)
 				},
 				verdict: func(o *audit.Output) string { return o.Gate(threshold, minScore, f.allowIncomplete) },
 			})
 		},
 	}
 	addImageFlags(cmd, &f.image)
-	addManyFlags(cmd, &f.many, &f.image)
-	addAttachFlag(cmd, &f.many.attach)
+	addManyFlags(cmd, &f.many, &f.image, attach.Audit)
 	fl := cmd.Flags()
 	fl.StringVar(&f.failOn, "fail-on", "", "exit 1 when a finding is at least this severe (low, medium, high, critical); default from .harden.yaml failOn")
 	fl.StringArrayVar(&f.ignore, "ignore", nil, "suppress findings with this ID: harden's, Dockle's or CIS's (repeatable)")
@@ -89,7 +71,7 @@ func (g *globals) audit(ctx context.Context, ref string, f *imageFlags, opts []a
 		return nil, err
 	}
 	defer img.Close()
-	opts = append(opts[:len(opts):len(opts)], audit.WithReference(imageName(img), img.Tags...))
+	opts = append(opts[:len(opts):len(opts)], audit.WithReference(img.GivenName(), img.Tags...))
 	res, err := audit.Run(ctx, x, opts...)
 	if err != nil {
 		return nil, err
@@ -102,14 +84,4 @@ func (g *globals) audit(ctx context.Context, ref string, f *imageFlags, opts []a
 		}
 	}
 	return &audit.Output{Image: img.Ref.String(), Result: res}, nil
-}
-
-// imageName is the name the user gave for daemon and registry images; for
-// archives and layouts the tags inside say more.
-func imageName(img *image.Image) string {
-	switch img.Ref.Transport {
-	case image.DockerDaemon, image.Registry:
-		return img.Ref.Name
-	}
-	return ""
 }

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/harden-dev/harden/base"
-	"github.com/harden-dev/harden/report"
 	"github.com/spf13/cobra"
 )
 
@@ -18,7 +17,55 @@ type baseOptions struct {
 	listPresets bool
 }
 
-func addBaseFlags(cmd *cobra.Command, o *baseOptions) {
+func newBaseCmd(g *globals) *cobra.Command {
+	o := &baseOptions{}
+	cmd := &cobra.Command{
+		Use:     "base [PRESET]",
+		Short:   "Build a distroless base image from Debian packages, without Docker",
+		Args:    cobra.MaximumNArgs(1),
+		PreRunE: g.formats("table", "json"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			req := o.req
+			if len(args) == 1 {
+				if req.Preset != "" && req.Preset != args[0] {
+					return usageError{fmt.Errorf("give the preset once: %q or --preset %q", args[0], req.Preset)}
+				}
+				req.Preset = args[0]
+			}
+			presets, err := base.LoadPresets(o.presetsFile)
+			if err != nil {
+				return usageError{err}
+			}
+			if o.listPresets {
+				rows, err := presets.List()
+				if err != nil {
+					return usageError{err}
+				}
+				return base.WritePresets(g.stdout, g.format, rows)
+			}
+			req.Presets, req.Logger = presets, g.log
+			if req.Epoch, err = g.sourceDate(); err != nil {
+				return err
+			}
+			r, err := base.Run(cmd.Context(), req)
+			if err != nil {
+				return err
+			}
+			for _, c := range r.Cut {
+				g.info("harden: warning: dependency cut: %s", c)
+			}
+			if r.WroteLock {
+				g.info("wrote lock %s (%d packages)", req.Lock, len(r.Lock.Packages))
+			}
+			if err := r.Write(g.stdout, g.format); err != nil {
+				return err
+			}
+			for _, l := range r.Lines(req) {
+				g.info("%s", l)
+			}
+			return nil
+		},
+	}
 	f, r := cmd.Flags(), &o.req
 	f.StringVar(&r.Preset, "preset", "", "preset to build: static, base, cc, nodejs, python3, java, or one from --presets")
 	f.StringVar(&o.presetsFile, "presets", "", "YAML file with more presets (same shape as the built-in presets.yaml)")
@@ -41,79 +88,7 @@ func addBaseFlags(cmd *cobra.Command, o *baseOptions) {
 	f.StringArrayVar(&r.Labels, "label", nil, "KEY=VALUE image label; repeatable")
 	f.BoolVar(&r.KeepDocs, "keep-docs", false, "keep /usr/share/doc, man and info pages (default: copyright files only)")
 	f.BoolVar(&r.Insecure, "insecure", false, "allow plain-HTTP registries for registry: outputs")
-}
-
-func newBaseCmd(g *globals) *cobra.Command {
-	o := &baseOptions{}
-	cmd := &cobra.Command{
-		Use:   "base [PRESET]",
-		Short: "Build a distroless base image from Debian packages, without Docker",
-		Args:  cobra.MaximumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 1 {
-				if o.req.Preset != "" && o.req.Preset != args[0] {
-					return usageError{fmt.Errorf("give the preset once: %q or --preset %q", args[0], o.req.Preset)}
-				}
-				o.req.Preset = args[0]
-			}
-			return runBase(cmd, g, o)
-		},
-	}
-	addBaseFlags(cmd, o)
 	return cmd
-}
-
-func runBase(cmd *cobra.Command, g *globals, o *baseOptions) error {
-	if err := g.checkFormat("table", "json"); err != nil {
-		return err
-	}
-	presets, err := base.LoadPresets(o.presetsFile)
-	if err != nil {
-		return usageError{err}
-	}
-	if o.listPresets {
-		rows, err := presets.List()
-		if err != nil {
-			return usageError{err}
-		}
-		if g.format == "json" {
-			return report.WriteJSON(g.stdout, rows)
-		}
-		return base.WritePresets(g.stdout, rows)
-	}
-	req := o.req
-	req.Presets, req.Logger = presets, g.log
-	if req.Epoch, err = g.sourceDate(); err != nil {
-		return err
-	}
-	r, err := base.Run(cmd.Context(), req)
-	if err != nil {
-		return err
-	}
-	if !g.quiet {
-		for _, c := range r.Cut {
-			fmt.Fprintf(g.stderr, "harden: warning: dependency cut: %s\n", c)
-		}
-	}
-	if r.WroteLock {
-		g.info("wrote lock %s (%d packages)", req.Lock, len(r.Lock.Packages))
-	}
-	if g.format == "json" {
-		err = report.WriteJSON(g.stdout, r.Result)
-	} else {
-		err = r.WriteTable(g.stdout)
-	}
-	if err != nil || req.ResolveOnly {
-		return err
-	}
-	g.info("%s", r.Summary())
-	for _, out := range req.Outputs {
-		g.info("wrote %s", out)
-	}
-	if len(req.Outputs) == 0 {
-		g.info("no -o given: the image was built but not written")
-	}
-	return nil
 }
 
 // sourceDate is SOURCE_DATE_EPOCH as a time (nil when unset).

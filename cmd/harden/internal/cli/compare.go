@@ -16,13 +16,11 @@ import (
 
 // compareFlags are shared by compare and report.
 type compareFlags struct {
-	many        manyFlags // --images-from, --all-tags
-	image       imageFlags
-	names       []string
-	dockerfiles []string
-	all         bool
-	db          string
-	noScan      bool
+	many               manyFlags // --images-from, --all-tags
+	image              imageFlags
+	names, dockerfiles []string
+	all, noScan        bool
+	db                 string
 }
 
 func addCompareFlags(cmd *cobra.Command, f *compareFlags) {
@@ -37,12 +35,10 @@ func addCompareFlags(cmd *cobra.Command, f *compareFlags) {
 func newCompareCmd(g *globals) *cobra.Command {
 	f := &compareFlags{}
 	cmd := &cobra.Command{
-		Use:   "compare IMAGE IMAGE [IMAGE...]",
-		Short: "Set images side by side: size, packages, shells, tools, root, secrets, CVEs, score",
+		Use:     "compare IMAGE IMAGE [IMAGE...]",
+		Short:   "Set images side by side: size, packages, shells, tools, root, secrets, CVEs, score",
+		PreRunE: g.formats("table", "json", "markdown", "html"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := g.checkFormat("table", "json", "markdown", "html"); err != nil {
-				return err
-			}
 			refs, err := g.expandRefs(cmd.Context(), &f.many, args)
 			if err != nil {
 				return err
@@ -69,13 +65,11 @@ func newReportCmd(g *globals) *cobra.Command {
 	var others []string
 	var out, title string
 	cmd := &cobra.Command{
-		Use:   "report IMAGE [--compare IMAGE...] -o report.html",
-		Short: "Write one self-contained HTML report: grade, comparison, charts, findings, vulnerabilities",
-		Args:  exactArgs(1, "IMAGE"),
+		Use:     "report IMAGE [--compare IMAGE...] -o report.html",
+		Short:   "Write one self-contained HTML report: grade, comparison, charts, findings, vulnerabilities",
+		Args:    exactArgs(1, "IMAGE"),
+		PreRunE: g.formats("table", "json"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := g.checkFormat("table", "json"); err != nil {
-				return err
-			}
 			if out == "" {
 				return usageError{fmt.Errorf("report needs -o FILE.html")}
 			}
@@ -88,7 +82,7 @@ func newReportCmd(g *globals) *cobra.Command {
 			}
 			g.info("wrote %s", out)
 			if g.format == "json" {
-				return report.WriteJSON(g.stdout, reportJSON{Output: out, Comparison: c})
+				return report.WriteJSON(g.stdout, compare.Written{Output: out, Comparison: c})
 			}
 			return nil
 		},
@@ -101,7 +95,9 @@ func newReportCmd(g *globals) *cobra.Command {
 	return cmd
 }
 
-// compareImages measures each image in one pass and sets them side by side.
+// compareImages measures each image in one pass and sets them side by
+// side, with vulnerability rows unless --no-scan or there is no database
+// (when --db was not given).
 func (g *globals) compareImages(ctx context.Context, refs []string, f *compareFlags) (*compare.Comparison, error) {
 	open := func(ctx context.Context, ref string, wants ...fsindex.Want) (*image.Image, *fsindex.Index, error) {
 		return g.indexImage(ctx, ref, &f.image, wants...)
@@ -110,37 +106,21 @@ func (g *globals) compareImages(ctx context.Context, refs []string, f *compareFl
 	if err := o.Check(len(refs)); err != nil {
 		return nil, usageError{err}
 	}
-	var err error
-	if o.DB, err = g.compareDB(f); err != nil {
-		return nil, err
-	}
-	if o.DB != nil {
-		defer o.DB.Close()
+	sbom.UseLogger(g.log)
+	if !f.noScan {
+		dir, err := g.dbDir(f.db, "")
+		if err != nil {
+			return nil, err
+		}
+		switch db, err := vuln.Open(dir); {
+		case errors.Is(err, vuln.ErrNoDatabase) && f.db == "":
+			g.info("no vulnerability database in %s: the comparison has no vulnerability rows (harden db import or harden db update makes one)", dir)
+		case err != nil:
+			return nil, err
+		default:
+			defer db.Close()
+			o.DB = db
+		}
 	}
 	return compare.Images(ctx, refs, o)
-}
-
-// compareDB opens the vulnerability database unless --no-scan (nil when
-// there is none and --db was not given).
-func (g *globals) compareDB(f *compareFlags) (*vuln.DB, error) {
-	sbom.UseLogger(g.log)
-	if f.noScan {
-		return nil, nil
-	}
-	dir, err := g.dbDir(f.db, "")
-	if err != nil {
-		return nil, err
-	}
-	db, err := vuln.Open(dir)
-	if errors.Is(err, vuln.ErrNoDatabase) && f.db == "" {
-		g.info("no vulnerability database in %s: the comparison has no vulnerability rows (harden db import or harden db update makes one)", dir)
-		return nil, nil
-	}
-	return db, err
-}
-
-// reportJSON is what `harden report --format json` prints besides the page.
-type reportJSON struct {
-	Output string `json:"output"`
-	*compare.Comparison
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"errors"
 	"path/filepath"
 	"time"
@@ -24,11 +25,8 @@ func newDBCmd(g *globals) *cobra.Command {
 // dbDir picks the database directory: the flag, then .harden.yaml's
 // scan.db, then the user cache directory.
 func (g *globals) dbDir(flag, fromConfig string) (string, error) {
-	if flag != "" {
-		return flag, nil
-	}
-	if fromConfig != "" {
-		return fromConfig, nil
+	if d := cmp.Or(flag, fromConfig); d != "" {
+		return d, nil
 	}
 	return g.cacheDir("db", "--db")
 }
@@ -45,33 +43,34 @@ func (g *globals) cacheDir(name, flag string) (string, error) {
 	return "", usageError{errors.New("no cache directory: set XDG_CACHE_HOME or HOME, or pass " + flag)}
 }
 
+// inDB is a db subcommand's run in the database directory d.
+func (g *globals) inDB(dir *string, run func(cmd *cobra.Command, args []string, d string) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := g.checkFormat("table", "json"); err != nil {
+			return err
+		}
+		d, err := g.dbDir(*dir, "")
+		if err != nil {
+			return err
+		}
+		return run(cmd, args, d)
+	}
+}
+
 func newDBImportCmd(g *globals, dir *string) *cobra.Command {
 	var replace bool
 	cmd := &cobra.Command{
 		Use:   "import PATH...",
 		Short: "Add OSV records from all.zip exports, folders, JSON files or Debian tracker JSON",
 		Args:  minArgs(1, "import wants at least one PATH"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := g.checkFormat("table", "json"); err != nil {
-				return err
-			}
-			d, err := g.dbDir(*dir, "")
-			if err != nil {
-				return err
-			}
+		RunE: g.inDB(dir, func(cmd *cobra.Command, args []string, d string) error {
 			opts := []vuln.Option{vuln.WithLogger(g.log)}
 			if replace {
 				opts = append(opts, vuln.WithReplace())
 			}
 			rep, err := vuln.Import(cmd.Context(), d, args, opts...)
-			if err != nil {
-				if rep != nil {
-					g.printProblems(rep)
-				}
-				return err
-			}
-			return g.writeImport(d, rep)
-		},
+			return g.writeImport(d, rep, err)
+		}),
 	}
 	cmd.Flags().BoolVar(&replace, "replace", false, "start from an empty database instead of adding to it")
 	return cmd
@@ -82,14 +81,7 @@ func newDBUpdateCmd(g *globals, dir *string) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "update [ECOSYSTEM...|nvd|cve|kev|epss]",
 		Short: "Download OSV exports, NVD, CVE records, CISA KEV or EPSS and update the database",
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := g.checkFormat("table", "json"); err != nil {
-				return err
-			}
-			d, err := g.dbDir(*dir, "")
-			if err != nil {
-				return err
-			}
+		RunE: g.inDB(dir, func(cmd *cobra.Command, args []string, d string) error {
 			opts := []vuln.Option{vuln.WithLogger(g.log)}
 			if key := g.getenv("NVD_API_KEY"); key != "" {
 				opts = append(opts, vuln.WithNVDAPIKey(key))
@@ -102,8 +94,8 @@ func newDBUpdateCmd(g *globals, dir *string) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return g.writeImport(d, rep)
-		},
+			return g.writeImport(d, rep, nil)
+		}),
 	}
 	cmd.Flags().StringVar(&source, "source", vuln.DefaultSource, "URL base the ECOSYSTEM/all.zip files are downloaded from, or a feed's address (URL, file or folder)")
 	return cmd
@@ -114,14 +106,7 @@ func newDBStatusCmd(g *globals, dir *string) *cobra.Command {
 		Use:   "status",
 		Short: "Show the database's ecosystems, record counts and age",
 		Args:  exactArgs(0, "no arguments"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := g.checkFormat("table", "json"); err != nil {
-				return err
-			}
-			d, err := g.dbDir(*dir, "")
-			if err != nil {
-				return err
-			}
+		RunE: g.inDB(dir, func(cmd *cobra.Command, args []string, d string) error {
 			db, err := vuln.Open(d)
 			if err != nil {
 				return err
@@ -132,18 +117,19 @@ func newDBStatusCmd(g *globals, dir *string) *cobra.Command {
 				return report.WriteJSON(g.stdout, st)
 			}
 			return vuln.WriteStatus(g.stdout, st)
-		},
+		}),
 	}
 }
 
-func (g *globals) printProblems(rep *vuln.ImportReport) {
+// writeImport prints an import's or update's problems and, when it
+// worked, what it read.
+func (g *globals) writeImport(dir string, rep *vuln.ImportReport, err error) error {
 	for _, l := range rep.ProblemLines() {
 		g.info("%s", l)
 	}
-}
-
-func (g *globals) writeImport(dir string, rep *vuln.ImportReport) error {
-	g.printProblems(rep)
+	if err != nil {
+		return err
+	}
 	if g.format == "json" {
 		return report.WriteJSON(g.stdout, rep)
 	}

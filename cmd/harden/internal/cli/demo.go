@@ -9,23 +9,19 @@ import (
 )
 
 type demoFlags struct {
-	workdir string
-	vulndb  string
-	report  string
-	keep    bool
-	lines   int
+	workdir, vulndb, report string
+	keep                    bool
+	lines                   int
 }
 
 func newDemoCmd(g *globals) *cobra.Command {
 	f := &demoFlags{}
 	cmd := &cobra.Command{
-		Use:   "demo",
-		Short: "The whole job end to end on the reference app: build, lint, audit, scan, minify, base, fix, compare",
-		Args:  cobra.NoArgs,
+		Use:     "demo",
+		Short:   "The whole job end to end on the reference app: build, lint, audit, scan, minify, base, fix, compare",
+		Args:    cobra.NoArgs,
+		PreRunE: g.formats("table", "json"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := g.checkFormat("table", "json"); err != nil {
-				return err
-			}
 			if f.workdir == "" {
 				dir, err := g.cacheDir("demo", "--workdir")
 				if err != nil {

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"github.com/harden-dev/harden/layers"
 
-	"github.com/harden-dev/harden/report"
 	"github.com/spf13/cobra"
 )
 
@@ -25,29 +24,17 @@ func newFilesCmd(g *globals) *cobra.Command {
 			}
 			return nil
 		},
+		PreRunE: g.formats("table", "json"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := g.checkFormat("table", "json"); err != nil {
-				return err
-			}
-			for _, t := range f.types {
-				if !layers.ValidType(t) {
-					return usageError{fmt.Errorf("unknown --type %q (want file, dir, symlink, hardlink, char, block or fifo)", t)}
-				}
+			if err := layers.CheckTypes(f.types); err != nil {
+				return usageError{err}
 			}
 			img, x, err := g.indexImage(cmd.Context(), args[0], &f.image)
 			if err != nil {
 				return err
 			}
 			defer img.Close()
-			prefix := "/"
-			if len(args) == 2 {
-				prefix = args[1]
-			}
-			entries := layers.Files(x, prefix, f.types, f.layer)
-			if g.format == "json" {
-				return report.WriteJSON(g.stdout, layers.FilesJSON(entries))
-			}
-			return layers.WriteFiles(g.stdout, entries)
+			return layers.WriteFiles(g.stdout, g.format, layers.Files(x, argOr(args, 1, "/"), f.types, f.layer))
 		},
 	}
 	addImageFlags(cmd, &f.image)

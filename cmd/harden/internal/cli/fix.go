@@ -12,25 +12,18 @@ import (
 
 // fixOptions are the flags of harden fix.
 type fixOptions struct {
-	output string
-	base   string
+	output, base string
 }
 
 func newFixCmd(g *globals) *cobra.Command {
 	o := &fixOptions{}
 	cmd := &cobra.Command{
-		Use:   "fix [DOCKERFILE|-]",
-		Short: "Rewrite a single-stage Dockerfile into a multi-stage one with a distroless final stage",
-		Args:  cobra.MaximumNArgs(1),
+		Use:     "fix [DOCKERFILE|-]",
+		Short:   "Rewrite a single-stage Dockerfile into a multi-stage one with a distroless final stage",
+		Args:    cobra.MaximumNArgs(1),
+		PreRunE: g.formats("table", "json"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := g.checkFormat("table", "json"); err != nil {
-				return err
-			}
-			name := "Dockerfile"
-			if len(args) == 1 {
-				name = args[0]
-			}
-			res, err := dockerfile.RewriteFile(name, g.stdin, o.base)
+			res, err := dockerfile.RewriteFile(argOr(args, 0, "Dockerfile"), g.stdin, o.base)
 			if err != nil {
 				return err
 			}

@@ -6,32 +6,31 @@ import (
 
 	"github.com/harden-dev/harden/layers"
 	"github.com/harden-dev/harden/redact"
-	"github.com/harden-dev/harden/report"
 	"github.com/spf13/cobra"
 )
 
 type layersFlags struct {
-	image            imageFlags
-	many             manyFlags
-	ci               bool
-	ciConfig         string
-	lowestEff        string
-	highestWasted    string
-	highestUserWaste string
-	top              int
+	image                                                imageFlags
+	many                                                 manyFlags
+	ci                                                   bool
+	ciConfig, lowestEff, highestWasted, highestUserWaste string
+	top                                                  int
 }
 
 func newLayersCmd(g *globals) *cobra.Command {
 	f := &layersFlags{}
 	cmd := &cobra.Command{
-		Use:   "layers IMAGE...",
-		Short: "Per-layer sizes, wasted bytes and Dive's efficiency score, without a TUI",
-		Args:  imageArgs("IMAGE"),
+		Use:     "layers IMAGE...",
+		Short:   "Per-layer sizes, wasted bytes and Dive's efficiency score, without a TUI",
+		Args:    imageArgs("IMAGE"),
+		PreRunE: g.formats("table", "json", "jsonl"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := g.checkFormat("table", "json", "jsonl"); err != nil {
-				return err
+			// Dive's defaults, then the .dive-ci file, then the flags given
+			thresholds, err := layers.LoadThresholds(f.ciConfig, cmd.Flags().Changed("ci-config"))
+			if err == nil {
+				err = thresholds.Override(changed(cmd, "lowest-efficiency", &f.lowestEff), changed(cmd, "highest-wasted-bytes", &f.highestWasted),
+					changed(cmd, "highest-user-wasted-percent", &f.highestUserWaste))
 			}
-			thresholds, err := f.thresholds(cmd)
 			if err != nil {
 				return usageError{err}
 			}
@@ -49,23 +48,13 @@ func newLayersCmd(g *globals) *cobra.Command {
 					}
 					return o, nil
 				},
-				render: func(w io.Writer, format string, o *layers.Output) error {
-					if format == "json" {
-						return report.WriteJSON(w, o)
-					}
-					return o.WriteTable(w, f.top)
-				},
-				verdict: func(o *layers.Output) string {
-					if layers.Failed(o.CI) {
-						return "layers: a CI rule failed"
-					}
-					return ""
-				},
+				render:  func(w io.Writer, format string, o *layers.Output) error { return o.Write(w, format, f.top) },
+				verdict: (*layers.Output).Verdict,
 			})
 		},
 	}
 	addImageFlags(cmd, &f.image)
-	addManyFlags(cmd, &f.many, &f.image)
+	addManyFlags(cmd, &f.many, &f.image, "")
 	fl := cmd.Flags()
 	fl.BoolVar(&f.ci, "ci", false, "check Dive's CI rules and exit 1 when one fails")
 	fl.StringVar(&f.ciConfig, "ci-config", ".dive-ci", "Dive CI rules file (read when it exists)")
@@ -74,22 +63,4 @@ func newLayersCmd(g *globals) *cobra.Command {
 	fl.StringVar(&f.highestUserWaste, "highest-user-wasted-percent", "", "fail when wasted/user bytes is above this ratio (0-1), or 'disabled'")
 	fl.IntVar(&f.top, "top", 10, "how many of the most wasteful files to list")
 	return cmd
-}
-
-// thresholds starts from Dive's defaults, applies the .dive-ci file, then
-// the flags given.
-func (f *layersFlags) thresholds(cmd *cobra.Command) (layers.Thresholds, error) {
-	t, err := layers.LoadThresholds(f.ciConfig, cmd.Flags().Changed("ci-config"))
-	if err != nil {
-		return t, err
-	}
-	given := func(name string, v *string) *string {
-		if cmd.Flags().Changed(name) {
-			return v
-		}
-		return nil
-	}
-	err = t.Override(given("lowest-efficiency", &f.lowestEff), given("highest-wasted-bytes", &f.highestWasted),
-		given("highest-user-wasted-percent", &f.highestUserWaste))
-	return t, err
 }

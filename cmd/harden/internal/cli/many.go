@@ -9,7 +9,6 @@ import (
 	"io"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/harden-dev/harden/attach"
 	"github.com/harden-dev/harden/batch"
@@ -24,9 +23,6 @@ type imageRun[R any] struct {
 	analyze func(ctx context.Context, ref string) (R, error)
 	render  func(w io.Writer, format string, r R) error
 	verdict func(r R) string
-	// attach is the kind of result --attach pushes ("" when the command
-	// has no --attach).
-	attach attach.Kind
 }
 
 // manyFlags are the flags of the commands that take many images.
@@ -37,15 +33,24 @@ type manyFlags struct {
 	jobs       int
 	outputDir  string
 	attach     bool
+	// kind is the kind of result --attach pushes ("" when the command has
+	// no --attach).
+	kind attach.Kind
 }
 
-func addManyFlags(cmd *cobra.Command, f *manyFlags, image *imageFlags) {
-	f.image = image
+// addManyFlags adds the batch flags, and --attach for a command whose
+// result of the kind can be kept in the image's registry.
+func addManyFlags(cmd *cobra.Command, f *manyFlags, image *imageFlags, kind attach.Kind) {
+	f.image, f.kind = image, kind
 	fl := cmd.Flags()
 	fl.StringVar(&f.imagesFrom, "images-from", "", "also read image references from FILE, one a line (- for standard input)")
 	fl.BoolVar(&f.allTags, "all-tags", false, "registry:HOST[/REPO] means every tag of every repository (default: each repository's latest)")
 	fl.IntVar(&f.jobs, "jobs", batch.DefaultJobs, "images read at once; memory grows with it")
 	fl.StringVar(&f.outputDir, "output-dir", "", "write one JSON file per image into DIR, named from its digest (sha256-HEX.json)")
+	if kind != "" {
+		fl.BoolVar(&f.attach, "attach", false, "push the result to the image's registry as an OCI artifact referring to the image "+
+			"(see harden results); table and markdown attach JSON, an SBOM table attaches CycloneDX")
+	}
 }
 
 // imageArgs accepts one or more images, or none with --images-from.
@@ -73,23 +78,23 @@ func (f *manyFlags) single(ctx context.Context, g *globals, refs []string) bool 
 
 // runImages analyzes and renders one image, or runs the batch.
 func runImages[R any](cmd *cobra.Command, g *globals, f *manyFlags, refs []string, run imageRun[R]) error {
-	if f.single(cmd.Context(), g, refs) {
-		r, err := analyzeRead(cmd.Context(), g, f, refs[0], run)
-		if err != nil {
-			return err
-		}
-		if err := run.render(g.stdout, g.format, r.result); err != nil {
-			return err
-		}
-		if err := attachRead(cmd.Context(), g, f, r, run); err != nil {
-			return err
-		}
-		if msg := run.verdict(r.result); msg != "" {
-			return errPolicy("%s", msg)
-		}
-		return nil
+	if !f.single(cmd.Context(), g, refs) {
+		return runBatch(cmd.Context(), g, f, refs, run)
 	}
-	return runBatch(cmd.Context(), g, f, refs, run)
+	r, read, err := analyzeRead(cmd.Context(), f, refs[0], run)
+	if err != nil {
+		return err
+	}
+	if err := run.render(g.stdout, g.format, r); err != nil {
+		return err
+	}
+	if err := attachRead(cmd.Context(), g, f, r, read, run); err != nil {
+		return err
+	}
+	if msg := run.verdict(r); msg != "" {
+		return errPolicy("%s", msg)
+	}
+	return nil
 }
 
 // readImage is what indexImage tells a command's caller about the image it
@@ -100,35 +105,39 @@ type readImage struct{ ref, digest, config string }
 // readKey carries a *readImage slot in the context of one analysis.
 type readKey struct{}
 
-// analyzed is one analysis with what was read for it.
-type analyzed[R any] struct {
-	result R
-	read   readImage
-}
-
-// analyzeRead runs run.analyze on ref and records the image it read.
-func analyzeRead[R any](ctx context.Context, g *globals, f *manyFlags, ref string, run imageRun[R]) (analyzed[R], error) {
-	var a analyzed[R]
+// analyzeRead runs run.analyze on ref and returns the image it read.
+func analyzeRead[R any](ctx context.Context, f *manyFlags, ref string, run imageRun[R]) (r R, read readImage, err error) {
 	if f.attach && strings.HasPrefix(ref, "sbom:") { // the SBOM names an image, but not one that was read
-		return a, usageError{fmt.Errorf("--attach needs an image from a registry, not an SBOM file")}
+		return r, read, usageError{fmt.Errorf("--attach needs an image from a registry, not an SBOM file")}
 	}
-	r, err := run.analyze(context.WithValue(ctx, readKey{}, &a.read), ref)
-	a.result = r
-	return a, err
+	r, err = run.analyze(context.WithValue(ctx, readKey{}, &read), ref)
+	return r, read, err
 }
 
 // attachRead pushes the result of an analysis with --attach to the
-// registry of the image it read.
-func attachRead[R any](ctx context.Context, g *globals, f *manyFlags, a analyzed[R], run imageRun[R]) error {
+// registry of the image it read, rendered in the format to attach (the
+// user's --format when a machine reads it, else the kind's default) and
+// redacted as stdout is.
+func attachRead[R any](ctx context.Context, g *globals, f *manyFlags, r R, read readImage, run imageRun[R]) error {
 	if !f.attach {
 		return nil
 	}
-	if a.read.config == "" {
-		return usageError{fmt.Errorf("--attach: %s was not read from a registry (name it registry:NAME)", a.read.ref)}
+	if read.config == "" {
+		return usageError{fmt.Errorf("--attach: %s was not read from a registry (name it registry:NAME)", read.ref)}
 	}
-	return g.attachResult(ctx, f.image, a.read.ref, a.read.config, run.attach, func(w io.Writer, format string) error {
-		return run.render(w, format, a.result)
-	})
+	format, mediaType := attach.Format(f.kind, g.format)
+	var buf bytes.Buffer
+	if err := run.render(&buf, format, r); err != nil {
+		return err
+	}
+	res := attach.Result{Kind: f.kind, Format: format, MediaType: mediaType, Body: redact.Bytes(buf.Bytes())}
+	opts := []attach.Option{attach.WithInsecure(f.image.insecure), attach.WithPlatform(f.image.platform), attach.WithVersion(readBuildInfo().Version)}
+	pushed, err := attach.Publish(ctx, read.ref, read.config, res, opts...)
+	if err != nil {
+		return fmt.Errorf("--attach: %w", err)
+	}
+	g.info("attached the %s result (%s) to %s as %s", f.kind, format, pushed.Subject, pushed.Digest)
+	return nil
 }
 
 // expandRefs is args plus --images-from, with registry:HOST walked; args
@@ -151,6 +160,9 @@ func (g *globals) expandRefs(ctx context.Context, f *manyFlags, args []string) (
 	return refs, nil
 }
 
+// runBatch runs the command over every image: each result to --format
+// jsonl's lines and --output-dir's files, or else rendered in turn on the
+// terminal as it finishes.
 func runBatch[R any](ctx context.Context, g *globals, f *manyFlags, args []string, run imageRun[R]) error {
 	refs, err := g.expandRefs(ctx, f, args)
 	if err != nil {
@@ -168,54 +180,31 @@ func runBatch[R any](ctx context.Context, g *globals, f *manyFlags, args []strin
 		defer dir.Close()
 		sinks = append(sinks, dir)
 	}
-	// several images on the terminal: each rendered in turn as it finishes
-	text := g.format != "jsonl" && f.outputDir == ""
-	var mu sync.Mutex
-	show := func(ref string, b []byte, err error) {
-		mu.Lock()
-		defer mu.Unlock()
-		if err != nil {
-			fmt.Fprintf(g.stderr, "harden: %s: %s\n", ref, strings.SplitN(err.Error(), "\n", 2)[0])
-		}
-		if b != nil {
-			g.stdout.Write(b)
-			fmt.Fprintln(g.stdout)
-		}
+	text := len(sinks) == 0 // several images on the terminal
+	if text {
+		sinks = append(sinks, batch.NewText(g.stdout, g.stderr, "harden"))
 	}
 	fn := func(ctx context.Context, ref string) (batch.Result, error) {
-		a, err := analyzeRead(ctx, g, f, ref, run)
-		r := a.result
-		res := batch.Result{Digest: a.read.digest}
+		r, read, err := analyzeRead(ctx, f, ref, run)
+		res := batch.Result{Digest: read.digest}
 		if err != nil {
-			if text {
-				show(ref, nil, err)
-			}
 			return res, err
 		}
-		var buf bytes.Buffer
-		if err := run.render(&buf, "json", r); err != nil {
+		var js, out bytes.Buffer
+		if err := run.render(&js, "json", r); err != nil {
 			return res, err
 		}
-		res.Value = json.RawMessage(bytes.TrimSpace(buf.Bytes()))
-		if err := attachRead(ctx, g, f, a, run); err != nil {
-			if text {
-				show(ref, nil, err)
-			}
+		res.Value = json.RawMessage(bytes.TrimSpace(js.Bytes()))
+		if err := attachRead(ctx, g, f, r, read, run); err != nil {
 			return res, err
 		}
-		msg := run.verdict(r)
 		if text {
-			var out bytes.Buffer
 			if err := run.render(&out, g.format, r); err != nil {
 				return res, err
 			}
-			var verdict error
-			if msg != "" {
-				verdict = errors.New(msg)
-			}
-			show(ref, out.Bytes(), verdict)
+			res.Text = out.Bytes()
 		}
-		if msg != "" {
+		if msg := run.verdict(r); msg != "" {
 			res.Status = batch.StatusPolicy
 			return res, errors.New(msg)
 		}
@@ -225,12 +214,9 @@ func runBatch[R any](ctx context.Context, g *globals, f *manyFlags, args []strin
 	if err != nil {
 		return err
 	}
-	g.info("%d images: %d ok, %d crossed a threshold, %d failed", sum.Total(), sum.OK, sum.Policy, sum.Failed)
-	switch sum.Worst() {
-	case batch.StatusError:
-		return fmt.Errorf("%d of %d images could not be analyzed", sum.Failed, sum.Total())
-	case batch.StatusPolicy:
-		return errPolicy("%d of %d images crossed a threshold", sum.Policy, sum.Total())
+	g.info("%s", sum)
+	if sum.Worst() == batch.StatusPolicy {
+		return errPolicy("%s", sum.Err())
 	}
-	return nil
+	return sum.Err()
 }

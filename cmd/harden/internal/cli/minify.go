@@ -2,12 +2,9 @@ package cli
 
 import (
 	"fmt"
-	"os"
 	"time"
 
-	"github.com/harden-dev/harden/image"
 	"github.com/harden-dev/harden/minify"
-	"github.com/harden-dev/harden/report"
 	"github.com/spf13/cobra"
 )
 
@@ -24,10 +21,11 @@ func newMinifyCmd(g *globals) *cobra.Command {
 	f := &minifyFlags{}
 	r := &f.req
 	cmd := &cobra.Command{
-		Use:   "minify IMAGE -o OUTPUT",
-		Short: "Keep only what the entrypoint needs: a distroless-style image without shell or package manager",
-		Args:  exactArgs(1, "IMAGE"),
-		RunE:  func(cmd *cobra.Command, args []string) error { return f.run(g, cmd, args[0]) },
+		Use:     "minify IMAGE -o OUTPUT",
+		Short:   "Keep only what the entrypoint needs: a distroless-style image without shell or package manager",
+		Args:    exactArgs(1, "IMAGE"),
+		PreRunE: g.formats("table", "json"),
+		RunE:    func(cmd *cobra.Command, args []string) error { return f.run(g, cmd, args[0]) },
 	}
 	addImageFlags(cmd, &f.image)
 	fl := cmd.Flags()
@@ -56,46 +54,24 @@ func newMinifyCmd(g *globals) *cobra.Command {
 func (f *minifyFlags) request(g *globals, cmd *cobra.Command) (minify.Request, error) {
 	r := f.req
 	r.ImageOptions, r.TempDir, r.Logger, r.Info, r.Helper = g.imageOptions(&f.image), g.getenv("HARDEN_TMPDIR"), g.log, g.info, g.minifyHelper
-	if cmd.Flags().Changed("tzdata") {
-		r.TZData = &f.tzdata
-	}
-	if cmd.Flags().Changed("entrypoint") {
-		r.Entrypoint = &f.entrypoint
-	}
-	if cmd.Flags().Changed("cmd") {
-		r.Cmd = &f.cmd
-	}
+	r.TZData, r.Entrypoint, r.Cmd = changed(cmd, "tzdata", &f.tzdata), changed(cmd, "entrypoint", &f.entrypoint), changed(cmd, "cmd", &f.cmd)
 	var err error
 	if r.SourceDate, err = g.sourceDate(); err != nil {
 		return r, err
 	}
-	r.Probes, err = f.probe.probes()
+	r.Probes, err = f.probe.Probes()
 	return r, err
 }
 
+// minifyHelper is the static harden minify copies into images.
 func (g *globals) minifyHelper(arch string) (string, int64, error) {
-	p := g.getenv("HARDEN_PROBE_BINARY")
-	if p == "" {
-		exe, err := os.Executable()
-		if err != nil {
-			return "", 0, err
-		}
-		p = exe
-	}
-	size, err := minify.CheckHelper(p, arch)
-	return p, size, err
+	return minify.Helper(g.getenv("HARDEN_PROBE_BINARY"), arch)
 }
 
 func (f *minifyFlags) run(g *globals, cmd *cobra.Command, ref string) error {
 	ctx, start := cmd.Context(), time.Now()
-	if err := g.checkFormat("table", "json"); err != nil {
-		return err
-	}
-	if f.req.Output == "" {
-		return usageError{fmt.Errorf("say where to write the image with -o (docker-daemon:NAME:TAG, docker-archive:PATH, oci:DIR:TAG, registry:REF)")}
-	}
-	if _, err := image.ParseReference(f.req.Output); err != nil {
-		return usageError{fmt.Errorf("-o: %w", err)}
+	if err := f.req.CheckOutput(); err != nil {
+		return usageError{err}
 	}
 	req, err := f.request(g, cmd)
 	if err != nil {
@@ -118,12 +94,7 @@ func (f *minifyFlags) run(g *globals, cmd *cobra.Command, ref string) error {
 		return err
 	}
 	rep.Seconds = time.Since(start).Seconds()
-	if g.format == "json" {
-		err = report.WriteJSON(g.stdout, rep)
-	} else {
-		err = rep.WriteText(g.stdout)
-	}
-	if err != nil {
+	if err := rep.Write(g.stdout, g.format); err != nil {
 		return err
 	}
 	if rep.Verify != nil && !rep.Verify.Passed {

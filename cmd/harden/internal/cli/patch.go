@@ -6,31 +6,28 @@ import (
 	"github.com/harden-dev/harden/base"
 
 	"github.com/harden-dev/harden/patch"
-	"github.com/harden-dev/harden/report"
 	"github.com/harden-dev/harden/sbom"
 	"github.com/spf13/cobra"
 )
 
 // patchOptions are the flags of `harden patch`.
 type patchOptions struct {
-	image    imageFlags
-	outputs  []string
-	packages []string
-	all      bool
-	dryRun   bool
-	db       string
-	repo     base.Repository
-	verify   bool
-	probe    probeFlags
+	image               imageFlags
+	outputs, packages   []string
+	all, dryRun, verify bool
+	db                  string
+	repo                base.Repository
+	probe               probeFlags
 }
 
 func newPatchCmd(g *globals) *cobra.Command {
 	o := &patchOptions{}
 	cmd := &cobra.Command{
-		Use:   "patch IMAGE -o OUTPUT",
-		Short: "Apply the distribution's security updates to an image, in one new layer, without Docker",
-		Args:  cobra.ExactArgs(1),
-		RunE:  func(cmd *cobra.Command, args []string) error { return g.runPatch(cmd.Context(), o, args[0]) },
+		Use:     "patch IMAGE -o OUTPUT",
+		Short:   "Apply the distribution's security updates to an image, in one new layer, without Docker",
+		Args:    cobra.ExactArgs(1),
+		PreRunE: g.formats("table", "json"),
+		RunE:    func(cmd *cobra.Command, args []string) error { return g.runPatch(cmd.Context(), o, args[0]) },
 	}
 	addImageFlags(cmd, &o.image)
 	f := cmd.Flags()
@@ -51,13 +48,10 @@ func newPatchCmd(g *globals) *cobra.Command {
 }
 
 func (g *globals) runPatch(ctx context.Context, o *patchOptions, ref string) error {
-	if err := g.checkFormat("table", "json"); err != nil {
-		return err
-	}
 	if len(o.outputs) == 0 && !o.dryRun {
 		return usageError{errors.New("give -o OUTPUT (or --dry-run)")}
 	}
-	probes, err := o.probe.probes()
+	probes, err := o.probe.Probes()
 	if err != nil {
 		return usageError{err}
 	}
@@ -92,40 +86,19 @@ func (g *globals) runPatch(ctx context.Context, o *patchOptions, ref string) err
 	if err != nil {
 		return err
 	}
-	if r.Image == nil {
-		if r.Empty() {
-			g.info("%s is current: no package to update; nothing written", ref)
-		}
-		return g.writePatch(r)
-	}
 	defer r.Close()
-	for _, dst := range o.outputs {
-		g.info("wrote %s", dst)
+	lines := r.Lines(ref, o.outputs)
+	if g.format != "json" {
+		lines = append(lines, r.Messages()...)
 	}
-	g.info("%s", r.Summary(ref))
-	if err := g.writePatch(r); err != nil {
+	for _, l := range lines {
+		g.info("%s", l)
+	}
+	if err := r.Write(g.stdout, g.format); err != nil {
 		return err
 	}
-	if r.Verify != nil {
-		if g.format != "json" {
-			if err := r.Verify.WriteText(g.stdout, "patched"); err != nil {
-				return err
-			}
-		}
-		if !r.Verify.Passed {
-			return errPolicy("verify: the patched image does not answer the probes as the original does")
-		}
+	if r.Verify != nil && !r.Verify.Passed {
+		return errPolicy("verify: the patched image does not answer the probes as the original does")
 	}
 	return nil
-}
-
-// writePatch prints the plan (and, after Apply, the layer and notes).
-func (g *globals) writePatch(r *patch.Outcome) error {
-	if g.format == "json" {
-		return report.WriteJSON(g.stdout, r)
-	}
-	for _, m := range r.Messages() {
-		g.info("%s", m)
-	}
-	return r.WriteTable(g.stdout)
 }

@@ -1,12 +1,7 @@
 package cli
 
 import (
-	"fmt"
 	"github.com/harden-dev/harden/minify"
-	"os"
-	"os/exec"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -46,20 +41,7 @@ func newProbeCmd(g *globals) *cobra.Command {
 		Short: "Wait for SIGUSR1 (or --wait), then execute PROGRAM in place of harden",
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ch := make(chan os.Signal, 1)
-			signal.Notify(ch, syscall.SIGUSR1)
-			select {
-			case <-ch:
-			case <-time.After(wait):
-			case <-cmd.Context().Done():
-				return cmd.Context().Err()
-			}
-			signal.Stop(ch)
-			prog, err := exec.LookPath(args[0])
-			if err != nil {
-				return fmt.Errorf("hold: %w", err)
-			}
-			return syscall.Exec(prog, args, os.Environ())
+			return minify.Hold(cmd.Context(), wait, args)
 		},
 	}
 	holdCmd.Flags().DurationVar(&wait, "wait", time.Minute, "execute PROGRAM after this long without a signal")

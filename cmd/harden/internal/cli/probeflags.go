@@ -24,6 +24,3 @@ func (f *probeFlags) add(fl *pflag.FlagSet, withCmd bool) {
 		fl.StringArrayVar(&f.Cmd, "probe-cmd", nil, "command probe: arguments passed to the entrypoint, quoted as in a shell (repeatable)")
 	}
 }
-
-// probes reads the flags.
-func (f *probeFlags) probes() (minify.Probes, error) { return f.Probes() }

@@ -7,7 +7,6 @@ import (
 	"github.com/harden-dev/harden/audit"
 	"github.com/harden-dev/harden/engine"
 	"github.com/harden-dev/harden/minify"
-	"github.com/harden-dev/harden/report"
 	"github.com/harden-dev/harden/runconfig"
 	"github.com/spf13/cobra"
 )
@@ -21,14 +20,12 @@ type runtimeFlags struct {
 func newRuntimeCmd(g *globals) *cobra.Command {
 	f := &runtimeFlags{}
 	cmd := &cobra.Command{
-		Use:   "runtime IMAGE",
-		Short: "How to run an image hardened: read-only root, no capabilities, no privilege gain, non-root",
-		Args:  exactArgs(1, "IMAGE"),
+		Use:     "runtime IMAGE",
+		Short:   "How to run an image hardened: read-only root, no capabilities, no privilege gain, non-root",
+		Args:    exactArgs(1, "IMAGE"),
+		PreRunE: g.formats("table", "json", "docker", "compose", "kubernetes"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := g.checkFormat("table", "json", "docker", "compose", "kubernetes"); err != nil {
-				return err
-			}
-			probes, err := f.probe.probes()
+			probes, err := f.probe.Probes()
 			if err != nil {
 				return usageError{err}
 			}
@@ -54,13 +51,10 @@ func newRuntimeCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			for _, a := range h.Answers {
-				g.info("verify: %s", a)
+			for _, l := range h.Lines() {
+				g.info("%s", l)
 			}
 			if len(h.Failed) > 0 {
-				if h.Logs != "" {
-					g.info("the container's output:\n%s", report.Truncate(h.Logs, 2000))
-				}
 				return errPolicy("runtime: %s does not work with these settings: %s", args[0], strings.Join(h.Failed, "; "))
 			}
 			return nil

@@ -11,13 +11,11 @@ import (
 func newRuntimeCheckCmd(g *globals) *cobra.Command {
 	var failOn string
 	cmd := &cobra.Command{
-		Use:   "check FILE|DIR...",
-		Short: "Check Kubernetes manifests and Compose files for containers that run unhardened",
-		Args:  minArgs(1, "check wants at least one FILE or DIR"),
+		Use:     "check FILE|DIR...",
+		Short:   "Check Kubernetes manifests and Compose files for containers that run unhardened",
+		Args:    minArgs(1, "check wants at least one FILE or DIR"),
+		PreRunE: g.formats("table", "json", "sarif", "markdown"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := g.checkFormat("table", "json", "sarif", "markdown"); err != nil {
-				return err
-			}
 			threshold := report.Severity(-1)
 			if failOn != "" {
 				s, err := report.ParseSeverity(failOn)

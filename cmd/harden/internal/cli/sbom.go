@@ -5,7 +5,6 @@ import (
 	"github.com/harden-dev/harden/attach"
 	"github.com/harden-dev/harden/fsindex"
 	"github.com/harden-dev/harden/image"
-	"io"
 
 	"github.com/harden-dev/harden/redact"
 	"github.com/harden-dev/harden/sbom"
@@ -29,7 +28,6 @@ func newSbomCmd(g *globals) *cobra.Command {
 				return err
 			}
 			return runImages(cmd, g, &f.many, args, imageRun[*sbom.SBOM]{
-				attach: attach.SBOM,
 				analyze: func(ctx context.Context, ref string) (*sbom.SBOM, error) {
 					s, err := g.makeSBOM(ctx, ref, &f.image)
 					if err == nil {
@@ -37,24 +35,13 @@ func newSbomCmd(g *globals) *cobra.Command {
 					}
 					return s, err
 				},
-				render: func(w io.Writer, format string, s *sbom.SBOM) error {
-					switch format {
-					case "json":
-						return sbom.EncodeJSON(w, s)
-					case "cyclonedx":
-						return sbom.EncodeCycloneDX(w, s)
-					case "spdx":
-						return sbom.EncodeSPDX(w, s)
-					}
-					return sbom.EncodeTable(w, s)
-				},
+				render:  sbom.Encode,
 				verdict: func(*sbom.SBOM) string { return "" },
 			})
 		},
 	}
 	addImageFlags(cmd, &f.image)
-	addManyFlags(cmd, &f.many, &f.image)
-	addAttachFlag(cmd, &f.many.attach)
+	addManyFlags(cmd, &f.many, &f.image, attach.SBOM)
 	return cmd
 }
 

@@ -2,29 +2,22 @@ package cli
 
 import (
 	"context"
-	"fmt"
 	"github.com/harden-dev/harden/attach"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/harden-dev/harden/policy"
-	"github.com/harden-dev/harden/report"
 	"github.com/harden-dev/harden/sbom"
 	"github.com/harden-dev/harden/vuln"
 	"github.com/spf13/cobra"
 )
 
 type scanFlags struct {
-	image     imageFlags
-	many      manyFlags
-	db        string
-	failOn    string
-	onlyFixed bool
-	vex       []string
-	maxAge    string
-	config    string
-	osOwned   bool
+	image                      imageFlags
+	many                       manyFlags
+	db, failOn, maxAge, config string
+	onlyFixed, osOwned         bool
+	vex                        []string
 	// allowIncomplete lets --fail-on pass a scan with unmatched packages.
 	allowIncomplete bool
 }
@@ -36,12 +29,58 @@ func newScanCmd(g *globals) *cobra.Command {
 		Short: "Find known vulnerabilities in an image's packages, offline, from OSV data",
 		Args:  imageArgs("IMAGE, dir:PATH or sbom:FILE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return g.runScan(cmd, f, args)
+			if err := g.formatAlias("table, json, jsonl, sarif, cyclonedx or gitlab", "table", "json", "jsonl", "sarif", "cyclonedx",
+				"cyclonedx-json=cyclonedx", "gitlab", "gitlab-container-scanning=gitlab"); err != nil {
+				return err
+			}
+			cfg, err := policy.LoadFile(f.config, !cmd.Flags().Changed("config"))
+			if err != nil {
+				return usageError{err}
+			}
+			opts, gates, err := vuln.FromPolicy(cfg, vuln.Settings{FailOn: f.failOn, OnlyFixed: f.onlyFixed, OSOwned: f.osOwned, VEX: f.vex,
+				MaxAge: f.maxAge, MaxAgeSet: cmd.Flags().Changed("max-db-age")})
+			if err != nil {
+				return usageError{err}
+			}
+			dir, err := g.dbDir(f.db, cfg.Scan.DB)
+			if err != nil {
+				return err
+			}
+			db, err := vuln.Open(dir)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			return runImages(cmd, g, &f.many, args, imageRun[*vuln.Scanned]{
+				analyze: func(ctx context.Context, arg string) (*vuln.Scanned, error) {
+					s, err := g.scanInput(ctx, arg, &f.image)
+					if err != nil {
+						return nil, err
+					}
+					sc, err := vuln.Scan(ctx, db, s, gates.EnforceAge, opts...)
+					if sc == nil {
+						return nil, err
+					}
+					res := sc.Result
+					g.info("vulnerability data from %s: %s", res.DB.Path, vuln.SourceAges(res.DB.Sources))
+					if err != nil {
+						return nil, usageError{err}
+					}
+					if res.DB.Stale {
+						g.log.Warn("the vulnerability data is older than 7 days; run `harden db update`", "sources", strings.Join(res.DB.StaleSources, ","))
+					}
+					for _, p := range res.Problems {
+						g.log.Debug("not matched", "package", p.Package, "record", p.Record, "err", p.Error)
+					}
+					return sc, nil
+				},
+				render:  func(w io.Writer, format string, r *vuln.Scanned) error { return r.Write(w, format, version) },
+				verdict: func(r *vuln.Scanned) string { return r.Result.Gate(gates.FailOn, gates.KEV, f.allowIncomplete) },
+			})
 		},
 	}
 	addImageFlags(cmd, &f.image)
-	addManyFlags(cmd, &f.many, &f.image)
-	addAttachFlag(cmd, &f.many.attach)
+	addManyFlags(cmd, &f.many, &f.image, attach.Scan)
 	fl := cmd.Flags()
 	fl.StringVar(&f.db, "db", "", "database directory (default $XDG_CACHE_HOME/harden/db)")
 	fl.StringVar(&f.failOn, "fail-on", "", "exit 1 when a finding is at least this severe (low, medium, high, critical), or known exploited (kev)")
@@ -52,78 +91,6 @@ func newScanCmd(g *globals) *cobra.Command {
 	fl.BoolVar(&f.osOwned, "include-os-owned", false, "also match language packages an OS package installed (by default its distribution's advisories cover them)")
 	fl.BoolVar(&f.allowIncomplete, "allow-incomplete", false, "let --fail-on pass when some packages could not be matched (otherwise an incomplete scan exits 1)")
 	return cmd
-}
-
-func (g *globals) runScan(cmd *cobra.Command, f *scanFlags, args []string) error {
-	if err := g.formatAlias("table, json, jsonl, sarif, cyclonedx or gitlab", "table", "json", "jsonl", "sarif", "cyclonedx",
-		"cyclonedx-json=cyclonedx", "gitlab", "gitlab-container-scanning=gitlab"); err != nil {
-		return err
-	}
-	cfg, err := policy.LoadFile(f.config, !cmd.Flags().Changed("config"))
-	if err != nil {
-		return usageError{err}
-	}
-	opts, gates, err := vuln.FromPolicy(cfg, vuln.Settings{FailOn: f.failOn, OnlyFixed: f.onlyFixed, OSOwned: f.osOwned, VEX: f.vex,
-		MaxAge: f.maxAge, MaxAgeSet: cmd.Flags().Changed("max-db-age")})
-	if err != nil {
-		return usageError{err}
-	}
-	dir, err := g.dbDir(f.db, cfg.Scan.DB)
-	if err != nil {
-		return err
-	}
-	db, err := vuln.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	return runImages(cmd, g, &f.many, args, imageRun[*scanned]{
-		attach: attach.Scan,
-		analyze: func(ctx context.Context, arg string) (*scanned, error) {
-			s, err := g.scanInput(ctx, arg, &f.image)
-			if err != nil {
-				return nil, err
-			}
-			started := time.Now()
-			res, err := vuln.Match(ctx, db, s, opts...)
-			if err != nil {
-				return nil, err
-			}
-			g.info("vulnerability data from %s: %s", res.DB.Path, vuln.SourceAges(res.DB.Sources))
-			if res.DB.Stale {
-				if gates.EnforceAge {
-					return nil, usageError{fmt.Errorf("scan: the vulnerability data is older than --max-db-age (%s): %s; run `harden db update` or import fresh data",
-						strings.Join(res.DB.StaleSources, ", "), vuln.SourceAges(res.DB.Sources))}
-				}
-				g.log.Warn("the vulnerability data is older than 7 days; run `harden db update`", "sources", strings.Join(res.DB.StaleSources, ","))
-			}
-			for _, p := range res.Problems {
-				g.log.Debug("not matched", "package", p.Package, "record", p.Record, "err", p.Error)
-			}
-			return &scanned{s, res, started, time.Now()}, nil
-		},
-		render: func(w io.Writer, format string, r *scanned) error {
-			switch format {
-			case "json":
-				return report.WriteJSON(w, r.res)
-			case "sarif":
-				return vuln.WriteSARIF(w, r.res, version)
-			case "cyclonedx":
-				return sbom.WriteCycloneDX(w, vuln.CycloneDX(r.s, r.res))
-			case "gitlab":
-				return report.WriteJSON(w, vuln.GitLab(r.res, version, r.started, r.ended))
-			}
-			return vuln.WriteTable(w, r.res)
-		},
-		verdict: func(r *scanned) string { return r.res.Gate(gates.FailOn, gates.KEV, f.allowIncomplete) },
-	})
-}
-
-// scanned is one input's inventory and its matches.
-type scanned struct {
-	s              *sbom.SBOM
-	res            *vuln.Result
-	started, ended time.Time
 }
 
 // scanInput inventories the image or directory, or reads an SBOM file.
