@@ -10,28 +10,37 @@ import (
 
 	scalibrlog "github.com/google/osv-scalibr/log"
 	"github.com/harden-dev/harden/fsindex"
-	"github.com/harden-dev/harden/image"
 )
+
+// Opened is an image opened and indexed for Inventory: its index, the name
+// and config digest ("" when unknown) the SBOM gives as its source, and how
+// to close it. sbom itself never opens an image.
+type Opened struct {
+	Index  *fsindex.Index
+	Name   string
+	Digest string
+	Close  func() error
+}
 
 // Inventory inventories an image, a directory (dir:PATH) or a manifest or
 // lock file. open opens and indexes an image with the wants given; opts
 // are the Generate options (the source is set here).
-func Inventory(ctx context.Context, arg string, open func(ctx context.Context, ref string, wants ...fsindex.Want) (*image.Image, *fsindex.Index, error), opts ...Option) (*SBOM, error) {
+func Inventory(ctx context.Context, arg string, open func(ctx context.Context, ref string, wants ...fsindex.Want) (Opened, error), opts ...Option) (*SBOM, error) {
 	if IsManifest(arg) {
 		return FromPath(ctx, arg, opts...)
 	}
-	img, x, err := open(ctx, arg, Wants(opts...)...)
+	img, err := open(ctx, arg, Wants(opts...)...)
 	if err != nil {
 		return nil, err
 	}
-	defer img.Close()
-	src := Source{Name: img.Ref.String(), Kind: "image"}
+	if img.Close != nil {
+		defer img.Close()
+	}
+	src := Source{Name: img.Name, Kind: "image", Digest: img.Digest}
 	if strings.HasPrefix(arg, "dir:") {
 		src = Source{Name: strings.TrimPrefix(arg, "dir:"), Kind: "directory"}
-	} else if d, err := img.ConfigName(); err == nil {
-		src.Digest = d.String()
 	}
-	return Generate(ctx, x, append(opts, WithSource(src))...)
+	return Generate(ctx, img.Index, append(opts, WithSource(src))...)
 }
 
 // ReadFile reads an SBOM file harden or another tool wrote.

@@ -80,7 +80,7 @@ var allowed = map[string][]string{
 	// 3. analyzers, side by side
 	"layers":           {"fsindex", "report"},
 	"audit":            {"audit/secrets", "elfinfo", "facts", "fsindex", "policy", "report"},
-	"sbom":             {"facts", "fsindex", "image", "report"},
+	"sbom":             {"facts", "fsindex", "report"},
 	"vuln":             {"policy", "report", "sbom"},
 	"minify":           {"elfinfo", "engine", "facts", "fsindex", "image", "internal/capbuf", "internal/distroless", "internal/layerfile", "report", "runconfig"},
 	"dockerfile/lint":  {"dockerfile", "dockerfile/rules", "internal/atomicfile", "policy", "report"},

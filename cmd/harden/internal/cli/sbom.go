@@ -4,7 +4,6 @@ import (
 	"context"
 	"github.com/harden-dev/harden/attach"
 	"github.com/harden-dev/harden/fsindex"
-	"github.com/harden-dev/harden/image"
 
 	"github.com/harden-dev/harden/redact"
 	"github.com/harden-dev/harden/sbom"
@@ -48,8 +47,16 @@ func newSbomCmd(g *globals) *cobra.Command {
 // makeSBOM inventories an image, a directory or a manifest file.
 func (g *globals) makeSBOM(ctx context.Context, arg string, f *imageFlags, opts ...sbom.Option) (*sbom.SBOM, error) {
 	sbom.UseLogger(g.log)
-	s, err := sbom.Inventory(ctx, arg, func(ctx context.Context, ref string, wants ...fsindex.Want) (*image.Image, *fsindex.Index, error) {
-		return g.indexImage(ctx, ref, f, wants...)
+	s, err := sbom.Inventory(ctx, arg, func(ctx context.Context, ref string, wants ...fsindex.Want) (sbom.Opened, error) {
+		img, x, err := g.indexImage(ctx, ref, f, wants...)
+		if err != nil {
+			return sbom.Opened{}, err
+		}
+		o := sbom.Opened{Index: x, Name: img.Ref.String(), Close: img.Close}
+		if d, err := img.ConfigName(); err == nil {
+			o.Digest = d.String()
+		}
+		return o, nil
 	}, append(opts, sbom.WithLogger(g.log))...)
 	if err != nil {
 		return nil, err
