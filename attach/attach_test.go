@@ -280,17 +280,7 @@ func equal(a, b []string) bool { return strings.Join(a, ",") == strings.Join(b, 
 // through the default keychain reading $DOCKER_CONFIG/config.json, the way
 // the fleet's pods get theirs from a mounted Secret.
 func TestCredentialsFromDockerConfig(t *testing.T) {
-	reg := registry.New(registry.WithReferrersSupport(false), registry.Logger(log.New(io.Discard, "", 0)))
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if u, p, ok := r.BasicAuth(); !ok || u != "fleet" || p != "s3cret-pass" {
-			w.Header().Set("WWW-Authenticate", `Basic realm="test"`)
-			http.Error(w, "unauthorized", http.StatusUnauthorized)
-			return
-		}
-		reg.ServeHTTP(w, r)
-	}))
-	t.Cleanup(srv.Close)
-	host := strings.TrimPrefix(srv.URL, "http://")
+	host := testutil.PasswordRegistry(t, "fleet", "s3cret-pass")
 	img, _ := random.Image(64, 1)
 	r, _ := name.ParseReference(host+"/app:1", name.Insecure)
 	if err := remote.Write(r, img, remote.WithAuth(&authn.Basic{Username: "fleet", Password: "s3cret-pass"})); err != nil {

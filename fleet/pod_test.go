@@ -5,10 +5,6 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
-	"io"
-	"log"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,7 +14,6 @@ import (
 
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
-	"github.com/google/go-containerregistry/pkg/registry"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/harden-dev/harden/attach"
@@ -37,19 +32,9 @@ import (
 func TestPodRunsInItsSecurityContext(t *testing.T) {
 	docker := tu.RequireDocker(t)
 	dir := t.TempDir()
-	hardenImage, _ := buildHardenImage(t, docker, dir)
+	hardenImage := buildHardenImage(t, docker, dir)
 
-	reg := registry.New(registry.WithReferrersSupport(false), registry.Logger(log.New(io.Discard, "", 0)))
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if u, p, ok := r.BasicAuth(); !ok || u != "fleet" || p != "pod-pass-7Q" {
-			w.Header().Set("WWW-Authenticate", `Basic realm="test"`)
-			http.Error(w, "unauthorized", http.StatusUnauthorized)
-			return
-		}
-		reg.ServeHTTP(w, r)
-	}))
-	t.Cleanup(srv.Close)
-	host := strings.TrimPrefix(srv.URL, "http://")
+	host := tu.PasswordRegistry(t, "fleet", "pod-pass-7Q")
 	var refs []string
 	for i := range 4 {
 		img := tu.Image(t, func(c *v1.Config) { c.User = "65532" }, []tu.File{tu.Dir("etc/"), tu.Reg("etc/os-release", "ID=test\n"),
@@ -163,7 +148,7 @@ func writeFiles(t *testing.T, dir string, files map[string]string) {
 // buildHardenImage builds a static harden and imports it as an image whose
 // entrypoint is harden and nothing else (no shell, no passwd), removed
 // when the test ends.
-func buildHardenImage(t *testing.T, docker, dir string) (string, string) {
+func buildHardenImage(t *testing.T, docker, dir string) string {
 	t.Helper()
 	bin := filepath.Join(dir, "harden")
 	build := exec.Command("go", "build", "-trimpath", "-o", bin, "github.com/harden-dev/harden/cmd/harden")
@@ -195,5 +180,5 @@ func buildHardenImage(t *testing.T, docker, dir string) (string, string) {
 		t.Fatalf("docker import: %v\n%s", err, out)
 	}
 	t.Cleanup(func() { exec.Command(docker, "rmi", "-f", tag).Run() })
-	return tag, bin
+	return tag
 }

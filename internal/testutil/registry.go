@@ -3,13 +3,19 @@ package testutil
 import (
 	"context"
 	"fmt"
+	"io"
+	"log"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-containerregistry/pkg/registry"
 )
 
 // FreePort returns a TCP port on 127.0.0.1 that was free a moment ago.
@@ -86,4 +92,23 @@ func DockerSave(t testing.TB, ref string) string {
 		t.Fatalf("docker save %s: %v\n%s", ref, err, out)
 	}
 	return p
+}
+
+// PasswordRegistry serves go-containerregistry's in-process registry (no
+// Referrers API, so the tag fallback) on 127.0.0.1 behind HTTP basic
+// authentication as user with pass, and returns its host:port. It is
+// stopped when the test ends.
+func PasswordRegistry(t testing.TB, user, pass string) string {
+	t.Helper()
+	reg := registry.New(registry.WithReferrersSupport(false), registry.Logger(log.New(io.Discard, "", 0)))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if u, p, ok := r.BasicAuth(); !ok || u != user || p != pass {
+			w.Header().Set("WWW-Authenticate", `Basic realm="test"`)
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+		reg.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return strings.TrimPrefix(srv.URL, "http://")
 }
