@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
@@ -144,7 +145,7 @@ func (w *rewriter) startCommand() {
 		return
 	}
 	args := w.execArgs(src)
-	if len(args) > 0 && contains(interpreters[w.rt], path.Base(args[0])) {
+	if len(args) > 0 && slices.Contains(interpreters[w.rt], path.Base(args[0])) {
 		args = args[1:]
 		if w.rt == Java && len(args) > 0 && args[0] == "-jar" {
 			args = args[1:]
@@ -184,13 +185,4 @@ func (w *rewriter) execArgs(in *Instruction) []string {
 	}
 	w.note("cmd", in.Line, "shell-form %s converted to exec form", strings.ToUpper(in.Cmd))
 	return strings.Fields(text)
-}
-
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
