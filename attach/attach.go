@@ -10,14 +10,14 @@
 package attach
 
 import (
+	"context"
 	"fmt"
-	"runtime"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
-	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/harden-dev/harden/image"
 )
@@ -115,9 +115,11 @@ const maxReferrers = 10000
 type Option func(*options) error
 
 type options struct {
-	insecure bool
-	keychain authn.Keychain
-	platform v1.Platform
+	// registry is how the registry is reached (credentials, platform,
+	// --insecure): package image's options, its one definition.
+	registry []image.Option
+	names    []name.Option
+	remote   []remote.Option
 	version  string
 	maxSize  int64
 	now      func() time.Time
@@ -125,53 +127,40 @@ type options struct {
 
 func makeOptions(opts ...Option) (*options, error) {
 	o := &options{
-		keychain: authn.DefaultKeychain,
-		platform: v1.Platform{OS: "linux", Architecture: runtime.GOARCH},
-		version:  "dev",
-		maxSize:  DefaultMaxSize,
-		now:      time.Now,
+		version: "dev",
+		maxSize: DefaultMaxSize,
+		now:     time.Now,
 	}
 	for _, opt := range opts {
 		if err := opt(o); err != nil {
 			return nil, err
 		}
 	}
+	var err error
+	o.names, o.remote, err = image.RegistryOptions(context.Background(), o.registry...)
+	if err != nil {
+		return nil, err
+	}
 	return o, nil
 }
 
 // WithInsecure allows plain-HTTP and unverified-TLS registries, for a
-// registry on localhost.
+// registry on localhost (image.WithInsecure).
 func WithInsecure(insecure bool) Option {
-	return func(o *options) error { o.insecure = insecure; return nil }
+	return func(o *options) error { o.registry = append(o.registry, image.WithInsecure(insecure)); return nil }
 }
 
 // WithKeychain replaces the default keychain (~/.docker/config.json, or
-// $DOCKER_CONFIG/config.json, and its credential helpers).
+// $DOCKER_CONFIG/config.json, and its credential helpers; image.WithKeychain).
 func WithKeychain(k authn.Keychain) Option {
-	return func(o *options) error {
-		if k == nil {
-			return fmt.Errorf("nil keychain")
-		}
-		o.keychain = k
-		return nil
-	}
+	return func(o *options) error { o.registry = append(o.registry, image.WithKeychain(k)); return nil }
 }
 
 // WithPlatform picks the image of a multi-platform index whose results
 // are listed (default linux and the host's architecture), as image.Open
-// picks the one it reads.
+// picks the one it reads (image.WithPlatform).
 func WithPlatform(p string) Option {
-	return func(o *options) error {
-		if p == "" {
-			return nil
-		}
-		plat, err := v1.ParsePlatform(p)
-		if err != nil || plat.OS == "" || plat.Architecture == "" {
-			return fmt.Errorf("bad platform %q (want os/arch[/variant], e.g. linux/arm64)", p)
-		}
-		o.platform = *plat
-		return nil
-	}
+	return func(o *options) error { o.registry = append(o.registry, image.WithPlatform(p)); return nil }
 }
 
 // WithVersion is harden's version, recorded on what Push writes.
@@ -195,23 +184,8 @@ func WithClock(now func() time.Time) Option {
 	return func(o *options) error { o.now = now; return nil }
 }
 
-func (o *options) nameOptions() []name.Option {
-	opts := []name.Option{name.WeakValidation}
-	if o.insecure {
-		opts = append(opts, name.Insecure)
-	}
-	return opts
-}
+func (o *options) nameOptions() []name.Option { return o.names }
 
-// remoteOptions reaches the registry as image.Open does (the one
-// definition of --insecure's transport lives in package image).
-func (o *options) remoteOptions() []remote.Option {
-	opts := []remote.Option{remote.WithAuthFromKeychain(o.keychain), remote.WithPlatform(o.platform)}
-	if o.insecure {
-		t, err := image.RegistryTransport(image.WithInsecure(true))
-		if err == nil {
-			opts = append(opts, remote.WithTransport(t))
-		}
-	}
-	return opts
-}
+// remoteOptions reaches the registry as image.Open does; callers add the
+// request's context.
+func (o *options) remoteOptions() []remote.Option { return slices.Clone(o.remote) }
